@@ -1,0 +1,254 @@
+#include "codegen/TargetInfo.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/MC/MCSubtargetInfo.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/CodeGen.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/Target/TargetOptions.h"
+#include "llvm/TargetParser/AArch64TargetParser.h"
+
+#include <mutex>
+
+// Only the two targets we ship code for; declared here instead of pulling in
+// llvm/Support/TargetSelect.h, which declares every configured target.
+extern "C" {
+void LLVMInitializeX86TargetInfo();
+void LLVMInitializeX86Target();
+void LLVMInitializeX86TargetMC();
+void LLVMInitializeX86AsmPrinter();
+void LLVMInitializeAArch64TargetInfo();
+void LLVMInitializeAArch64Target();
+void LLVMInitializeAArch64TargetMC();
+void LLVMInitializeAArch64AsmPrinter();
+}
+
+namespace mnn::codegen {
+namespace {
+
+struct ArchDefaults {
+  llvm::StringRef arch;
+  llvm::StringRef triple;
+  llvm::StringRef cpu;
+  llvm::StringRef features;
+};
+
+constexpr ArchDefaults kArchs[] = {
+    {"x86_64", "x86_64-unknown-linux-gnu", "x86-64-v3", ""},
+    {"aarch64", "aarch64-unknown-linux-gnu", "generic", "+neon"},
+};
+
+const ArchDefaults *lookupArch(llvm::StringRef arch) {
+  for (const ArchDefaults &a : kArchs)
+    if (a.arch == arch)
+      return &a;
+  return nullptr;
+}
+
+// " (did you mean 'x'?)" for the closest candidate, or "".
+template <typename Range, typename GetName>
+std::string suggest(llvm::StringRef name, const Range &candidates,
+                    GetName getName) {
+  llvm::StringRef best;
+  unsigned bestDistance = ~0u;
+  for (const auto &c : candidates) {
+    llvm::StringRef candidate = getName(c);
+    unsigned d = name.edit_distance(candidate, /*AllowReplacements=*/true,
+                                    /*MaxEditDistance=*/bestDistance);
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = candidate;
+    }
+  }
+  if (best.empty() || bestDistance > std::max<size_t>(2, name.size() / 3))
+    return "";
+  return (" (did you mean '" + best + "'?)").str();
+}
+
+const llvm::SubtargetFeatureKV *
+findFeature(const llvm::MCSubtargetInfo &sti, llvm::StringRef name) {
+  for (const llvm::SubtargetFeatureKV &kv : sti.getAllProcessorFeatures())
+    if (name == kv.Key)
+      return &kv;
+  return nullptr;
+}
+
+// Turns one user feature ("+dotprod", "-avx512f", "+fp16") into LLVM's
+// spelling, accepting AArch64 -march extension names as aliases
+// ("fp16" -> "fullfp16"). Errors name the feature.
+llvm::Expected<std::string> normalizeFeature(const llvm::MCSubtargetInfo &sti,
+                                             llvm::StringRef arch,
+                                             llvm::StringRef feature) {
+  if (feature.size() < 2 || (feature[0] != '+' && feature[0] != '-'))
+    return llvm::createStringError(
+        "target feature '" + feature +
+        "' must start with '+' (enable) or '-' (disable), e.g. '+" +
+        (arch == "aarch64" ? "dotprod" : "avx512f") + "'");
+  char sign = feature[0];
+  llvm::StringRef name = feature.drop_front();
+  if (findFeature(sti, name))
+    return (llvm::Twine(sign) + name).str();
+  if (arch == "aarch64") {
+    if (auto ext = llvm::AArch64::parseArchExtension(name)) {
+      llvm::StringRef mapped =
+          sign == '+' ? ext->PosTargetFeature : ext->NegTargetFeature;
+      if (!mapped.empty() && findFeature(sti, mapped.drop_front()))
+        return mapped.str();
+    }
+  }
+  return llvm::createStringError(
+      "unknown target feature '" + name + "' for " + arch +
+      suggest(name, sti.getAllProcessorFeatures(),
+              [](const llvm::SubtargetFeatureKV &kv) {
+                return llvm::StringRef(kv.Key);
+              }) +
+      "; list them with `llc -mtriple=" + lookupArch(arch)->triple +
+      " -mattr=help`");
+}
+
+} // namespace
+
+void initializeCodegenTargets() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    LLVMInitializeX86TargetInfo();
+    LLVMInitializeX86Target();
+    LLVMInitializeX86TargetMC();
+    LLVMInitializeX86AsmPrinter();
+    LLVMInitializeAArch64TargetInfo();
+    LLVMInitializeAArch64Target();
+    LLVMInitializeAArch64TargetMC();
+    LLVMInitializeAArch64AsmPrinter();
+  });
+}
+
+llvm::StringRef supportedArchitectures() { return "x86_64, aarch64"; }
+
+TargetInfo::TargetInfo(TargetInfo &&) noexcept = default;
+TargetInfo &TargetInfo::operator=(TargetInfo &&) noexcept = default;
+TargetInfo::~TargetInfo() = default;
+
+llvm::Expected<TargetInfo> TargetInfo::create(const TargetSpec &spec) {
+  initializeCodegenTargets();
+
+  const ArchDefaults *defaults = lookupArch(spec.arch);
+  if (!defaults)
+    return llvm::createStringError("unknown target architecture '" +
+                                   spec.arch + "' (supported: " +
+                                   supportedArchitectures() + ")");
+
+  std::string lookupError;
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(defaults->triple.str(), lookupError);
+  if (!target)
+    return llvm::createStringError("LLVM has no target for " +
+                                   defaults->triple + ": " + lookupError);
+
+  // A subtarget for the generic CPU knows every CPU and feature name; using
+  // it to validate keeps LLVM from printing its own warnings to stderr.
+  std::unique_ptr<llvm::MCSubtargetInfo> probe(
+      target->createMCSubtargetInfo(defaults->triple, "", ""));
+  if (!probe)
+    return llvm::createStringError("cannot create subtarget info for " +
+                                   defaults->triple);
+
+  TargetInfo info;
+  info.arch_ = spec.arch;
+  info.triple_ = llvm::Triple(defaults->triple);
+  info.cpu_ = spec.cpu.empty() ? defaults->cpu.str() : spec.cpu;
+  if (!probe->isCPUStringValid(info.cpu_))
+    return llvm::createStringError(
+        "unknown CPU '" + info.cpu_ + "' for " + spec.arch +
+        suggest(info.cpu_, probe->getAllProcessorDescriptions(),
+                [](const llvm::SubtargetSubTypeKV &kv) {
+                  return llvm::StringRef(kv.Key);
+                }) +
+        "; list them with `llc -mtriple=" + defaults->triple + " -mcpu=help`");
+
+  llvm::SmallVector<std::string> features;
+  if (!defaults->features.empty())
+    features.push_back(defaults->features.str());
+  llvm::SmallVector<llvm::StringRef> userFeatures;
+  llvm::StringRef(spec.features).split(userFeatures, ',', -1, false);
+  for (llvm::StringRef f : userFeatures) {
+    f = f.trim();
+    if (f.empty())
+      continue;
+    llvm::Expected<std::string> normalized =
+        normalizeFeature(*probe, spec.arch, f);
+    if (!normalized)
+      return normalized.takeError();
+    features.push_back(std::move(*normalized));
+  }
+  info.features_ = llvm::join(features, ",");
+
+  info.subtarget_.reset(target->createMCSubtargetInfo(
+      defaults->triple, info.cpu_, info.features_));
+  if (!info.subtarget_)
+    return llvm::createStringError("cannot create subtarget info for " +
+                                   info.cpu_);
+
+  llvm::TargetOptions options;
+  options.FunctionSections = true; // lets --gc-sections drop dead code
+  options.DataSections = true;     // ... and unused weights
+  info.targetMachine_.reset(target->createTargetMachine(
+      defaults->triple, info.cpu_, info.features_, options, llvm::Reloc::PIC_,
+      /*CM=*/std::nullopt, llvm::CodeGenOptLevel::Aggressive));
+  if (!info.targetMachine_)
+    return llvm::createStringError("cannot create a TargetMachine for " +
+                                   defaults->triple + " cpu " + info.cpu_);
+  info.dataLayout_ = info.targetMachine_->createDataLayout();
+  return std::move(info);
+}
+
+bool TargetInfo::hasFeature(llvm::StringRef feature) const {
+  const llvm::SubtargetFeatureKV *kv = findFeature(*subtarget_, feature);
+  return kv && subtarget_->getFeatureBits().test(kv->Value);
+}
+
+unsigned TargetInfo::preferredVectorBits() const {
+  if (arch_ == "aarch64")
+    return 128; // NEON; SVE is not targeted
+  if (hasFeature("avx512f"))
+    return 512;
+  if (hasFeature("avx"))
+    return 256;
+  return 128;
+}
+
+bool TargetInfo::hasFMA() const {
+  if (arch_ == "aarch64")
+    return hasFeature("neon"); // fmla is part of AdvSIMD
+  return hasFeature("fma");
+}
+
+unsigned TargetInfo::numVectorRegisters() const {
+  if (arch_ == "aarch64")
+    return 32;
+  return hasFeature("avx512f") ? 32 : 16;
+}
+
+std::string TargetInfo::describe() const {
+  static const char *const kX86[] = {"sse4.2", "avx", "avx2", "fma",
+                                     "f16c",   "avx512f", "avx512bw",
+                                     "avx512vnni"};
+  static const char *const kAArch64[] = {"neon", "fullfp16", "dotprod",
+                                         "i8mm", "bf16",     "sve"};
+  std::string out = arch_ + " (cpu " + cpu_;
+  auto list = [&](const auto &names) {
+    for (const char *name : names)
+      if (hasFeature(name))
+        out += std::string(" +") + name;
+  };
+  if (arch_ == "aarch64")
+    list(kAArch64);
+  else
+    list(kX86);
+  out += ", " + std::to_string(preferredVectorBits()) + "-bit vectors, " +
+         std::to_string(numVectorRegisters()) + " vector registers)";
+  return out;
+}
+
+} // namespace mnn::codegen

@@ -1,0 +1,90 @@
+// TargetInfo: which CPU a model is compiled for.
+//
+// Resolves a user-level TargetSpec (arch, optional --cpu, optional feature
+// string) into an LLVM triple, CPU and feature set, validates names against
+// the target's MCSubtargetInfo, answers the questions tiling/vectorization
+// asks (vector width, FMA, register count) and owns the llvm::TargetMachine
+// that optimizes and emits the object.
+#ifndef MNN_CODEGEN_TARGETINFO_H
+#define MNN_CODEGEN_TARGETINFO_H
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/IR/DataLayout.h"
+#include "llvm/Support/Error.h"
+#include "llvm/TargetParser/Triple.h"
+
+#include <memory>
+#include <string>
+
+namespace llvm {
+class MCSubtargetInfo;
+class TargetMachine;
+} // namespace llvm
+
+namespace mnn::codegen {
+
+/// What the user asked for. Empty cpu/features mean the defaults:
+///   x86_64:  cpu "x86-64-v3" (AVX2 + FMA baseline)
+///   aarch64: cpu "generic" with "+neon" (runs on Cortex-A76 and newer)
+struct TargetSpec {
+  std::string arch;     ///< "x86_64" or "aarch64"
+  std::string cpu;      ///< LLVM CPU name, e.g. "skylake-avx512", "cortex-a76"
+  std::string features; ///< comma-separated, e.g. "+dotprod,+fp16" or "-avx512f"
+};
+
+/// Registers the X86 and AArch64 targets (info, MC, codegen, asm printer)
+/// with LLVM. Idempotent and thread-safe; TargetInfo::create calls it.
+void initializeCodegenTargets();
+
+/// The architectures the back end supports, for --help texts.
+llvm::StringRef supportedArchitectures(); // "x86_64, aarch64"
+
+class TargetInfo {
+public:
+  /// Validates `spec` and creates the TargetMachine (PIC, -O3 codegen,
+  /// function/data sections so the linker can drop unused code and weights).
+  /// Errors name the unknown arch, CPU or feature.
+  static llvm::Expected<TargetInfo> create(const TargetSpec &spec);
+
+  TargetInfo(TargetInfo &&) noexcept;
+  TargetInfo &operator=(TargetInfo &&) noexcept;
+  ~TargetInfo();
+
+  const std::string &arch() const { return arch_; }
+  const llvm::Triple &triple() const { return triple_; }
+  /// Resolved CPU name (the default when the spec left it empty).
+  const std::string &cpu() const { return cpu_; }
+  /// Resolved feature string given to LLVM (defaults + user features).
+  const std::string &features() const { return features_; }
+  const llvm::DataLayout &dataLayout() const { return dataLayout_; }
+  llvm::TargetMachine &targetMachine() const { return *targetMachine_; }
+
+  /// Widest vector the generated code should use: 512 when the CPU has
+  /// avx512f, 256 with AVX, 128 for SSE-only x86 and for NEON.
+  unsigned preferredVectorBits() const;
+  /// Fused multiply-add available (x86 "fma", AArch64 NEON always).
+  bool hasFMA() const;
+  /// Architectural vector registers: 16 (SSE/AVX), 32 (AVX-512, NEON).
+  unsigned numVectorRegisters() const;
+  /// Whether an LLVM subtarget feature ("avx512f", "dotprod", "i8mm", ...)
+  /// is enabled for the resolved CPU + features.
+  bool hasFeature(llvm::StringRef feature) const;
+
+  /// One line for logs and --version: "x86_64 (cpu x86-64-v3, +fma ...)".
+  std::string describe() const;
+
+private:
+  TargetInfo() = default;
+
+  std::string arch_;
+  llvm::Triple triple_;
+  std::string cpu_;
+  std::string features_;
+  llvm::DataLayout dataLayout_{""};
+  std::unique_ptr<llvm::MCSubtargetInfo> subtarget_;
+  std::unique_ptr<llvm::TargetMachine> targetMachine_;
+};
+
+} // namespace mnn::codegen
+
+#endif // MNN_CODEGEN_TARGETINFO_H

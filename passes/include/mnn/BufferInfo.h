@@ -1,0 +1,34 @@
+//===- BufferInfo.h - facts shared by memory planning and lowering -*- C++ -*-===//
+//
+// The memory planner and the linalg lowering must agree on which values own a
+// buffer, which are views of another value's buffer, and how much scratch an
+// op needs while it runs. Both ask these functions.
+//
+//===----------------------------------------------------------------------===//
+#ifndef MNN_BUFFERINFO_H
+#define MNN_BUFFERINFO_H
+
+#include "mlir/IR/Operation.h"
+#include "mlir/IR/Value.h"
+
+namespace mnn {
+
+/// Alignment of every arena slot, in bytes.
+inline constexpr int64_t kArenaAlignment = 64;
+
+/// Bytes of a static tensor or memref type.
+int64_t byteSize(mlir::Type type);
+
+/// True if the op's result shares its input's buffer (no copy).
+bool isViewOp(mlir::Operation *op);
+
+/// The value whose buffer `v` lives in (follows views), or v itself.
+mlir::Value bufferRoot(mlir::Value v);
+
+/// Bytes of arena scratch the op needs while it runs (e.g. a padded copy of
+/// a conv input); 0 when none.
+int64_t scratchBytes(mlir::Operation *op);
+
+} // namespace mnn
+
+#endif // MNN_BUFFERINFO_H

@@ -1,0 +1,131 @@
+//===- Passes.td - mnn compiler passes --------------------------*- tablegen -*-===//
+//
+// The pipeline, in order (compiler/Pipeline.cpp runs it):
+//   graph:      mnn-fold-constants, mnn-fold-batchnorm, mnn-fuse-epilogue,
+//               mnn-pack-weights
+//   memory:     mnn-plan-memory, mnn-lower-to-linalg (bufferizes into the arena)
+//   loops:      mnn-tile, mnn-vectorize, mnn-outline-parallel
+//   llvm:       mnn-lower-to-llvm
+//
+//===----------------------------------------------------------------------===//
+#ifndef MNN_PASSES_TD
+#define MNN_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def FoldConstants : Pass<"mnn-fold-constants", "mlir::func::FuncOp"> {
+  let summary = "Evaluate ops whose operands are constants; drop dead ops";
+  let description = [{
+    Runs the op folders and the canonicalization patterns of the mnn dialect
+    to a fixed point, then erases unused pure ops.
+  }];
+}
+
+def FoldBatchNorm : Pass<"mnn-fold-batchnorm", "mlir::func::FuncOp"> {
+  let summary = "Fold batch_norm into the producing conv2d, else into mul+add";
+  let description = [{
+    conv2d(x, W, b) -> batch_norm(scale, bias, mean, var, eps) becomes
+    conv2d(x, W * s, (b - mean) * s + bias) with s = scale / sqrt(var + eps)
+    when the conv has no other user. A batch_norm after anything else becomes
+    a per-channel mul + add with constant operands.
+  }];
+  let dependentDialects = ["mnn::MNNDialect"];
+}
+
+def FuseEpilogue : Pass<"mnn-fuse-epilogue", "mlir::func::FuncOp"> {
+  let summary = "Fuse bias, residual add and activation into conv2d/matmul";
+  let description = [{
+    Folds into the producing conv2d or matmul, when it has a single user:
+    a per-channel (conv) or per-column (matmul) constant add as bias, an add
+    of another tensor of the same type as residual, and then relu, clip,
+    hard_swish, hard_sigmoid or sigmoid as the activation.
+  }];
+  let dependentDialects = ["mnn::MNNDialect"];
+}
+
+def PackWeights : Pass<"mnn-pack-weights", "mlir::func::FuncOp"> {
+  let summary = "Choose kernel layouts and repack constant weights for them";
+  let description = [{
+    Rewrites constant conv2d filters from ONNX oihw to hwigo
+    ([KH, KW, Cin/g, g, Cout/g]), the order in which the generated kernel
+    walks them, so that the weights it loads together are contiguous. Done at
+    compile time: no repacking happens at run time.
+  }];
+  let dependentDialects = ["mnn::MNNDialect"];
+}
+
+def PlanMemory : Pass<"mnn-plan-memory", "mlir::func::FuncOp"> {
+  let summary = "Assign every intermediate tensor an offset in one arena";
+  let description = [{
+    Computes the live range of each tensor in program order and places it
+    with a best-fit offset allocator (64-byte aligned). Annotates each op
+    result with `mnn.offset`, the function with `mnn.arena_bytes` and
+    `mnn.unplanned_bytes` (the sum of all intermediate tensors, the size
+    without reuse). Results that are function results, constants or views of
+    another buffer get no offset.
+  }];
+}
+
+def LowerToLinalg : Pass<"mnn-lower-to-linalg", "mlir::ModuleOp"> {
+  let summary = "Bufferize the graph into the arena and lower ops to linalg";
+  let description = [{
+    The entry function becomes `@__mnn_main(inputs..., outputs..., arena,
+    pool)` on memrefs. Each tensor lives at its planned arena offset (or in an
+    output buffer when it is returned); constants become memref.global.
+    Every mnn op becomes linalg ops on those buffers. Heavy ops carry
+    `mnn.kernel` so that tiling can pick their schedule.
+  }];
+  let dependentDialects = [
+    "mlir::linalg::LinalgDialect", "mlir::memref::MemRefDialect",
+    "mlir::arith::ArithDialect", "mlir::math::MathDialect",
+    "mlir::LLVM::LLVMDialect", "mlir::func::FuncDialect",
+    "mlir::scf::SCFDialect"
+  ];
+}
+
+def Tile : Pass<"mnn-tile", "mlir::func::FuncOp"> {
+  let summary = "Tile linalg ops: parallel outer tiles, register tiles inside";
+  let description = [{
+    Outer tiles become scf.parallel (independent chunks of output for the
+    thread pool); inner tiles become scf.for loops whose bodies are
+    register-sized linalg ops marked with mnn.rows_dim and mnn.cols_dim.
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "int64_t", "256",
+           "Width of the target's vector registers">,
+  ];
+  let dependentDialects = ["mlir::scf::SCFDialect", "mlir::affine::AffineDialect"];
+}
+
+def Vectorize : Pass<"mnn-vectorize", "mlir::func::FuncOp"> {
+  let summary = "Vectorize register tiles and hoist accumulators";
+  let description = [{
+    Drops unit dims of tiled linalg ops, vectorizes them (vector dialect),
+    lowers contractions and transfers, and hoists loop-invariant accumulator
+    loads/stores out of the reduction loops. Ops that do not vectorize are
+    lowered to scalar loops.
+  }];
+  let dependentDialects = ["mlir::vector::VectorDialect", "mlir::scf::SCFDialect"];
+}
+
+def OutlineParallel : Pass<"mnn-outline-parallel", "mlir::ModuleOp"> {
+  let summary = "Turn scf.parallel into tasks for the runtime thread pool";
+  let description = [{
+    Each top-level scf.parallel becomes a function `@__mnn_task_N(args of main...,
+    begin, end)` that runs the linearized iterations [begin, end), and the
+    loop is replaced by a call to `@__mnn_parallel_N(args of main..., count)`,
+    whose body (emitted at LLVM level) calls mnnrt_parallel_for.
+  }];
+  let dependentDialects = ["mlir::func::FuncDialect", "mlir::scf::SCFDialect"];
+}
+
+def LowerToLLVM : Pass<"mnn-lower-to-llvm", "mlir::ModuleOp"> {
+  let summary = "Lower scf/vector/memref/arith/math to the LLVM dialect";
+  let options = [
+    Option<"vectorBits", "vector-bits", "int64_t", "256",
+           "Width of the target's vector registers">,
+  ];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect"];
+}
+
+#endif // MNN_PASSES_TD

@@ -1,0 +1,180 @@
+//===- Tile.cpp - two-level tiling of linalg ops ---------------------------===//
+//
+// Kernel ops (conv, depthwise conv, matmul; marked mnn.kernel by the
+// lowering) get two levels:
+//   1. parallel tiles: an scf.parallel whose iterations are independent chunks
+//      of output (later outlined into thread-pool tasks);
+//   2. register tiles: scf.for loops down to an R x VW block of the output
+//      (R rows of one output dim, VW lanes along the innermost output dim),
+//      with the reduction dims left whole for the microkernel.
+// The register tile is recorded on the tiled op (mnn.rows_dim, mnn.cols_dim)
+// for mnn-vectorize. Other linalg ops big enough to be worth it only get the
+// parallel level.
+//
+//===----------------------------------------------------------------------===//
+#include "mnn/Passes.h"
+
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace mnn {
+#define GEN_PASS_DEF_TILE
+#include "mnn/Passes.h.inc"
+} // namespace mnn
+
+using namespace mlir;
+using llvm::SmallVector;
+
+namespace {
+
+/// Elements of output below which splitting across threads is not worth a
+/// dispatch.
+constexpr int64_t kMinParallelWork = 1 << 14;
+
+int64_t largestDivisor(int64_t n, ArrayRef<int64_t> candidates) {
+  for (int64_t c : candidates)
+    if (n % c == 0)
+      return c;
+  return 1;
+}
+
+struct KernelSchedule {
+  SmallVector<int64_t> parallelTiles, registerTiles;
+  unsigned rowsDim, colsDim;
+};
+
+/// Register and parallel tile sizes for a kernel op. `vectorWidth` is the
+/// number of f32 lanes the microkernel uses for one row.
+std::optional<KernelSchedule> scheduleKernel(linalg::GenericOp op,
+                                             StringRef kind,
+                                             int64_t vectorWidth) {
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  unsigned n = ranges.size();
+  KernelSchedule s;
+  s.parallelTiles.assign(n, 0);
+  s.registerTiles.assign(n, 0);
+  if (kind == "conv" || kind == "depthwise_conv") {
+    // n g og oh ow | cg kh kw
+    enum { N, G, OG, OH, OW };
+    s.rowsDim = kind == "conv" ? OG : G;
+    s.colsDim = OW;
+    int64_t rows = largestDivisor(ranges[s.rowsDim], {4, 2});
+    for (unsigned d : {N, G, OG, OH}) {
+      s.parallelTiles[d] = 1;
+      s.registerTiles[d] = 1;
+    }
+    s.parallelTiles[s.rowsDim] = rows;
+    s.registerTiles[s.rowsDim] = rows;
+    s.registerTiles[OW] = vectorWidth;
+    return s;
+  }
+  if (kind == "matmul") {
+    // batch... m n | k
+    unsigned m = n - 3, cols = n - 2;
+    s.rowsDim = m;
+    s.colsDim = cols;
+    int64_t rows = largestDivisor(ranges[m], {4, 2});
+    for (unsigned d = 0; d < m; ++d) {
+      s.parallelTiles[d] = 1;
+      s.registerTiles[d] = 1;
+    }
+    s.parallelTiles[m] = rows;
+    s.registerTiles[m] = rows;
+    // Wide, short products (classifier heads) also split along n.
+    if (ranges[cols] > 8 * vectorWidth)
+      s.parallelTiles[cols] = 8 * vectorWidth;
+    s.registerTiles[cols] = vectorWidth;
+    return s;
+  }
+  return std::nullopt;
+}
+
+/// Parallel tiles for other ops: split the leading parallel dims.
+SmallVector<int64_t> scheduleGeneric(linalg::LinalgOp op) {
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  SmallVector<int64_t> tiles(ranges.size(), 0);
+  int64_t total = 1;
+  for (int64_t r : ranges)
+    total *= r;
+  if (total < kMinParallelWork || ShapedType::isDynamicShape(ranges))
+    return tiles;
+  auto iterators = op.getIteratorTypesArray();
+  // Tile outer parallel dims to 1 until at least 8 chunks exist.
+  int64_t chunks = 1;
+  for (unsigned d = 0; d < ranges.size() && chunks < 8; ++d) {
+    if (iterators[d] != utils::IteratorType::parallel)
+      break;
+    if (ranges[d] == 1)
+      continue;
+    tiles[d] = 1;
+    chunks *= ranges[d];
+  }
+  if (chunks < 2)
+    tiles.assign(ranges.size(), 0);
+  return tiles;
+}
+
+FailureOr<linalg::LinalgOp> tileWith(RewriterBase &rewriter, linalg::LinalgOp op,
+                                     ArrayRef<int64_t> tiles,
+                                     linalg::LinalgTilingLoopType loopType) {
+  if (llvm::all_of(tiles, [](int64_t t) { return t == 0; }))
+    return op;
+  linalg::LinalgTilingOptions options;
+  options.setTileSizes(tiles).setLoopType(loopType);
+  rewriter.setInsertionPoint(op);
+  FailureOr<linalg::TiledLinalgOp> tiled =
+      linalg::tileLinalgOp(rewriter, op, options);
+  if (failed(tiled))
+    return failure();
+  rewriter.eraseOp(op);
+  return tiled->op;
+}
+
+struct TilePass : mnn::impl::TileBase<TilePass> {
+  using TileBase::TileBase;
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    int64_t vectorWidth = vectorBits >= 512 ? 32 : 16;
+    SmallVector<linalg::LinalgOp> ops;
+    // Only top-level ops: nothing is tiled twice when the pass reruns.
+    if (func.isExternal())
+      return;
+    for (Operation &op : func.front())
+      if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op))
+        ops.push_back(linalgOp);
+    IRRewriter rewriter(&getContext());
+    for (linalg::LinalgOp op : ops) {
+      auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
+      auto kind = op->getAttrOfType<StringAttr>(mnn::kKernelAttr);
+      std::optional<KernelSchedule> s;
+      if (generic && kind)
+        s = scheduleKernel(generic, kind.getValue(), vectorWidth);
+      if (!s) {
+        if (failed(tileWith(rewriter, op, scheduleGeneric(op),
+                            linalg::LinalgTilingLoopType::ParallelLoops))) {
+          op->emitError("tiling failed");
+          return signalPassFailure();
+        }
+        continue;
+      }
+      FailureOr<linalg::LinalgOp> outer = tileWith(
+          rewriter, op, s->parallelTiles, linalg::LinalgTilingLoopType::ParallelLoops);
+      if (failed(outer)) {
+        op->emitError("parallel tiling failed");
+        return signalPassFailure();
+      }
+      // Register tiles are relative to the parallel tile.
+      FailureOr<linalg::LinalgOp> inner = tileWith(
+          rewriter, *outer, s->registerTiles, linalg::LinalgTilingLoopType::Loops);
+      if (failed(inner)) {
+        op->emitError("register tiling failed");
+        return signalPassFailure();
+      }
+      (*inner)->setAttr("mnn.rows_dim", rewriter.getI64IntegerAttr(s->rowsDim));
+      (*inner)->setAttr("mnn.cols_dim", rewriter.getI64IntegerAttr(s->colsDim));
+    }
+  }
+};
+
+} // namespace

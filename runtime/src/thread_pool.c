@@ -1,0 +1,312 @@
+/* pthread thread pool behind mnnrt_parallel_for.
+ *
+ * Dispatch protocol (one job at a time per pool):
+ *  - the dispatching thread writes the job (fn, ctx, n, active) and bumps
+ *    `generation`;
+ *  - workers notice the new generation by spinning for a short, bounded time
+ *    (with a pause/yield instruction) and otherwise sleep on `work_cv`;
+ *  - every thread runs the contiguous chunk of its index (the dispatcher is
+ *    index 0), then each worker stores the generation in its own
+ *    `done_generation` (one cache line per worker: no contended counter);
+ *  - the dispatcher spins until every worker is done, then sleeps on
+ *    `done_cv`.
+ * Sleepers announce themselves in `sleeping_workers` / `dispatcher_sleeping`
+ * before re-checking the condition under the mutex, and wakers (sequentially
+ * consistent) look at those counters after publishing, so the mutex is taken
+ * only when somebody actually sleeps and no wake-up is lost.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "thread_pool.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mnn/runtime_abi.h"
+
+/* How long an idle thread spins before it sleeps. Layers dispatch back to
+ * back, so a short spin catches the next job without a futex round trip. */
+#define MNNRT_SPIN_NS 50000u
+/* Pause instructions between two clock reads while spinning. */
+#define MNNRT_SPIN_BATCH 64
+#define MNNRT_CACHE_LINE 64
+
+typedef struct mnnrt_worker {
+  /* The last generation this worker finished; written once per job by the
+   * worker only, so each worker signals completion on its own cache line. */
+  _Alignas(MNNRT_CACHE_LINE) atomic_uint_fast64_t done_generation;
+  pthread_t thread;
+  struct mnnrt_pool* pool;
+  int32_t index; /* 1..num_threads-1; the dispatcher is 0 */
+} mnnrt_worker;
+
+struct mnnrt_pool {
+  int32_t num_threads; /* caller included */
+  int32_t num_workers; /* workers actually started */
+  /* More threads than online CPUs: spinners yield the CPU between batches,
+   * so that a thread with work to do gets to run. */
+  bool oversubscribed;
+  mnnrt_worker* workers;
+
+  pthread_mutex_t mutex;
+  pthread_cond_t work_cv; /* workers sleep here */
+  pthread_cond_t done_cv; /* the dispatcher sleeps here */
+
+  /* Written by the dispatcher once per job, read by every worker: the job
+   * shares the cache line of `generation`, so a worker that sees the new
+   * generation has the job in the same transfer. */
+  _Alignas(MNNRT_CACHE_LINE) atomic_uint_fast64_t generation;
+  mnnrt_task_fn fn;
+  void* ctx;
+  int64_t n;
+  int32_t active; /* threads with a non-empty chunk: min(n, num_threads) */
+  atomic_bool stop;
+
+  /* Rarely written: who sleeps, and whether a dispatch is running. */
+  _Alignas(MNNRT_CACHE_LINE) atomic_int sleeping_workers;
+  atomic_int dispatcher_sleeping;
+  atomic_bool busy; /* a parallel_for is running on this pool */
+};
+
+/* Set on worker threads, and on a dispatcher while it dispatches: a
+ * parallel_for issued from there runs inline. */
+static _Thread_local int tls_in_parallel_region;
+
+static inline void cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__) || defined(__arm__)
+  __asm__ __volatile__("yield" ::: "memory");
+#else
+  atomic_signal_fence(memory_order_seq_cst);
+#endif
+}
+
+static uint64_t now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Called between spin batches; true once the spin time is used up. */
+static bool spin_expired(const mnnrt_pool* pool, uint64_t start) {
+  if (pool->oversubscribed) sched_yield();
+  return now_ns() - start > MNNRT_SPIN_NS;
+}
+
+/* Runs the chunk of thread `index` of the current job. Chunks are contiguous
+ * and differ in size by at most one iteration. */
+static void run_chunk(const mnnrt_pool* pool, int32_t index) {
+  if (index >= pool->active) return;
+  int64_t active = pool->active;
+  int64_t base = pool->n / active;
+  int64_t rem = pool->n % active;
+  int64_t begin = index * base + (index < rem ? index : rem);
+  int64_t end = begin + base + (index < rem ? 1 : 0);
+  pool->fn(pool->ctx, begin, end);
+}
+
+/* Returns once generation != seen or stop is set; the returned generation is
+ * acquired, so the job fields written before it are visible. */
+static uint64_t wait_for_work(mnnrt_pool* pool, uint64_t seen) {
+  uint64_t gen;
+  uint64_t start = now_ns();
+  for (;;) {
+    for (int i = 0; i < MNNRT_SPIN_BATCH; ++i) {
+      gen = atomic_load_explicit(&pool->generation, memory_order_acquire);
+      if (gen != seen ||
+          atomic_load_explicit(&pool->stop, memory_order_relaxed)) {
+        return gen;
+      }
+      cpu_relax();
+    }
+    if (spin_expired(pool, start)) break;
+  }
+  pthread_mutex_lock(&pool->mutex);
+  atomic_fetch_add(&pool->sleeping_workers, 1);
+  while ((gen = atomic_load(&pool->generation)) == seen &&
+         !atomic_load(&pool->stop)) {
+    pthread_cond_wait(&pool->work_cv, &pool->mutex);
+  }
+  atomic_fetch_sub(&pool->sleeping_workers, 1);
+  pthread_mutex_unlock(&pool->mutex);
+  return gen;
+}
+
+/* Index of the first worker, from `from` on, that has not finished `gen`. */
+static int32_t first_busy_worker(const mnnrt_pool* pool, int32_t from,
+                                 uint64_t gen) {
+  while (from < pool->num_workers &&
+         atomic_load_explicit(&pool->workers[from].done_generation,
+                              memory_order_acquire) == gen) {
+    ++from;
+  }
+  return from;
+}
+
+static void wait_for_workers(mnnrt_pool* pool, uint64_t gen) {
+  int32_t busy = 0;
+  uint64_t start = now_ns();
+  for (;;) {
+    for (int i = 0; i < MNNRT_SPIN_BATCH; ++i) {
+      busy = first_busy_worker(pool, busy, gen);
+      if (busy == pool->num_workers) return;
+      cpu_relax();
+    }
+    if (spin_expired(pool, start)) break;
+  }
+  pthread_mutex_lock(&pool->mutex);
+  /* seq_cst: pairs with the done_generation store in worker_main. */
+  atomic_store(&pool->dispatcher_sleeping, 1);
+  while ((busy = first_busy_worker(pool, busy, gen)) != pool->num_workers) {
+    pthread_cond_wait(&pool->done_cv, &pool->mutex);
+  }
+  atomic_store(&pool->dispatcher_sleeping, 0);
+  pthread_mutex_unlock(&pool->mutex);
+}
+
+static void* worker_main(void* arg) {
+  mnnrt_worker* self = (mnnrt_worker*)arg;
+  mnnrt_pool* pool = self->pool;
+  tls_in_parallel_region = 1;
+  uint64_t seen = 0;
+  for (;;) {
+    seen = wait_for_work(pool, seen);
+    if (atomic_load_explicit(&pool->stop, memory_order_acquire)) break;
+    run_chunk(pool, self->index);
+    /* The job fields must not be touched after this store: the dispatcher
+     * may return and publish the next job right away. */
+    atomic_store(&self->done_generation, seen);
+    if (atomic_load(&pool->dispatcher_sleeping)) {
+      pthread_mutex_lock(&pool->mutex);
+      pthread_cond_broadcast(&pool->done_cv);
+      pthread_mutex_unlock(&pool->mutex);
+    }
+  }
+  return NULL;
+}
+
+static void stop_workers(mnnrt_pool* pool) {
+  atomic_store(&pool->stop, true);
+  pthread_mutex_lock(&pool->mutex);
+  pthread_cond_broadcast(&pool->work_cv);
+  pthread_mutex_unlock(&pool->mutex);
+  for (int32_t i = 0; i < pool->num_workers; ++i) {
+    pthread_join(pool->workers[i].thread, NULL);
+  }
+  pool->num_workers = 0;
+}
+
+int mnnrt_pool_create(int32_t num_threads, mnnrt_pool** out_pool) {
+  if (!out_pool) return EINVAL;
+  *out_pool = NULL;
+  if (num_threads < 1 || num_threads > MNNRT_MAX_THREADS) return EINVAL;
+
+  void* mem = NULL;
+  if (posix_memalign(&mem, MNNRT_CACHE_LINE, sizeof(mnnrt_pool)) != 0) {
+    return ENOMEM;
+  }
+  mnnrt_pool* pool = (mnnrt_pool*)mem;
+  memset(pool, 0, sizeof(*pool));
+  pool->num_threads = num_threads;
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  pool->oversubscribed = cpus > 0 && num_threads > cpus;
+  atomic_init(&pool->generation, 0);
+  atomic_init(&pool->sleeping_workers, 0);
+  atomic_init(&pool->dispatcher_sleeping, 0);
+  atomic_init(&pool->stop, false);
+  atomic_init(&pool->busy, false);
+
+  if (num_threads > 1) {
+    size_t bytes = (size_t)(num_threads - 1) * sizeof(mnnrt_worker);
+    if (posix_memalign(&mem, MNNRT_CACHE_LINE, bytes) != 0) {
+      free(pool);
+      return ENOMEM;
+    }
+    pool->workers = (mnnrt_worker*)mem;
+    memset(pool->workers, 0, bytes);
+  }
+  pthread_mutex_init(&pool->mutex, NULL);
+  pthread_cond_init(&pool->work_cv, NULL);
+  pthread_cond_init(&pool->done_cv, NULL);
+
+  /* Workers block every signal, so signals keep going to application
+   * threads; the creating thread's mask is restored afterwards. */
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  int err = 0;
+  for (int32_t i = 0; i < num_threads - 1; ++i) {
+    mnnrt_worker* w = &pool->workers[i];
+    w->pool = pool;
+    w->index = i + 1;
+    atomic_init(&w->done_generation, 0);
+    err = pthread_create(&w->thread, NULL, worker_main, w);
+    if (err != 0) break;
+    pool->num_workers = i + 1;
+  }
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+
+  if (err != 0) {
+    mnnrt_pool_destroy(pool);
+    return err;
+  }
+  *out_pool = pool;
+  return 0;
+}
+
+void mnnrt_pool_destroy(mnnrt_pool* pool) {
+  if (!pool) return;
+  stop_workers(pool);
+  pthread_cond_destroy(&pool->done_cv);
+  pthread_cond_destroy(&pool->work_cv);
+  pthread_mutex_destroy(&pool->mutex);
+  free(pool->workers);
+  free(pool);
+}
+
+int32_t mnnrt_pool_num_threads(const mnnrt_pool* pool) {
+  return pool ? pool->num_threads : 1;
+}
+
+void mnnrt_parallel_for(void* pool_ptr, int64_t n, mnnrt_task_fn fn,
+                        void* ctx) {
+  if (n <= 0 || !fn) return;
+  mnnrt_pool* pool = (mnnrt_pool*)pool_ptr;
+  if (!pool || pool->num_workers == 0 || n == 1 || tls_in_parallel_region ||
+      atomic_exchange_explicit(&pool->busy, true, memory_order_acquire)) {
+    fn(ctx, 0, n);
+    return;
+  }
+
+  tls_in_parallel_region = 1;
+  int32_t threads = pool->num_workers + 1;
+  pool->fn = fn;
+  pool->ctx = ctx;
+  pool->n = n;
+  pool->active = n < threads ? (int32_t)n : threads;
+  /* seq_cst: pairs with the sleeping_workers increment in wait_for_work.
+   * Only this thread writes generation while it holds `busy`. */
+  uint64_t gen = atomic_load_explicit(&pool->generation,
+                                      memory_order_relaxed) + 1;
+  atomic_store(&pool->generation, gen);
+  if (atomic_load(&pool->sleeping_workers) > 0) {
+    pthread_mutex_lock(&pool->mutex);
+    pthread_cond_broadcast(&pool->work_cv);
+    pthread_mutex_unlock(&pool->mutex);
+  }
+
+  run_chunk(pool, 0);
+  wait_for_workers(pool, gen);
+
+  tls_in_parallel_region = 0;
+  atomic_store_explicit(&pool->busy, false, memory_order_release);
+}

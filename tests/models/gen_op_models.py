@@ -1,0 +1,1197 @@
+#!/usr/bin/env python3
+"""Generate the per-operator ONNX test models, their inputs and reference outputs.
+
+Run with the pip Python (needs onnx==1.22.* and onnxruntime, numpy):
+
+    python3 tests/models/gen_op_models.py OUT_DIR
+
+Writes, under OUT_DIR:
+
+    <case>/model.onnx           one small model per operator case
+    <case>/input_<name>.npy     seeded random inputs (float32; int64 only for indices)
+    <case>/ref_<name>.npy       ONNX Runtime reference outputs
+    bad/...                     malformed / unsupported models for the error tests
+    manifest.json               index of all of the above (paths relative to OUT_DIR)
+
+manifest.json format (version 1):
+
+    {
+      "version": 1,
+      "tolerance": {"rel": 1e-4, "rule": "..."},
+      "cases": [
+        {
+          "name": "conv3x3_pad1",                 # C identifier, unique
+          "model": "conv3x3_pad1/model.onnx",
+          "opset": 17,
+          "ops": ["Conv"],                        # op types in the graph
+          "inputs":  {"x": "conv3x3_pad1/input_x.npy"},    # ONNX input name -> npy
+          "outputs": {"y": "conv3x3_pad1/ref_y.npy"},      # ONNX output name -> npy
+          "all_float32": true,                    # every graph input and output is f32
+          "input_shapes": {"x": [1, 3, 8, 8]},    # only for symbolic dims; pass as
+                                                  #   --input-shape x=1x3x8x8
+          "tolerance": {"rel": 1e-3, "reason": "..."}   # optional per-case override
+        }, ...
+      ],
+      "bad": [
+        {
+          "name": "unsupported_op",
+          "model": "bad/unsupported_op.onnx",
+          "extra_args": [],                       # extra mnn-compile arguments
+          "expect": "error mentions 'NonMaxSuppression' and 'my_unsupported_node'",
+          "expect_words": ["NonMaxSuppression", "my_unsupported_node"]  # case-insensitive
+        }, ...
+      ]
+    }
+
+Everything is deterministic: each case has its own RNG seeded from its name, so adding
+or removing a case does not change the data of the others. The whole generation takes
+a few seconds.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import sys
+import zlib
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+from onnx import TensorProto, helper, numpy_helper
+
+DEFAULT_OPSET = 17
+REL_TOL = 1e-4
+INT64_MAX = np.iinfo(np.int64).max
+INT64_MIN = np.iinfo(np.int64).min
+
+NP_TO_ONNX = {
+    np.dtype(np.float32): TensorProto.FLOAT,
+    np.dtype(np.int64): TensorProto.INT64,
+    np.dtype(np.bool_): TensorProto.BOOL,
+}
+
+
+def file_safe(name):
+    """ONNX names may contain '/', ':' or '.'; keep file names tame."""
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", name)
+
+
+# --------------------------------------------------------------------------------------
+# Case builder
+# --------------------------------------------------------------------------------------
+
+
+class Case:
+    """Collects the graph of one test case.
+
+    Weights are initializers (as in real exported models); runtime inputs get seeded
+    random data when the case is written.
+    """
+
+    def __init__(self, name, opset=DEFAULT_OPSET, note=None):
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise ValueError(f"case name must be a C identifier: {name}")
+        self.name = name
+        self.opset = opset
+        self.note = note
+        self.rng = np.random.default_rng(zlib.crc32(name.encode()))
+        self.nodes = []
+        self.inputs = []  # (name, np dtype, shape with ints or str dims)
+        self.outputs = []  # (name, np dtype)
+        self.inits = []  # TensorProto
+        self.gens = {}  # input name -> callable(rng, shape) -> array
+        self.input_shapes = {}  # input name -> concrete shape for symbolic dims
+        self.tolerance = None
+        self._n = 0
+
+    # -- graph pieces ------------------------------------------------------------------
+    def input(self, name, shape, dtype=np.float32, gen=None, concrete=None):
+        """Declare a graph input. `gen(rng, shape)` overrides the random normal data.
+        `concrete` gives the shape to use when `shape` has symbolic (str) dims."""
+        self.inputs.append((name, np.dtype(dtype), list(shape)))
+        if gen is not None:
+            self.gens[name] = gen
+        if any(isinstance(d, str) for d in shape):
+            if concrete is None:
+                raise ValueError(f"{self.name}: symbolic input {name} needs concrete=")
+            self.input_shapes[name] = list(concrete)
+        return name
+
+    def output(self, name, dtype=np.float32):
+        self.outputs.append((name, np.dtype(dtype)))
+        return name
+
+    def init(self, name, array):
+        self.inits.append(numpy_helper.from_array(np.asarray(array), name))
+        return name
+
+    def weight(self, name, shape, scale=1.0):
+        """Random normal float32 initializer."""
+        return self.init(name, (self.rng.standard_normal(shape) * scale).astype(np.float32))
+
+    def positive(self, name, shape, low=0.5, high=1.5):
+        return self.init(name, self.rng.uniform(low, high, shape).astype(np.float32))
+
+    def i64(self, name, values):
+        return self.init(name, np.asarray(values, dtype=np.int64))
+
+    def f32(self, name, values):
+        return self.init(name, np.asarray(values, dtype=np.float32))
+
+    def node(self, op, inputs, outputs, name=None, domain=None, **attrs):
+        if name is None:
+            self._n += 1
+            name = f"{op.lower()}_{self._n}"
+        kw = {"domain": domain} if domain else {}
+        self.nodes.append(helper.make_node(op, inputs, outputs, name=name, **kw, **attrs))
+        return outputs[0] if len(outputs) == 1 else outputs
+
+    def tol(self, rel, reason):
+        self.tolerance = {"rel": rel, "reason": reason}
+
+    # -- model ---------------------------------------------------------------------------
+    def make_model(self, output_shapes=None):
+        vi_in = [
+            helper.make_tensor_value_info(n, NP_TO_ONNX[dt], s) for n, dt, s in self.inputs
+        ]
+        vi_out = []
+        for n, dt in self.outputs:
+            shape = output_shapes.get(n) if output_shapes else None
+            vi_out.append(helper.make_tensor_value_info(n, NP_TO_ONNX[dt], shape))
+        graph = helper.make_graph(self.nodes, self.name, vi_in, vi_out, self.inits)
+        model = helper.make_model(
+            graph,
+            opset_imports=[helper.make_opsetid("", self.opset)],
+            producer_name="mnn-compiler-tests",
+        )
+        # Keep the IR version loadable by older readers (onnx 1.22 default is 11+).
+        model.ir_version = min(model.ir_version, 8 if self.opset <= 17 else 10)
+        return model
+
+
+def run_ort(model, feeds):
+    so = ort.SessionOptions()
+    so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+    so.intra_op_num_threads = 1
+    so.log_severity_level = 3
+    sess = ort.InferenceSession(
+        model.SerializeToString(), so, providers=["CPUExecutionProvider"]
+    )
+    names = [o.name for o in sess.get_outputs()]
+    return dict(zip(names, sess.run(names, feeds)))
+
+
+def normal(rng, shape):
+    return rng.standard_normal(shape).astype(np.float32)
+
+
+def positive(rng, shape):
+    """Strictly positive values (for Sqrt, fractional Pow, divisors)."""
+    return (np.abs(rng.standard_normal(shape)) + 0.5).astype(np.float32)
+
+
+def away_from_zero(rng, shape):
+    """Normal-ish values with |v| >= 0.5 (for divisors)."""
+    v = rng.standard_normal(shape)
+    return (np.sign(v + 1e-12) * (np.abs(v) + 0.5)).astype(np.float32)
+
+
+class Suite:
+    def __init__(self, out_dir):
+        self.out_dir = os.path.abspath(out_dir)
+        self.cases = []
+        self.bad = []
+        self.names = set()
+
+    def rel(self, path):
+        return os.path.relpath(path, self.out_dir)
+
+    def add(self, c):
+        if c.name in self.names:
+            raise ValueError(f"duplicate case {c.name}")
+        self.names.add(c.name)
+        case_dir = os.path.join(self.out_dir, c.name)
+        os.makedirs(case_dir, exist_ok=True)
+
+        # Seeded inputs.
+        feeds = {}
+        for name, dt, shape in c.inputs:
+            concrete = c.input_shapes.get(name, shape)
+            gen = c.gens.get(name, normal)
+            arr = np.asarray(gen(c.rng, tuple(concrete)))
+            if arr.dtype != dt or list(arr.shape) != list(concrete):
+                raise ValueError(f"{c.name}: generator for {name} gave {arr.dtype}{arr.shape}")
+            feeds[name] = arr
+
+        # Reference outputs from ONNX Runtime; then record concrete output shapes in the
+        # graph (unless inputs are symbolic, where shape inference fills what it can).
+        model = c.make_model()
+        refs = run_ort(model, feeds)
+        if c.input_shapes:
+            model = onnx.shape_inference.infer_shapes(model)
+        else:
+            model = c.make_model({n: list(refs[n].shape) for n, _ in c.outputs})
+        onnx.checker.check_model(model, full_check=True)
+        for n, dt in c.outputs:
+            if refs[n].dtype != dt:
+                raise ValueError(f"{c.name}: output {n} is {refs[n].dtype}, declared {dt}")
+            if not np.all(np.isfinite(refs[n])):
+                raise ValueError(f"{c.name}: non-finite reference output {n}")
+
+        model_path = os.path.join(case_dir, "model.onnx")
+        onnx.save(model, model_path)
+        inputs, outputs = {}, {}
+        for name, arr in feeds.items():
+            p = os.path.join(case_dir, f"input_{file_safe(name)}.npy")
+            np.save(p, arr)
+            inputs[name] = self.rel(p)
+        for name, _ in c.outputs:
+            p = os.path.join(case_dir, f"ref_{file_safe(name)}.npy")
+            np.save(p, refs[name])
+            outputs[name] = self.rel(p)
+
+        entry = {
+            "name": c.name,
+            "model": self.rel(model_path),
+            "opset": c.opset,
+            "ops": sorted({n.op_type for n in c.nodes}),
+            "inputs": inputs,
+            "outputs": outputs,
+            "all_float32": all(dt == np.float32 for _, dt, _ in c.inputs)
+            and all(dt == np.float32 for _, dt in c.outputs),
+        }
+        if c.input_shapes:
+            entry["input_shapes"] = c.input_shapes
+        if c.tolerance:
+            entry["tolerance"] = c.tolerance
+        if c.note:
+            entry["note"] = c.note
+        self.cases.append(entry)
+
+    def add_bad(self, name, path, expect, expect_words, extra_args=()):
+        self.bad.append(
+            {
+                "name": name,
+                "model": self.rel(path),
+                "extra_args": list(extra_args),
+                "expect": expect,
+                "expect_words": list(expect_words),
+            }
+        )
+
+    def write_manifest(self):
+        manifest = {
+            "version": 1,
+            "generator": "tests/models/gen_op_models.py",
+            "tolerance": {
+                "rel": REL_TOL,
+                "rule": "float outputs: max|out - ref| <= rel * max|ref| "
+                "(per output); integer/bool outputs: exact; shapes and dtypes exact",
+            },
+            "cases": self.cases,
+            "bad": self.bad,
+        }
+        tmp = os.path.join(self.out_dir, "manifest.json.tmp")
+        with open(tmp, "w") as f:
+            json.dump(manifest, f, indent=1)
+            f.write("\n")
+        os.replace(tmp, os.path.join(self.out_dir, "manifest.json"))
+
+
+# --------------------------------------------------------------------------------------
+# Small helpers for the common shapes of cases
+# --------------------------------------------------------------------------------------
+
+
+def unary(s, name, op, shape, gen=None, opset=DEFAULT_OPSET, **attrs):
+    c = Case(name, opset)
+    c.input("x", shape, gen=gen)
+    c.node(op, ["x"], ["y"], **attrs)
+    c.output("y")
+    s.add(c)
+
+
+def binary(s, name, op, a_shape, b_shape, b_const=False, b_gen=None, a_gen=None):
+    """y = op(a, b); b is an initializer when b_const."""
+    c = Case(name)
+    c.input("a", a_shape, gen=a_gen)
+    if b_const:
+        c.init("b", (b_gen or normal)(c.rng, tuple(b_shape)))
+    else:
+        c.input("b", b_shape, gen=b_gen)
+    c.node(op, ["a", "b"], ["y"])
+    c.output("y")
+    s.add(c)
+
+
+# --------------------------------------------------------------------------------------
+# The cases
+# --------------------------------------------------------------------------------------
+
+
+def gen_matmul_gemm(s):
+    c = Case("matmul_2d")  # activation x constant weight
+    c.input("a", [4, 8])
+    c.weight("w", [8, 5])
+    c.node("MatMul", ["a", "w"], ["y"])
+    c.output("y")
+    s.add(c)
+
+    binary(s, "matmul_2d_two_inputs", "MatMul", [4, 8], [8, 5])
+    binary(s, "matmul_batched_3d", "MatMul", [2, 4, 8], [2, 8, 5])
+
+    c = Case("matmul_3d_x_2d")  # linear layer on [batch, seq, features]
+    c.input("a", [2, 6, 16])
+    c.weight("w", [16, 12])
+    c.node("MatMul", ["a", "w"], ["y"])
+    c.output("y")
+    s.add(c)
+
+    binary(s, "matmul_4d_attention", "MatMul", [1, 4, 6, 8], [1, 4, 8, 6])
+    binary(s, "matmul_4d_broadcast", "MatMul", [2, 1, 4, 8], [1, 3, 8, 5])
+    binary(s, "matmul_1d_x_2d", "MatMul", [8], [8, 5])
+    binary(s, "matmul_2d_x_1d", "MatMul", [4, 8], [8])
+
+    def gemm(name, a_shape, b_shape, c_shape=None, c_input=False, b_input=False, **attrs):
+        c = Case(name)
+        c.input("a", a_shape)
+        if b_input:
+            c.input("b", b_shape)
+        else:
+            c.weight("b", b_shape)
+        ins = ["a", "b"]
+        if c_shape is not None:
+            if c_input:
+                c.input("c", c_shape)
+            else:
+                c.weight("c", c_shape)
+            ins.append("c")
+        c.node("Gemm", ins, ["y"], **attrs)
+        c.output("y")
+        s.add(c)
+
+    gemm("gemm_basic", [4, 8], [8, 5], [5])
+    gemm("gemm_transb_linear", [1, 16], [10, 16], [10], transB=1)  # nn.Linear export
+    gemm("gemm_transa", [8, 4], [8, 5], [5], transA=1)
+    gemm("gemm_transa_transb", [8, 4], [5, 8], [4, 5], transA=1, transB=1)
+    gemm("gemm_alpha_beta", [4, 8], [8, 5], [4, 5], alpha=0.5, beta=2.0)
+    gemm("gemm_alpha_no_c", [4, 8], [8, 5], alpha=1.5)
+    gemm("gemm_no_c", [3, 7], [7, 6])
+    gemm("gemm_c_column", [4, 8], [8, 5], [4, 1], beta=0.75)
+    gemm("gemm_c_scalar", [4, 8], [8, 5], [1])
+    gemm("gemm_all_inputs", [4, 8], [5, 8], [4, 5], c_input=True, b_input=True, transB=1)
+
+
+def gen_elementwise(s):
+    binary(s, "add_same_shape", "Add", [2, 3, 4, 5], [2, 3, 4, 5])
+    binary(s, "add_bcast_channel_bias", "Add", [1, 3, 4, 5], [3, 1, 1], b_const=True)
+    binary(s, "add_bcast_scalar_const", "Add", [2, 3, 4], [], b_const=True)
+    binary(s, "add_bcast_last_dim", "Add", [2, 6, 16], [16], b_const=True)
+    binary(s, "add_bcast_both", "Add", [2, 1, 4], [3, 1])
+    binary(s, "sub_same_shape", "Sub", [3, 4, 5], [3, 4, 5])
+    binary(s, "sub_bcast_row", "Sub", [2, 3, 4, 5], [5])
+    c = Case("sub_const_minus_x")  # e.g. 1 - x
+    c.input("x", [2, 8])
+    c.f32("one", 1.0)
+    c.node("Sub", ["one", "x"], ["y"])
+    c.output("y")
+    s.add(c)
+    binary(s, "mul_same_shape", "Mul", [2, 3, 4, 5], [2, 3, 4, 5])
+    binary(s, "mul_bcast_both", "Mul", [2, 1, 4, 1], [1, 3, 1, 5])
+    binary(s, "mul_bcast_scalar_const", "Mul", [4, 6], [1], b_const=True)
+    binary(s, "div_same_shape", "Div", [3, 4, 5], [3, 4, 5], b_gen=away_from_zero)
+    binary(s, "div_bcast_channel", "Div", [2, 3, 4, 4], [1, 3, 1, 1], b_gen=away_from_zero)
+    binary(s, "div_by_const_scalar", "Div", [1, 4, 6, 6], [], b_const=True,
+           b_gen=lambda r, sh: np.full(sh, 2.8284271, np.float32))  # 1/sqrt(d) scaling
+    binary(s, "div_const_by_x", "Div", [], [2, 5], b_gen=away_from_zero)  # rank-0 input
+
+    # Pow: square (as in layer-norm decompositions), cube, sqrt-like, tensor exponent.
+    binary(s, "pow_square_const", "Pow", [2, 3, 8], [], b_const=True,
+           b_gen=lambda r, sh: np.full(sh, 2.0, np.float32))
+    binary(s, "pow_cube_const", "Pow", [2, 3, 8], [], b_const=True,
+           b_gen=lambda r, sh: np.full(sh, 3.0, np.float32))
+    binary(s, "pow_half_const", "Pow", [4, 8], [1], b_const=True, a_gen=positive,
+           b_gen=lambda r, sh: np.full(sh, 0.5, np.float32))
+    binary(s, "pow_tensor_exponent", "Pow", [3, 5], [5], a_gen=positive,
+           b_gen=lambda r, sh: r.uniform(-2, 2, sh).astype(np.float32))
+
+    unary(s, "relu", "Relu", [2, 3, 4, 5])
+    unary(s, "sigmoid", "Sigmoid", [2, 3, 8])
+    unary(s, "tanh", "Tanh", [2, 3, 8])
+    unary(s, "exp", "Exp", [2, 3, 8])
+    unary(s, "sqrt", "Sqrt", [2, 3, 8], gen=positive)
+    unary(s, "erf", "Erf", [2, 3, 8])
+    unary(s, "erf_wide_range", "Erf", [64],
+          gen=lambda r, sh: np.linspace(-6, 6, sh[0]).astype(np.float32))
+    unary(s, "hardsigmoid_default", "HardSigmoid", [2, 3, 8])
+    unary(s, "hardsigmoid_torch", "HardSigmoid", [2, 3, 8],
+          gen=lambda r, sh: (r.standard_normal(sh) * 4).astype(np.float32),
+          alpha=1.0 / 6.0, beta=0.5)  # torch.nn.Hardsigmoid export
+    unary(s, "hardswish", "HardSwish", [2, 3, 8],
+          gen=lambda r, sh: (r.standard_normal(sh) * 4).astype(np.float32))
+    unary(s, "identity", "Identity", [2, 3, 4])
+
+    # Gelu (opset 20 op) in both approximations, and the opset-17 Erf decomposition
+    # that torch exports: y = x * 0.5 * (1 + erf(x / sqrt(2))).
+    unary(s, "gelu_opset20", "Gelu", [2, 4, 16], opset=20)
+    unary(s, "gelu_tanh_opset20", "Gelu", [2, 4, 16], opset=20, approximate="tanh")
+    c = Case("gelu_erf_decomposition")
+    c.input("x", [2, 4, 16])
+    c.f32("sqrt2", 1.4142135381698608)
+    c.f32("one", 1.0)
+    c.f32("half", 0.5)
+    c.node("Div", ["x", "sqrt2"], ["t0"])
+    c.node("Erf", ["t0"], ["t1"])
+    c.node("Add", ["t1", "one"], ["t2"])
+    c.node("Mul", ["x", "t2"], ["t3"])
+    c.node("Mul", ["t3", "half"], ["y"])
+    c.output("y")
+    s.add(c)
+
+    # Clip: min/max are inputs since opset 11 (attributes before).
+    c = Case("clip_min_max")
+    c.input("x", [2, 3, 8])
+    c.f32("lo", -0.5)
+    c.f32("hi", 0.75)
+    c.node("Clip", ["x", "lo", "hi"], ["y"])
+    c.output("y")
+    s.add(c)
+    c = Case("clip_relu6")
+    c.input("x", [1, 4, 5, 5], gen=lambda r, sh: (r.standard_normal(sh) * 5).astype(np.float32))
+    c.f32("lo", 0.0)
+    c.f32("hi", 6.0)
+    c.node("Clip", ["x", "lo", "hi"], ["y"])
+    c.output("y")
+    s.add(c)
+    c = Case("clip_min_only")
+    c.input("x", [2, 8])
+    c.f32("lo", 0.1)
+    c.node("Clip", ["x", "lo", ""], ["y"])  # empty name = absent max
+    c.output("y")
+    s.add(c)
+    c = Case("clip_max_only")
+    c.input("x", [2, 8])
+    c.f32("hi", 0.1)
+    c.node("Clip", ["x", "", "hi"], ["y"])
+    c.output("y")
+    s.add(c)
+    unary(s, "clip_no_bounds", "Clip", [2, 8])
+    unary(s, "clip_opset6_attributes", "Clip", [2, 3, 8], opset=6, min=-0.25, max=0.5)
+
+    # Constant nodes in their different attribute forms.
+    c = Case("constant_tensor_add")
+    c.input("x", [2, 3])
+    c.node("Constant", [], ["k"],
+           value=numpy_helper.from_array(c.rng.standard_normal((2, 3)).astype(np.float32)))
+    c.node("Add", ["x", "k"], ["y"])
+    c.output("y")
+    s.add(c)
+    c = Case("constant_value_float")
+    c.input("x", [2, 3])
+    c.node("Constant", [], ["k"], value_float=0.125)
+    c.node("Mul", ["x", "k"], ["y"])
+    c.output("y")
+    s.add(c)
+    c = Case("constant_value_ints_reshape")
+    c.input("x", [2, 3, 4])
+    c.node("Constant", [], ["shape"], value_ints=[6, 4])
+    c.node("Reshape", ["x", "shape"], ["y"])
+    c.output("y")
+    s.add(c)
+
+    # Dropout in inference: identity.
+    unary(s, "dropout_opset17", "Dropout", [2, 3, 8])
+    c = Case("dropout_ratio_mask_unused")
+    c.input("x", [2, 3, 8])
+    c.f32("ratio", 0.3)
+    c.init("training", np.array(False))
+    c.node("Dropout", ["x", "ratio", "training"], ["y", "mask"])  # mask is not a graph output
+    c.output("y")
+    s.add(c)
+    unary(s, "dropout_opset11_ratio_attr", "Dropout", [2, 3, 8], opset=11, ratio=0.2)
+
+
+def gen_softmax_norm(s):
+    unary(s, "softmax_last_axis", "Softmax", [2, 3, 10], axis=-1)
+    unary(s, "softmax_axis1", "Softmax", [2, 5, 4], axis=1)
+    unary(s, "softmax_axis0", "Softmax", [3, 4], axis=0)
+    unary(s, "softmax_attention_4d", "Softmax", [1, 4, 6, 6],
+          gen=lambda r, sh: (r.standard_normal(sh) * 3).astype(np.float32), axis=-1)
+    unary(s, "softmax_large_logits", "Softmax", [2, 16],
+          gen=lambda r, sh: (r.standard_normal(sh) * 30 + 50).astype(np.float32), axis=1)
+    # Before opset 13, Softmax flattens to 2-D at `axis` (softmax over all trailing dims).
+    unary(s, "softmax_opset11_axis1_coerced", "Softmax", [2, 3, 4], opset=11, axis=1)
+    unary(s, "softmax_opset11_default_axis", "Softmax", [2, 3, 4], opset=11)
+    unary(s, "softmax_opset13_axis1", "Softmax", [2, 3, 4], opset=13, axis=1)
+
+    def layernorm(name, shape, axis, bias=True, eps=1e-5, x_scale=1.0):
+        c = Case(name)
+        c.input("x", shape, gen=lambda r, sh: (r.standard_normal(sh) * x_scale + 0.3)
+                .astype(np.float32))
+        norm_shape = shape[axis:]
+        c.weight("gamma", norm_shape)
+        ins = ["x", "gamma"]
+        if bias:
+            c.weight("beta", norm_shape)
+            ins.append("beta")
+        c.node("LayerNormalization", ins, ["y"], axis=axis, epsilon=eps)
+        c.output("y")
+        s.add(c)
+
+    layernorm("layernorm_last_axis", [2, 5, 16], -1)
+    layernorm("layernorm_no_bias", [2, 5, 16], -1, bias=False)
+    layernorm("layernorm_last_two_axes", [2, 4, 6, 8], -2)
+    layernorm("layernorm_axis1_eps", [3, 4, 5], 1, eps=1e-3, x_scale=0.05)
+
+    # The decomposition older torch exports produce for nn.LayerNorm:
+    # m = ReduceMean(x); d = x - m; v = ReduceMean(d^2); y = d / sqrt(v + eps) * g + b
+    def layernorm_decomp(name, opset, axes_as_input, const_nodes):
+        c = Case(name, opset)
+        c.input("x", [2, 6, 16])
+        c.weight("gamma", [16])
+        c.weight("beta", [16])
+
+        def const(nm, val):
+            if const_nodes:
+                c.node("Constant", [], [nm], value=numpy_helper.from_array(
+                    np.asarray(val, np.float32), nm))
+            else:
+                c.f32(nm, val)
+
+        const("two", 2.0)
+        const("eps", 1e-5)
+        if axes_as_input:
+            c.i64("axes", [-1])
+            c.node("ReduceMean", ["x", "axes"], ["mean"], keepdims=1)
+        else:
+            c.node("ReduceMean", ["x"], ["mean"], axes=[-1], keepdims=1)
+        c.node("Sub", ["x", "mean"], ["d"])
+        c.node("Pow", ["d", "two"], ["d2"])
+        if axes_as_input:
+            c.node("ReduceMean", ["d2", "axes"], ["var"], keepdims=1)
+        else:
+            c.node("ReduceMean", ["d2"], ["var"], axes=[-1], keepdims=1)
+        c.node("Add", ["var", "eps"], ["ve"])
+        c.node("Sqrt", ["ve"], ["sd"])
+        c.node("Div", ["d", "sd"], ["n"])
+        c.node("Mul", ["n", "gamma"], ["ng"])
+        c.node("Add", ["ng", "beta"], ["y"])
+        c.output("y")
+        s.add(c)
+
+    layernorm_decomp("layernorm_decomposed", 17, False, False)
+    layernorm_decomp("layernorm_decomposed_const_nodes", 13, False, True)
+    layernorm_decomp("layernorm_decomposed_opset18", 18, True, False)
+
+    c = Case("batchnorm_alone")
+    c.input("x", [2, 4, 5, 5])
+    c.weight("scale", [4])
+    c.weight("bias", [4])
+    c.weight("mean", [4], scale=0.5)
+    c.positive("var", [4], 0.2, 2.0)
+    c.node("BatchNormalization", ["x", "scale", "bias", "mean", "var"], ["y"], epsilon=1e-5)
+    c.output("y")
+    s.add(c)
+    c = Case("batchnorm_2d_input")  # BatchNorm1d on [N, C]
+    c.input("x", [3, 6])
+    c.weight("scale", [6])
+    c.weight("bias", [6])
+    c.weight("mean", [6], scale=0.5)
+    c.positive("var", [6], 0.2, 2.0)
+    c.node("BatchNormalization", ["x", "scale", "bias", "mean", "var"], ["y"], epsilon=1e-3)
+    c.output("y")
+    s.add(c)
+
+    def reduce_mean(name, shape, axes, keepdims, opset=DEFAULT_OPSET):
+        c = Case(name, opset)
+        c.input("x", shape)
+        attrs = {"keepdims": keepdims}
+        ins = ["x"]
+        if axes is not None:
+            if opset >= 18:
+                c.i64("axes", axes)
+                ins.append("axes")
+            else:
+                attrs["axes"] = axes
+        c.node("ReduceMean", ins, ["y"], **attrs)
+        c.output("y")
+        s.add(c)
+
+    reduce_mean("reducemean_keepdims1", [2, 3, 4, 5], [-1], 1)
+    reduce_mean("reducemean_keepdims0", [2, 3, 4, 5], [-1], 0)
+    reduce_mean("reducemean_spatial_keepdims1", [1, 8, 5, 7], [2, 3], 1)  # like GAP
+    reduce_mean("reducemean_spatial_keepdims0", [1, 8, 5, 7], [2, 3], 0)
+    reduce_mean("reducemean_axis0_keepdims0", [4, 3], [0], 0)
+    reduce_mean("reducemean_all_axes", [2, 3, 4], None, 1)
+    reduce_mean("reducemean_opset18_axes_input", [2, 3, 4, 5], [1, -1], 0, opset=18)
+
+
+def gen_shape_ops(s):
+    def transpose(name, shape, perm, opset=DEFAULT_OPSET):
+        attrs = {"perm": perm} if perm is not None else {}
+        unary(s, name, "Transpose", shape, opset=opset, **attrs)
+
+    transpose("transpose_2d", [3, 5], [1, 0])
+    transpose("transpose_nchw_to_nhwc", [1, 3, 4, 5], [0, 2, 3, 1])
+    transpose("transpose_attention_heads", [1, 6, 4, 8], [0, 2, 1, 3])
+    transpose("transpose_default_reverse", [2, 3, 4], None)
+    transpose("transpose_opset21", [2, 3, 4], [2, 0, 1], opset=21)
+
+    def reshape(name, shape, target, opset=DEFAULT_OPSET):
+        c = Case(name, opset)
+        c.input("x", shape)
+        c.i64("shape", target)
+        c.node("Reshape", ["x", "shape"], ["y"])
+        c.output("y")
+        s.add(c)
+
+    reshape("reshape_basic", [2, 3, 4], [6, 4])
+    reshape("reshape_minus_one", [2, 3, 4], [-1, 4])
+    reshape("reshape_minus_one_last", [2, 3, 4], [2, -1])
+    reshape("reshape_zero_copies_dim", [2, 3, 4], [0, -1])
+    reshape("reshape_zero_zero_minus_one", [2, 3, 4, 5], [0, 0, -1])
+    reshape("reshape_split_heads", [1, 6, 32], [1, 6, 4, 8])
+    reshape("reshape_to_flat", [2, 3, 4], [-1])
+    reshape("reshape_opset21", [2, 3, 4], [4, 0, -1], opset=21)
+
+    def flatten(name, shape, axis, opset=DEFAULT_OPSET):
+        unary(s, name, "Flatten", shape, opset=opset, **({} if axis is None else {"axis": axis}))
+
+    flatten("flatten_default", [2, 3, 4, 5], None)
+    flatten("flatten_axis0", [2, 3, 4], 0)
+    flatten("flatten_axis2", [2, 3, 4, 5], 2)
+    flatten("flatten_axis_neg1", [2, 3, 4], -1)
+    flatten("flatten_opset21", [2, 3, 4], 1, opset=21)
+
+    c = Case("concat_axis1_three")
+    c.input("a", [1, 2, 4, 4])
+    c.input("b", [1, 3, 4, 4])
+    c.input("c", [1, 1, 4, 4])
+    c.node("Concat", ["a", "b", "c"], ["y"], axis=1)
+    c.output("y")
+    s.add(c)
+    c = Case("concat_last_axis")
+    c.input("a", [2, 3, 2])
+    c.input("b", [2, 3, 5])
+    c.node("Concat", ["a", "b"], ["y"], axis=-1)
+    c.output("y")
+    s.add(c)
+    c = Case("concat_axis0_with_const")
+    c.input("a", [2, 4])
+    c.weight("k", [3, 4])
+    c.node("Concat", ["k", "a"], ["y"], axis=0)
+    c.output("y")
+    s.add(c)
+
+    # Split: sizes are an attribute up to opset 11, an input from 13, num_outputs from 18.
+    c = Case("split_equal")
+    c.input("x", [6, 4])
+    c.node("Split", ["x"], ["y0", "y1", "y2"], axis=0)
+    for o in ["y0", "y1", "y2"]:
+        c.output(o)
+    s.add(c)
+    c = Case("split_sizes_input")
+    c.input("x", [2, 7, 3])
+    c.i64("split", [2, 5])
+    c.node("Split", ["x", "split"], ["y0", "y1"], axis=1)
+    c.output("y0")
+    c.output("y1")
+    s.add(c)
+    c = Case("split_last_axis_equal")
+    c.input("x", [2, 3, 12])
+    c.node("Split", ["x"], ["q", "k", "v"], axis=-1)
+    for o in ["q", "k", "v"]:
+        c.output(o)
+    s.add(c)
+    c = Case("split_opset11_sizes_attr", 11)
+    c.input("x", [6, 4])
+    c.node("Split", ["x"], ["y0", "y1", "y2"], axis=0, split=[1, 2, 3])
+    for o in ["y0", "y1", "y2"]:
+        c.output(o)
+    s.add(c)
+    c = Case("split_opset18_num_outputs_uneven", 18)
+    c.input("x", [2, 7])
+    c.node("Split", ["x"], ["y0", "y1", "y2"], axis=1, num_outputs=3)  # 3, 3, 1
+    for o in ["y0", "y1", "y2"]:
+        c.output(o)
+    s.add(c)
+
+    # Slice: starts/ends/axes/steps are inputs since opset 10 (attributes in opset 1-9).
+    def slice_case(name, shape, starts, ends, axes=None, steps=None):
+        c = Case(name)
+        c.input("x", shape)
+        ins = ["x", c.i64("starts", starts), c.i64("ends", ends)]
+        if axes is not None:
+            ins.append(c.i64("axes", axes))
+        if steps is not None:
+            if axes is None:
+                ins.append("")
+            ins.append(c.i64("steps", steps))
+        c.node("Slice", ins, ["y"])
+        c.output("y")
+        s.add(c)
+
+    slice_case("slice_basic", [4, 10], [1, 2], [3, 8])
+    slice_case("slice_axes_subset", [2, 3, 10], [2], [7], axes=[2])
+    slice_case("slice_steps", [4, 10], [0, 1], [4, 10], axes=[0, 1], steps=[2, 3])
+    slice_case("slice_negative_indices", [4, 10], [-3], [-1], axes=[-1])
+    slice_case("slice_negative_step_reverse", [3, 6], [-1], [INT64_MIN], axes=[1], steps=[-1])
+    slice_case("slice_negative_step_2", [10], [8], [1], axes=[0], steps=[-2])
+    slice_case("slice_end_int64_max", [2, 8], [3], [INT64_MAX], axes=[1])
+    slice_case("slice_clamped_out_of_range", [2, 8], [-100, 2], [100, 1000], axes=[0, 1])
+    slice_case("slice_4d_channels", [1, 8, 4, 4], [2], [6], axes=[1])
+    c = Case("slice_opset9_attributes", 9)
+    c.input("x", [4, 10])
+    c.node("Slice", ["x"], ["y"], starts=[1, -4], ends=[3, 1000], axes=[0, 1])
+    c.output("y")
+    s.add(c)
+
+    # Gather with constant indices on runtime data.
+    def gather(name, data_shape, indices, axis, opset=DEFAULT_OPSET):
+        c = Case(name, opset)
+        c.input("x", data_shape)
+        c.i64("idx", indices)
+        c.node("Gather", ["x", "idx"], ["y"], axis=axis)
+        c.output("y")
+        s.add(c)
+
+    gather("gather_axis0", [5, 4], [3, 0, 3], 0)
+    gather("gather_axis1_2d_indices", [3, 5, 2], [[0, 2], [4, 1]], 1)
+    gather("gather_scalar_index", [2, 5, 3], 1, 1)  # x[:, 1] (rank drops)
+    gather("gather_negative_index", [4, 6], [-1, -6], 1)
+    gather("gather_last_axis", [2, 3, 4], [3, 1], -1)
+    # Embedding lookup: constant table, runtime int64 indices.
+    c = Case("gather_embedding_int64_input")
+    c.weight("table", [10, 8])
+    c.input("ids", [1, 5], dtype=np.int64,
+            gen=lambda r, sh: r.integers(0, 10, sh).astype(np.int64))
+    c.node("Gather", ["table", "ids"], ["y"], axis=0)
+    c.output("y")
+    s.add(c)
+
+    # Shape -> Gather -> Unsqueeze -> Concat -> Reshape, as torch exports x.view(n, c, -1).
+    def shape_subgraph(name, opset, symbolic):
+        c = Case(name, opset)
+        if symbolic:
+            c.input("x", ["batch", 3, 4, 5], concrete=[2, 3, 4, 5])
+        else:
+            c.input("x", [2, 3, 4, 5])
+        c.node("Shape", ["x"], ["shp"])
+        c.i64("i0", 0)
+        c.i64("i1", 1)
+        c.node("Gather", ["shp", "i0"], ["d0"], axis=0)
+        c.node("Gather", ["shp", "i1"], ["d1"], axis=0)
+        if opset >= 13:
+            c.i64("ax0", [0])
+            c.node("Unsqueeze", ["d0", "ax0"], ["u0"])
+            c.node("Unsqueeze", ["d1", "ax0"], ["u1"])
+        else:
+            c.node("Unsqueeze", ["d0"], ["u0"], axes=[0])
+            c.node("Unsqueeze", ["d1"], ["u1"], axes=[0])
+        c.i64("minus1", [-1])
+        c.node("Concat", ["u0", "u1", "minus1"], ["newshape"], axis=0)
+        c.node("Reshape", ["x", "newshape"], ["r"])
+        c.node("Relu", ["r"], ["y"])
+        c.output("y")
+        s.add(c)
+
+    shape_subgraph("shape_gather_concat_reshape", 17, False)
+    shape_subgraph("shape_gather_concat_reshape_opset11", 11, False)
+    shape_subgraph("shape_gather_concat_reshape_symbolic", 17, True)
+
+    # Shape as a graph output (int64) and with start/end (opset 15+).
+    c = Case("shape_output_int64")
+    c.input("x", [2, 3, 4])
+    c.node("Shape", ["x"], ["y"])
+    c.output("y", np.int64)
+    s.add(c)
+    c = Case("shape_start_end")  # reshape [2,3,4,5] -> [d0, d1*d2, d3] via Shape slices
+    c.input("x", [2, 3, 4, 5])
+    c.node("Shape", ["x"], ["first"], end=1)  # [2]
+    c.node("Shape", ["x"], ["mid"], start=1, end=-1)  # [3, 4]
+    c.node("ReduceProd", ["mid"], ["prod"], keepdims=1)  # [12]
+    c.node("Shape", ["x"], ["last"], start=-1)  # [5]
+    c.node("Concat", ["first", "prod", "last"], ["newshape"], axis=0)
+    c.node("Reshape", ["x", "newshape"], ["y"])
+    c.output("y")
+    s.add(c)
+
+    # Unsqueeze / Squeeze: axes attribute up to opset 11, input from opset 13.
+    def unsqueeze(name, shape, axes, opset=DEFAULT_OPSET):
+        c = Case(name, opset)
+        c.input("x", shape)
+        if opset >= 13:
+            c.i64("axes", axes)
+            c.node("Unsqueeze", ["x", "axes"], ["y"])
+        else:
+            c.node("Unsqueeze", ["x"], ["y"], axes=axes)
+        c.output("y")
+        s.add(c)
+
+    unsqueeze("unsqueeze_axis0", [3, 4], [0])
+    unsqueeze("unsqueeze_multi_negative", [3, 4], [1, -1])
+    unsqueeze("unsqueeze_opset11_attr", [3, 4], [0, 3], opset=11)
+    unsqueeze("unsqueeze_opset21", [3, 4], [2], opset=21)
+
+    def squeeze(name, shape, axes, opset=DEFAULT_OPSET):
+        c = Case(name, opset)
+        c.input("x", shape)
+        if axes is None:
+            c.node("Squeeze", ["x"], ["y"])
+        elif opset >= 13:
+            c.i64("axes", axes)
+            c.node("Squeeze", ["x", "axes"], ["y"])
+        else:
+            c.node("Squeeze", ["x"], ["y"], axes=axes)
+        c.output("y")
+        s.add(c)
+
+    squeeze("squeeze_axis", [1, 3, 1, 4], [0])
+    squeeze("squeeze_negative_axis", [3, 4, 1], [-1])
+    squeeze("squeeze_all_ones", [1, 3, 1, 4], None)
+    squeeze("squeeze_opset11_attr", [1, 3, 1, 4], [0, 2], opset=11)
+    squeeze("squeeze_opset21", [1, 3, 1, 4], [2], opset=21)
+
+
+def gen_pool_conv(s):
+    def pool(name, op, shape, opset=DEFAULT_OPSET, **attrs):
+        unary(s, name, op, shape, opset=opset, **attrs)
+
+    pool("maxpool_k2_s2", "MaxPool", [1, 3, 8, 8], kernel_shape=[2, 2], strides=[2, 2])
+    pool("maxpool_k3_s2_pad1", "MaxPool", [1, 4, 9, 9], kernel_shape=[3, 3], strides=[2, 2],
+         pads=[1, 1, 1, 1])  # resnet stem
+    pool("maxpool_k3_s2_ceil", "MaxPool", [1, 4, 10, 10], kernel_shape=[3, 3], strides=[2, 2],
+         ceil_mode=1)  # squeezenet
+    pool("maxpool_k3_s1_same", "MaxPool", [1, 2, 6, 6], kernel_shape=[3, 3], pads=[1, 1, 1, 1])
+    pool("maxpool_asym_pads", "MaxPool", [1, 2, 7, 6], kernel_shape=[2, 3], strides=[2, 1],
+         pads=[0, 1, 1, 0])
+    pool("maxpool_nonsquare_input", "MaxPool", [2, 3, 6, 10], kernel_shape=[2, 2],
+         strides=[2, 2])
+    pool("maxpool_negative_input", "MaxPool", [1, 2, 5, 5], kernel_shape=[3, 3],
+         strides=[2, 2], pads=[1, 1, 1, 1],
+         gen=lambda r, sh: (-np.abs(r.standard_normal(sh)) - 1).astype(np.float32))
+    pool("avgpool_k2_s2", "AveragePool", [1, 3, 8, 8], kernel_shape=[2, 2], strides=[2, 2])
+    pool("avgpool_pad_exclude", "AveragePool", [1, 3, 7, 7], kernel_shape=[3, 3],
+         pads=[1, 1, 1, 1], count_include_pad=0)
+    pool("avgpool_pad_include", "AveragePool", [1, 3, 7, 7], kernel_shape=[3, 3],
+         pads=[1, 1, 1, 1], count_include_pad=1)
+    pool("avgpool_k3_s2_pad_include", "AveragePool", [1, 2, 8, 8], kernel_shape=[3, 3],
+         strides=[2, 2], pads=[1, 1, 1, 1], count_include_pad=1)
+    pool("avgpool_k3_s2_pad_exclude", "AveragePool", [1, 2, 8, 8], kernel_shape=[3, 3],
+         strides=[2, 2], pads=[1, 1, 1, 1], count_include_pad=0)
+    unary(s, "global_avgpool", "GlobalAveragePool", [1, 8, 5, 7])
+    unary(s, "global_avgpool_batch2", "GlobalAveragePool", [2, 4, 3, 3])
+
+    def conv(name, x_shape, out_c, k, bias=True, group=1, post=None, **attrs):
+        """Conv with constant weights; `post` adds Relu/BN/residual after it."""
+        c = Case(name)
+        c.input("x", x_shape)
+        cin = x_shape[1]
+        kh, kw = (k, k) if isinstance(k, int) else k
+        fan_in = cin // group * kh * kw
+        c.weight("w", [out_c, cin // group, kh, kw], scale=(2.0 / fan_in) ** 0.5)
+        ins = ["x", "w"]
+        if bias:
+            ins.append(c.weight("b", [out_c], scale=0.1))
+        attrs.setdefault("kernel_shape", [kh, kw])
+        if group != 1:
+            attrs["group"] = group
+        out = "y" if post is None else "conv_out"
+        c.node("Conv", ins, [out], **attrs)
+        if post == "relu":
+            c.node("Relu", [out], ["y"])
+        elif post == "relu6":
+            c.f32("lo", 0.0)
+            c.f32("hi", 6.0)
+            c.node("Clip", [out, "lo", "hi"], ["y"])
+        elif post in ("bn", "bn_relu"):
+            c.weight("bn_scale", [out_c])
+            c.weight("bn_bias", [out_c], scale=0.5)
+            c.weight("bn_mean", [out_c], scale=0.5)
+            c.positive("bn_var", [out_c], 0.2, 2.0)
+            bn_out = "y" if post == "bn" else "bn_out"
+            c.node("BatchNormalization",
+                   [out, "bn_scale", "bn_bias", "bn_mean", "bn_var"], [bn_out], epsilon=1e-5)
+            if post == "bn_relu":
+                c.node("Relu", [bn_out], ["y"])
+        elif post == "residual":  # x + conv(x)
+            c.node("Add", ["x", out], ["y"])
+        elif post == "residual_relu":  # relu(conv(x) + x), resnet block tail
+            c.node("Add", [out, "x"], ["sum"])
+            c.node("Relu", ["sum"], ["y"])
+        c.output("y")
+        s.add(c)
+
+    conv("conv3x3_pad1", [1, 3, 8, 8], 8, 3, pads=[1, 1, 1, 1])
+    conv("conv3x3_stride2_pad1", [1, 4, 9, 9], 8, 3, strides=[2, 2], pads=[1, 1, 1, 1])
+    conv("conv3x3_no_pad", [1, 3, 7, 7], 4, 3)
+    conv("conv1x1", [1, 8, 6, 6], 16, 1)
+    conv("conv1x1_stride2_no_bias", [1, 8, 7, 7], 12, 1, bias=False, strides=[2, 2])
+    conv("conv_grouped", [1, 8, 6, 6], 12, 3, group=2, pads=[1, 1, 1, 1])
+    conv("conv_grouped_4", [1, 8, 5, 5], 8, 1, group=4)
+    conv("conv_depthwise_3x3_s1", [1, 8, 7, 7], 8, 3, group=8, pads=[1, 1, 1, 1])
+    conv("conv_depthwise_3x3_s2", [1, 8, 9, 9], 8, 3, group=8, strides=[2, 2],
+         pads=[1, 1, 1, 1])
+    conv("conv_depthwise_s2_even_input", [1, 6, 8, 8], 6, 3, group=6, strides=[2, 2],
+         pads=[1, 1, 1, 1], bias=False)
+    conv("conv_depthwise_multiplier2", [1, 4, 6, 6], 8, 3, group=4, pads=[1, 1, 1, 1])
+    conv("conv_depthwise_5x5", [1, 4, 8, 8], 4, 5, group=4, pads=[2, 2, 2, 2])
+    conv("conv3x3_no_bias", [1, 3, 8, 8], 8, 3, bias=False, pads=[1, 1, 1, 1])
+    conv("conv_dilation2", [1, 3, 10, 10], 4, 3, dilations=[2, 2], pads=[2, 2, 2, 2])
+    conv("conv_asym_pads", [1, 3, 8, 8], 4, 3, pads=[0, 1, 1, 2])
+    conv("conv7x7_s2_p3", [1, 3, 16, 16], 8, 7, strides=[2, 2], pads=[3, 3, 3, 3])
+    conv("conv_nonsquare_input", [1, 3, 7, 11], 4, 3, pads=[1, 1, 1, 1])
+    conv("conv_nonsquare_kernel", [1, 3, 8, 9], 4, (3, 1), pads=[1, 0, 1, 0])
+    conv("conv_rect_stride", [1, 3, 9, 12], 4, 3, strides=[1, 2], pads=[1, 1, 1, 1])
+    conv("conv_auto_pad_same_upper", [1, 3, 8, 8], 4, 3, strides=[2, 2], auto_pad="SAME_UPPER")
+    conv("conv_batch2", [2, 3, 6, 6], 4, 3, pads=[1, 1, 1, 1])
+    conv("conv_odd_channels", [1, 5, 6, 6], 7, 3, pads=[1, 1, 1, 1])
+    conv("conv_relu", [1, 3, 8, 8], 8, 3, post="relu", pads=[1, 1, 1, 1])
+    conv("conv_relu6", [1, 3, 8, 8], 8, 3, post="relu6", pads=[1, 1, 1, 1])
+    conv("conv_bn", [1, 3, 8, 8], 8, 3, post="bn", pads=[1, 1, 1, 1])
+    conv("conv_no_bias_bn_relu", [1, 4, 8, 8], 8, 3, bias=False, post="bn_relu",
+         strides=[2, 2], pads=[1, 1, 1, 1])
+    conv("conv_depthwise_bn_relu", [1, 8, 6, 6], 8, 3, group=8, bias=False,
+         post="bn_relu", pads=[1, 1, 1, 1])
+    conv("conv_add_residual", [1, 4, 6, 6], 4, 3, post="residual", pads=[1, 1, 1, 1])
+    conv("conv_add_residual_relu", [1, 4, 6, 6], 4, 1, post="residual_relu")
+
+
+def gen_composites(s):
+    # A small MLP: Gemm -> Relu -> Gemm -> Softmax.
+    c = Case("mlp_gemm_relu_softmax")
+    c.input("x", [2, 16])
+    c.weight("w1", [32, 16], scale=0.25)
+    c.weight("b1", [32], scale=0.1)
+    c.weight("w2", [10, 32], scale=0.2)
+    c.weight("b2", [10], scale=0.1)
+    c.node("Gemm", ["x", "w1", "b1"], ["h"], transB=1)
+    c.node("Relu", ["h"], ["hr"])
+    c.node("Gemm", ["hr", "w2", "b2"], ["logits"], transB=1)
+    c.node("Softmax", ["logits"], ["y"], axis=-1)
+    c.output("y")
+    s.add(c)
+
+    # Single-head-split self-attention on [1, 6, 16] with 2 heads of 8.
+    c = Case("attention_block")
+    c.input("x", [1, 6, 16])
+    for w in ("wq", "wk", "wv", "wo"):
+        c.weight(w, [16, 16], scale=0.25)
+    c.i64("heads_shape", [1, 6, 2, 8])
+    c.i64("merge_shape", [1, 6, 16])
+    c.f32("scale", 8 ** 0.5)
+    for p in ("q", "k", "v"):
+        c.node("MatMul", ["x", "w" + p], [p + "_lin"])
+        c.node("Reshape", [p + "_lin", "heads_shape"], [p + "_h"])
+        perm = [0, 2, 3, 1] if p == "k" else [0, 2, 1, 3]
+        c.node("Transpose", [p + "_h"], [p + "_t"], perm=perm)
+    c.node("MatMul", ["q_t", "k_t"], ["scores"])  # [1,2,6,8] x [1,2,8,6]
+    c.node("Div", ["scores", "scale"], ["scaled"])
+    c.node("Softmax", ["scaled"], ["probs"], axis=-1)
+    c.node("MatMul", ["probs", "v_t"], ["ctx"])  # [1,2,6,8]
+    c.node("Transpose", ["ctx"], ["ctx_t"], perm=[0, 2, 1, 3])
+    c.node("Reshape", ["ctx_t", "merge_shape"], ["merged"])
+    c.node("MatMul", ["merged", "wo"], ["attn"])
+    c.node("Add", ["x", "attn"], ["y"])
+    c.output("y")
+    s.add(c)
+
+    # Two outputs, one of them an intermediate also consumed inside the graph.
+    c = Case("multi_output_intermediate")
+    c.input("x", [2, 8])
+    c.node("Sigmoid", ["x"], ["s"])
+    c.node("Mul", ["x", "s"], ["silu"])
+    c.output("s")
+    c.output("silu")
+    s.add(c)
+
+    # The model tests/e2e/check_bad_inputs.py compiles to feed mnn-run wrong inputs:
+    # two inputs with distinctive names, so the error messages can be checked for them.
+    c = Case("mnn_run_input_checks")
+    c.input("pixels", [1, 3, 8, 8])
+    c.input("bias_map", [1, 4, 8, 8])
+    c.weight("w", [4, 3, 3, 3], scale=0.3)
+    c.node("Conv", ["pixels", "w"], ["c"], kernel_shape=[3, 3], pads=[1, 1, 1, 1])
+    c.node("Relu", ["c"], ["r"])
+    c.node("Add", ["r", "bias_map"], ["scores"])
+    c.output("scores")
+    s.add(c)
+
+    # Symbolic batch dim on a conv (needs --input-shape).
+    c = Case("conv_relu_symbolic_batch")
+    c.input("x", ["N", 3, 8, 8], concrete=[1, 3, 8, 8])
+    c.weight("w", [4, 3, 3, 3], scale=0.3)
+    c.weight("b", [4], scale=0.1)
+    c.node("Conv", ["x", "w", "b"], ["c"], kernel_shape=[3, 3], pads=[1, 1, 1, 1])
+    c.node("Relu", ["c"], ["y"])
+    c.output("y")
+    s.add(c)
+
+
+# --------------------------------------------------------------------------------------
+# Bad inputs
+# --------------------------------------------------------------------------------------
+
+
+def gen_bad(s):
+    bad_dir = os.path.join(s.out_dir, "bad")
+    os.makedirs(bad_dir, exist_ok=True)
+    rng = np.random.default_rng(1234)
+
+    def path(n):
+        return os.path.join(bad_dir, n)
+
+    def save_unchecked(model, p):
+        with open(p, "wb") as f:
+            f.write(model.SerializeToString())
+
+    p = path("empty.onnx")
+    open(p, "wb").close()
+    s.add_bad("empty_file", p, "error names the file 'empty.onnx' (empty / not a model)",
+              ["empty.onnx"])
+
+    # A real model with weights, cut in half.
+    conv_model = os.path.join(s.out_dir, "conv7x7_s2_p3", "model.onnx")
+    with open(conv_model, "rb") as f:
+        data = f.read()
+    p = path("truncated.onnx")
+    with open(p, "wb") as f:
+        f.write(data[: len(data) // 2])
+    s.add_bad("truncated_model", p, "error names the file 'truncated.onnx' (cannot parse)",
+              ["truncated.onnx"])
+
+    p = path("garbage.onnx")
+    with open(p, "wb") as f:
+        f.write(rng.integers(0, 256, 4096, dtype=np.uint8).tobytes())
+    s.add_bad("garbage_bytes", p, "error names the file 'garbage.onnx' (cannot parse)",
+              ["garbage.onnx"])
+
+    s.add_bad("missing_file", path("does_not_exist.onnx"),
+              "error names the missing file 'does_not_exist.onnx'", ["does_not_exist.onnx"])
+
+    # Unsupported standard op, in the middle of an otherwise fine graph.
+    boxes = helper.make_tensor_value_info("boxes", TensorProto.FLOAT, [1, 6, 4])
+    scores = helper.make_tensor_value_info("scores", TensorProto.FLOAT, [1, 1, 6])
+    sel = helper.make_tensor_value_info("selected", TensorProto.INT64, [None, 3])
+    g = helper.make_graph(
+        [
+            helper.make_node("Relu", ["scores"], ["scores_r"], name="relu_before"),
+            helper.make_node("NonMaxSuppression", ["boxes", "scores_r", "max_out"],
+                             ["selected"], name="my_unsupported_node"),
+        ],
+        "unsupported_op", [boxes, scores], [sel],
+        [numpy_helper.from_array(np.array([3], np.int64), "max_out")],
+    )
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)])
+    m.ir_version = 8
+    onnx.checker.check_model(m)  # the model itself is valid ONNX
+    p = path("unsupported_op.onnx")
+    onnx.save(m, p)
+    s.add_bad("unsupported_op", p,
+              "error mentions 'NonMaxSuppression' and 'my_unsupported_node'",
+              ["NonMaxSuppression", "my_unsupported_node"])
+
+    # Custom-domain op.
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 3])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 3])
+    g = helper.make_graph(
+        [
+            helper.make_node("Relu", ["x"], ["t"], name="relu_before"),
+            helper.make_node("MyCustomOp", ["t"], ["y"], name="my_custom_node",
+                             domain="com.example.custom"),
+        ],
+        "custom_op", [x], [y],
+    )
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 17),
+                                            helper.make_opsetid("com.example.custom", 1)])
+    m.ir_version = 8
+    p = path("custom_domain_op.onnx")
+    save_unchecked(m, p)
+    s.add_bad("custom_domain_op", p,
+              "error mentions 'MyCustomOp' and 'my_custom_node' (custom domain op)",
+              ["MyCustomOp", "my_custom_node"])
+
+    # Shapes that do not fit: MatMul [2,3] x [4,5], declared as [2,5] (no checker run).
+    a = helper.make_tensor_value_info("a", TensorProto.FLOAT, [2, 3])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 5])
+    g = helper.make_graph(
+        [helper.make_node("MatMul", ["a", "w"], ["y"], name="mismatched_matmul")],
+        "shape_mismatch", [a], [y],
+        [numpy_helper.from_array(rng.standard_normal((4, 5)).astype(np.float32), "w")],
+    )
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)])
+    m.ir_version = 8
+    p = path("shape_mismatch.onnx")
+    save_unchecked(m, p)
+    s.add_bad("shape_mismatch", p,
+              "error mentions the op 'MatMul' and node 'mismatched_matmul' "
+              "([2,3] x [4,5] cannot multiply)",
+              ["MatMul", "mismatched_matmul"])
+
+    # Symbolic input dim: the compiler must ask for --input-shape.
+    def symbolic_model():
+        img = helper.make_tensor_value_info("image", TensorProto.FLOAT, ["batch", 3, 8, 8])
+        out = helper.make_tensor_value_info("out", TensorProto.FLOAT, ["batch", 3, 8, 8])
+        g = helper.make_graph([helper.make_node("Relu", ["image"], ["out"], name="relu")],
+                              "symbolic", [img], [out])
+        m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)])
+        m.ir_version = 8
+        onnx.checker.check_model(m)
+        return m
+
+    p = path("symbolic_dim.onnx")
+    onnx.save(symbolic_model(), p)
+    s.add_bad("symbolic_dim_needs_input_shape", p,
+              "error says input 'image' has a symbolic dim and suggests --input-shape",
+              ["image", "--input-shape"])
+    s.add_bad("input_shape_wrong_rank", p,
+              "error mentions 'image' (given rank 3, model input has rank 4)",
+              ["image"], extra_args=["--input-shape", "image=1x3x8"])
+    s.add_bad("input_shape_unknown_input", os.path.join(s.out_dir, "relu", "model.onnx"),
+              "error mentions 'nosuch' (no such model input)",
+              ["nosuch"], extra_args=["--input-shape", "nosuch=1x3x8x8"])
+    s.add_bad("input_shape_malformed", p,
+              "error mentions the malformed value '1xAx8x8'",
+              ["1xAx8x8"], extra_args=["--input-shape", "image=1xAx8x8"])
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("out_dir", help="where to write the models and manifest.json")
+    args = ap.parse_args()
+
+    out_dir = os.path.abspath(args.out_dir)
+    os.makedirs(out_dir, exist_ok=True)
+    # Remove what a previous run of this script wrote (only the case dirs it listed).
+    old = os.path.join(out_dir, "manifest.json")
+    if os.path.exists(old):
+        try:
+            with open(old) as f:
+                prev = json.load(f)
+            for case in prev.get("cases", []):
+                d = os.path.join(out_dir, os.path.dirname(case["model"]))
+                if os.path.isdir(d) and os.path.dirname(case["model"]):
+                    shutil.rmtree(d)
+            shutil.rmtree(os.path.join(out_dir, "bad"), ignore_errors=True)
+        except (OSError, ValueError, KeyError):
+            pass
+
+    s = Suite(out_dir)
+    gen_matmul_gemm(s)
+    gen_elementwise(s)
+    gen_softmax_norm(s)
+    gen_shape_ops(s)
+    gen_pool_conv(s)
+    gen_composites(s)
+    gen_bad(s)
+    s.write_manifest()
+    ops = sorted({op for c in s.cases for op in c["ops"]})
+    print(f"wrote {len(s.cases)} cases and {len(s.bad)} bad inputs to {out_dir}")
+    print("op types covered:", " ".join(ops))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
