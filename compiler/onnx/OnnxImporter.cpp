@@ -25,6 +25,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
 
+#include <algorithm>
 #include <climits>
 #include <cstring>
 #include <memory>
@@ -151,8 +152,10 @@ convertTensor(MLIRContext *ctx, const onnx::TensorProto &t, std::string &error,
     if ((int64_t)raw.size() != expectBytes)
       return sizeError(raw.size(), "bytes");
     ArrayRef<char> bytes(raw.data(), raw.size());
+    // Claim the alignment malloc guarantees (16; less if the data is less
+    // aligned), so the printed IR does not depend on addresses.
     uintptr_t addr = reinterpret_cast<uintptr_t>(raw.data());
-    size_t align = 64;
+    size_t align = 16;
     while (align > 1 && addr % align)
       align /= 2;
     if (owner && raw.size() > kMaxInlineBytes && !elt.isInteger(1) &&
@@ -275,6 +278,7 @@ private:
   LogicalResult findOpset();
   LogicalResult collectInitializers();
   FailureOr<RankedTensorType> inputType(const onnx::ValueInfoProto &vi);
+  FailureOr<RankedTensorType> resolveInputType(const onnx::ValueInfoProto &vi);
   LogicalResult checkInputShapeOptions();
   LogicalResult define(StringRef name, Value v, Location loc);
   FailureOr<Value> lookup(StringRef name);
@@ -351,6 +355,25 @@ LogicalResult GraphImporter::checkInputShapeOptions() {
 
 FailureOr<RankedTensorType>
 GraphImporter::inputType(const onnx::ValueInfoProto &vi) {
+  auto type = resolveInputType(vi);
+  if (failed(type))
+    return failure();
+  // Element counts beyond 2^40 would overflow the shape arithmetic.
+  int64_t n = 1;
+  for (int64_t d : type->getShape()) {
+    if (d > (int64_t(1) << 40) / std::max<int64_t>(n, 1)) {
+      setError(NameLoc::get(StringAttr::get(&ctx, vi.name())),
+               "input '" + vi.name() + "' has an implausible shape " +
+                   shapeStr(type->getShape()));
+      return failure();
+    }
+    n *= std::max<int64_t>(d, 1);
+  }
+  return type;
+}
+
+FailureOr<RankedTensorType>
+GraphImporter::resolveInputType(const onnx::ValueInfoProto &vi) {
   const std::string &name = vi.name();
   Location loc = NameLoc::get(StringAttr::get(&ctx, name));
   if (!vi.has_type() || !vi.type().has_tensor_type()) {
@@ -465,6 +488,8 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
 
   if (!node.domain().empty() && node.domain() != "ai.onnx")
     return nodeError("unsupported operator of domain '" + node.domain() + "'");
+  if (node.output_size() == 0)
+    return nodeError("has no outputs");
   const auto &converters = getConverters();
   auto conv = converters.find(node.op_type());
   if (conv == converters.end())
@@ -691,9 +716,17 @@ OwningOpRef<ModuleOp> importOnnxFile(MLIRContext &context, StringRef path,
                                                : captured.message;
     }
   }
-  if (!module)
-    emitError(error.loc ? *error.loc : UnknownLoc::get(&context))
-        << error.message;
+  if (!module) {
+    // One line, even when a (corrupt) name holds control characters.
+    std::string line;
+    for (char c : error.message) {
+      if ((unsigned char)c < 0x20 || c == 0x7f)
+        line += "\\" + llvm::utohexstr((unsigned char)c, false, 2);
+      else
+        line += c;
+    }
+    emitError(error.loc ? *error.loc : UnknownLoc::get(&context)) << line;
+  }
   return module;
 }
 

@@ -206,6 +206,19 @@ int64_t product(ArrayRef<int64_t> dims) {
   return p;
 }
 
+/// Product of dims that come from the model (reshape targets, ...), or
+/// nullopt if it is not a plausible element count (negative, > 2^40).
+std::optional<int64_t> checkedProduct(ArrayRef<int64_t> dims) {
+  constexpr int64_t kMax = int64_t(1) << 40;
+  int64_t p = 1;
+  for (int64_t d : dims) {
+    if (d < 0 || (d > 0 && p > kMax / d))
+      return std::nullopt;
+    p *= d;
+  }
+  return p;
+}
+
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 APFloat f32(double v) { return APFloat(static_cast<float>(v)); }
@@ -814,6 +827,8 @@ LogicalResult convertReshape(NodeContext &n) {
     }
   }
   int64_t total = product(in);
+  if (!checkedProduct(out))
+    return n.fail("invalid target shape [" + shapeStr(*target) + "]");
   if (inferred >= 0) {
     int64_t known = product(out);
     if (known == 0 || total % known != 0)
@@ -1148,9 +1163,8 @@ LogicalResult convertConstantOfShape(NodeContext &n) {
   auto shape = n.constInts(0, "input");
   if (failed(shape))
     return failure();
-  for (int64_t d : *shape)
-    if (d < 0)
-      return n.fail("negative dim " + Twine(d));
+  if (!checkedProduct(*shape))
+    return n.fail("invalid shape [" + shapeStr(*shape) + "]");
   Type elt = n.b.getF32Type();
   std::vector<char> bytes(4, 0);
   if (const auto *a = n.attr("value")) {

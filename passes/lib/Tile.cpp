@@ -173,6 +173,7 @@ struct TilePass : mnn::impl::TileBase<TilePass> {
       }
       (*inner)->setAttr("mnn.rows_dim", rewriter.getI64IntegerAttr(s->rowsDim));
       (*inner)->setAttr("mnn.cols_dim", rewriter.getI64IntegerAttr(s->colsDim));
+      (*inner)->setAttr("mnn.lanes", rewriter.getI64IntegerAttr(vectorWidth));
     }
   }
 };

@@ -1,5 +1,23 @@
-//===- Vectorize.cpp ---------------------------------------------------------===//
+//===- Vectorize.cpp - register-tile microkernels in the vector dialect ----===//
+//
+// A tiled kernel op (marked by mnn-tile with mnn.rows_dim / mnn.cols_dim)
+// computes out[R rows x C <= VW lanes] += sum over the reduction dims of
+// a * b. It becomes:
+//   acc[r] = transfer_read out row r               (R vector registers)
+//   for each reduction index (scf.for nest, accumulators as iter_args):
+//     operand depends on the cols dim: one vector load (gathered when the
+//       lanes are not contiguous), otherwise a scalar load + broadcast;
+//     acc[r] = fma(a_r, b_r, acc[r])
+//   transfer_write acc[r]
+// Partial tiles (C < VW at the edge) use masked loads and stores. Every other
+// linalg op is left to be lowered to loops, which LLVM's loop vectorizer
+// handles for the simple elementwise cases.
+//
+//===----------------------------------------------------------------------===//
 #include "mnn/Passes.h"
+
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/Matchers.h"
 
 namespace mnn {
 #define GEN_PASS_DEF_VECTORIZE
@@ -7,10 +25,213 @@ namespace mnn {
 } // namespace mnn
 
 using namespace mlir;
+using llvm::SmallVector;
 
 namespace {
-struct VectorizePass : mnn::impl::VectorizeBase<VectorizePass> {
-  using VectorizeBase::VectorizeBase;
-  void runOnOperation() override {}
+
+/// The body must be `out + a * b` (as the lowering builds it).
+bool isMultiplyAccumulate(linalg::GenericOp op) {
+  Block &body = op.getRegion().front();
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  auto add = yield.getOperand(0).getDefiningOp<arith::AddFOp>();
+  if (!add)
+    return false;
+  Value acc = body.getArgument(2);
+  Value prod = add.getLhs() == acc ? add.getRhs() : add.getLhs();
+  auto mul = prod.getDefiningOp<arith::MulFOp>();
+  return mul && (add.getLhs() == acc || add.getRhs() == acc) &&
+         ((mul.getLhs() == body.getArgument(0) && mul.getRhs() == body.getArgument(1)) ||
+          (mul.getLhs() == body.getArgument(1) && mul.getRhs() == body.getArgument(0)));
+}
+
+bool mapUses(AffineMap map, unsigned dim) {
+  return llvm::any_of(map.getResults(), [&](AffineExpr e) {
+    return e.isFunctionOfDim(dim);
+  });
+}
+
+struct Microkernel {
+  linalg::GenericOp op;
+  OpBuilder &b;
+  Location loc;
+  unsigned rowsDim, colsDim;
+  int64_t rows, vw;
+  Value colsSize; // runtime lane count (index)
+  Value mask;     // null for full tiles
+  VectorType vType;
+
+  SmallVector<Value> indices(AffineMap map, ArrayRef<Value> dims) {
+    SmallVector<Value> idx;
+    for (AffineExpr e : map.getResults())
+      idx.push_back(dims[cast<AffineDimExpr>(e).getPosition()]);
+    return idx;
+  }
+
+  Value cst(int64_t v) { return b.create<arith::ConstantIndexOp>(loc, v); }
+
+  /// Loads the VW lanes of `operand` at `dims` (cols dim = lane 0).
+  Value loadLanes(Value memref, AffineMap map, SmallVector<Value> dims) {
+    auto type = cast<MemRefType>(memref.getType());
+    SmallVector<int64_t> strides;
+    int64_t offset;
+    bool contiguous = succeeded(getStridesAndOffset(type, strides, offset)) &&
+                      strides.back() == 1 &&
+                      cast<AffineDimExpr>(map.getResults().back()).getPosition() ==
+                          colsDim;
+    if (contiguous) {
+      auto perm = AffineMap::getMinorIdentityMap(type.getRank(), 1, b.getContext());
+      Value pad = b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(0));
+      return b.create<vector::TransferReadOp>(
+          loc, vType, memref, indices(map, dims), AffineMapAttr::get(perm), pad,
+          mask, b.getBoolArrayAttr({true}));
+    }
+    // Strided lanes (stride-2 convolutions): one scalar load per lane,
+    // clamped to the valid lanes of a partial tile.
+    Value vec = b.create<arith::ConstantOp>(
+        loc, DenseElementsAttr::get(vType, b.getF32FloatAttr(0).getValue()));
+    Value last = b.create<arith::SubIOp>(loc, colsSize, cst(1));
+    for (int64_t lane = 0; lane < vw; ++lane) {
+      dims[colsDim] = b.create<arith::MinSIOp>(loc, cst(lane), last);
+      Value x = b.create<memref::LoadOp>(loc, memref, indices(map, dims));
+      vec = b.create<vector::InsertOp>(loc, x, vec, lane);
+    }
+    return vec;
+  }
+
+  Value operandValue(Value memref, AffineMap map, SmallVector<Value> dims) {
+    if (mapUses(map, colsDim))
+      return loadLanes(memref, map, dims);
+    Value x = b.create<memref::LoadOp>(loc, memref, indices(map, dims));
+    return b.create<vector::BroadcastOp>(loc, vType, x);
+  }
+
+  LogicalResult emit() {
+    SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+    Value a = op.getDpsInputOperand(0)->get(), bb = op.getDpsInputOperand(1)->get();
+    Value out = op.getDpsInitOperand(0)->get();
+    auto outType = cast<MemRefType>(out.getType());
+    SmallVector<int64_t> outStrides;
+    int64_t outOffset;
+    if (failed(getStridesAndOffset(outType, outStrides, outOffset)) ||
+        outStrides.back() != 1 ||
+        cast<AffineDimExpr>(maps[2].getResults().back()).getPosition() != colsDim)
+      return failure();
+
+    unsigned numDims = op.getNumLoops();
+    SmallVector<Value> zeroDims(numDims, cst(0));
+    auto perm = AffineMap::getMinorIdentityMap(outType.getRank(), 1, b.getContext());
+    Value pad = b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(0));
+    SmallVector<Value> accs;
+    for (int64_t r = 0; r < rows; ++r) {
+      SmallVector<Value> dims = zeroDims;
+      dims[rowsDim] = cst(r);
+      accs.push_back(b.create<vector::TransferReadOp>(
+          loc, vType, out, indices(maps[2], dims), AffineMapAttr::get(perm), pad,
+          mask, b.getBoolArrayAttr({true})));
+    }
+
+    // Reduction loops, outermost first, accumulators carried through.
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    SmallVector<unsigned> reductionDims;
+    op.getReductionDims(reductionDims);
+    SmallVector<Value> dims = zeroDims;
+    OpBuilder::InsertionGuard guard(b);
+    SmallVector<scf::ForOp> loops;
+    for (unsigned d : reductionDims) {
+      auto loop = b.create<scf::ForOp>(loc, cst(0), cst(ranges[d]), cst(1), accs);
+      if (!loops.empty())
+        b.create<scf::YieldOp>(loc, loop.getResults());
+      loops.push_back(loop);
+      b.setInsertionPointToStart(loop.getBody());
+      dims[d] = loop.getInductionVar();
+      accs.assign(loop.getRegionIterArgs().begin(), loop.getRegionIterArgs().end());
+    }
+    bool aRows = mapUses(maps[0], rowsDim), bRows = mapUses(maps[1], rowsDim);
+    Value aShared, bShared;
+    if (!aRows)
+      aShared = operandValue(a, maps[0], dims);
+    if (!bRows)
+      bShared = operandValue(bb, maps[1], dims);
+    SmallVector<Value> next;
+    for (int64_t r = 0; r < rows; ++r) {
+      SmallVector<Value> rowDims = dims;
+      rowDims[rowsDim] = cst(r);
+      Value av = aRows ? operandValue(a, maps[0], rowDims) : aShared;
+      Value bv = bRows ? operandValue(bb, maps[1], rowDims) : bShared;
+      next.push_back(b.create<vector::FMAOp>(loc, av, bv, accs[r]));
+    }
+    if (!loops.empty()) {
+      b.create<scf::YieldOp>(loc, next);
+      b.setInsertionPointAfter(loops.front());
+      accs.assign(loops.front().getResults().begin(), loops.front().getResults().end());
+    } else {
+      accs = next;
+    }
+    for (int64_t r = 0; r < rows; ++r) {
+      SmallVector<Value> rowDims = zeroDims;
+      rowDims[rowsDim] = cst(r);
+      b.create<vector::TransferWriteOp>(loc, Type(), accs[r], out,
+                                        indices(maps[2], rowDims),
+                                        AffineMapAttr::get(perm), mask,
+                                        b.getBoolArrayAttr({true}));
+    }
+    return success();
+  }
 };
+
+LogicalResult vectorizeKernel(linalg::GenericOp op, int64_t vw) {
+  if (!isMultiplyAccumulate(op) || op.getNumDpsInputs() != 2 ||
+      !op.hasPureBufferSemantics())
+    return failure();
+  unsigned rowsDim = op->getAttrOfType<IntegerAttr>("mnn.rows_dim").getInt();
+  unsigned colsDim = op->getAttrOfType<IntegerAttr>("mnn.cols_dim").getInt();
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  SmallVector<Range, 4> ranges =
+      cast<linalg::LinalgOp>(op.getOperation()).createLoopRanges(b, loc);
+  auto iterators = op.getIteratorTypesArray();
+  std::optional<int64_t> rows = getConstantIntValue(ranges[rowsDim].size);
+  if (!rows)
+    return failure();
+  // Every other parallel dim of a register tile has size 1.
+  for (unsigned d = 0; d < ranges.size(); ++d) {
+    std::optional<int64_t> size = getConstantIntValue(ranges[d].size);
+    if (iterators[d] == utils::IteratorType::reduction) {
+      if (!size)
+        return failure();
+    } else if (d != rowsDim && d != colsDim && size != 1) {
+      return failure();
+    }
+  }
+  Microkernel k{op, b, loc, rowsDim, colsDim, *rows, vw, Value(), Value(),
+                VectorType::get({vw}, b.getF32Type())};
+  std::optional<int64_t> cols = getConstantIntValue(ranges[colsDim].size);
+  if (cols && *cols > vw)
+    return failure();
+  k.colsSize = getValueOrCreateConstantIndexOp(b, loc, ranges[colsDim].size);
+  if (!cols || *cols != vw)
+    k.mask = b.create<vector::CreateMaskOp>(
+        loc, VectorType::get({vw}, b.getI1Type()), ValueRange{k.colsSize});
+  if (failed(k.emit()))
+    return failure();
+  op.erase();
+  return success();
+}
+
+struct VectorizePass : mnn::impl::VectorizeBase<VectorizePass> {
+  void runOnOperation() override {
+    SmallVector<linalg::GenericOp> kernels;
+    getOperation().walk([&](linalg::GenericOp op) {
+      if (op->hasAttr("mnn.rows_dim"))
+        kernels.push_back(op);
+    });
+    for (linalg::GenericOp op : kernels) {
+      // Lanes = the cols tile size mnn-tile chose. A tile that does not fit
+      // the microkernel stays a linalg op and is lowered to loops.
+      int64_t lanes = op->getAttrOfType<IntegerAttr>("mnn.lanes").getInt();
+      (void)vectorizeKernel(op, lanes);
+    }
+  }
+};
+
 } // namespace

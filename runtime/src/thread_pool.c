@@ -11,9 +11,12 @@
  *  - the dispatcher spins until every worker is done, then sleeps on
  *    `done_cv`.
  * Sleepers announce themselves in `sleeping_workers` / `dispatcher_sleeping`
- * before re-checking the condition under the mutex, and wakers (sequentially
- * consistent) look at those counters after publishing, so the mutex is taken
- * only when somebody actually sleeps and no wake-up is lost.
+ * before re-checking the condition under the mutex, and wakers look at those
+ * after publishing, so the mutex is taken only when somebody actually sleeps.
+ * Each side puts a seq_cst fence between its store and its load (Dekker), so
+ * at least one of them sees the other and no wake-up is lost. Explicit fences
+ * rather than seq_cst store/load pairs: they also hold under qemu-user on an
+ * x86 host, which does not order an AArch64 STLR before a later LDAR.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -131,12 +134,14 @@ static uint64_t wait_for_work(mnnrt_pool* pool, uint64_t seen) {
     if (spin_expired(pool, start)) break;
   }
   pthread_mutex_lock(&pool->mutex);
-  atomic_fetch_add(&pool->sleeping_workers, 1);
-  while ((gen = atomic_load(&pool->generation)) == seen &&
-         !atomic_load(&pool->stop)) {
+  atomic_fetch_add_explicit(&pool->sleeping_workers, 1, memory_order_relaxed);
+  atomic_thread_fence(memory_order_seq_cst); /* pairs with parallel_for */
+  while ((gen = atomic_load_explicit(&pool->generation,
+                                    memory_order_acquire)) == seen &&
+         !atomic_load_explicit(&pool->stop, memory_order_acquire)) {
     pthread_cond_wait(&pool->work_cv, &pool->mutex);
   }
-  atomic_fetch_sub(&pool->sleeping_workers, 1);
+  atomic_fetch_sub_explicit(&pool->sleeping_workers, 1, memory_order_relaxed);
   pthread_mutex_unlock(&pool->mutex);
   return gen;
 }
@@ -164,12 +169,12 @@ static void wait_for_workers(mnnrt_pool* pool, uint64_t gen) {
     if (spin_expired(pool, start)) break;
   }
   pthread_mutex_lock(&pool->mutex);
-  /* seq_cst: pairs with the done_generation store in worker_main. */
-  atomic_store(&pool->dispatcher_sleeping, 1);
+  atomic_store_explicit(&pool->dispatcher_sleeping, 1, memory_order_relaxed);
+  atomic_thread_fence(memory_order_seq_cst); /* pairs with worker_main */
   while ((busy = first_busy_worker(pool, busy, gen)) != pool->num_workers) {
     pthread_cond_wait(&pool->done_cv, &pool->mutex);
   }
-  atomic_store(&pool->dispatcher_sleeping, 0);
+  atomic_store_explicit(&pool->dispatcher_sleeping, 0, memory_order_relaxed);
   pthread_mutex_unlock(&pool->mutex);
 }
 
@@ -184,8 +189,10 @@ static void* worker_main(void* arg) {
     run_chunk(pool, self->index);
     /* The job fields must not be touched after this store: the dispatcher
      * may return and publish the next job right away. */
-    atomic_store(&self->done_generation, seen);
-    if (atomic_load(&pool->dispatcher_sleeping)) {
+    atomic_store_explicit(&self->done_generation, seen, memory_order_release);
+    atomic_thread_fence(memory_order_seq_cst); /* pairs with wait_for_workers */
+    if (atomic_load_explicit(&pool->dispatcher_sleeping,
+                             memory_order_relaxed)) {
       pthread_mutex_lock(&pool->mutex);
       pthread_cond_broadcast(&pool->done_cv);
       pthread_mutex_unlock(&pool->mutex);
@@ -293,12 +300,12 @@ void mnnrt_parallel_for(void* pool_ptr, int64_t n, mnnrt_task_fn fn,
   pool->ctx = ctx;
   pool->n = n;
   pool->active = n < threads ? (int32_t)n : threads;
-  /* seq_cst: pairs with the sleeping_workers increment in wait_for_work.
-   * Only this thread writes generation while it holds `busy`. */
+  /* Only this thread writes generation while it holds `busy`. */
   uint64_t gen = atomic_load_explicit(&pool->generation,
                                       memory_order_relaxed) + 1;
-  atomic_store(&pool->generation, gen);
-  if (atomic_load(&pool->sleeping_workers) > 0) {
+  atomic_store_explicit(&pool->generation, gen, memory_order_release);
+  atomic_thread_fence(memory_order_seq_cst); /* pairs with wait_for_work */
+  if (atomic_load_explicit(&pool->sleeping_workers, memory_order_relaxed) > 0) {
     pthread_mutex_lock(&pool->mutex);
     pthread_cond_broadcast(&pool->work_cv);
     pthread_mutex_unlock(&pool->mutex);

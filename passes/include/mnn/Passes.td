@@ -125,7 +125,12 @@ def LowerToLLVM : Pass<"mnn-lower-to-llvm", "mlir::ModuleOp"> {
     Option<"vectorBits", "vector-bits", "int64_t", "256",
            "Width of the target's vector registers">,
   ];
-  let dependentDialects = ["mlir::LLVM::LLVMDialect"];
+  let dependentDialects = [
+    "mlir::LLVM::LLVMDialect", "mlir::cf::ControlFlowDialect",
+    "mlir::index::IndexDialect", "mlir::vector::VectorDialect",
+    "mlir::scf::SCFDialect", "mlir::memref::MemRefDialect",
+    "mlir::math::MathDialect", "mlir::arith::ArithDialect"
+  ];
 }
 
 #endif // MNN_PASSES_TD

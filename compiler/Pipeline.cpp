@@ -1,0 +1,96 @@
+//===- Pipeline.cpp - the stages of mnn-compile ---------------------------===//
+//
+// The whole compiler as a list of pass pipelines, one per stage:
+//   graph       fold constants, fold batch_norm, fuse epilogues, pack weights
+//   bufferized  plan the arena, lower to linalg on buffers
+//   tiled       parallel + register tiles
+//   vectorized  microkernels, thread-pool tasks
+//   llvm        LLVM dialect
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/Pipeline.h"
+
+#include "mnn/Passes.h"
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <chrono>
+
+using namespace mlir;
+
+namespace mnn {
+
+static const char *const kStageNames[] = {"import", "graph", "bufferized",
+                                          "tiled", "vectorized", "llvm"};
+
+std::optional<Stage> parseStage(llvm::StringRef name) {
+  for (int i = 0; i <= (int)Stage::LLVM; ++i)
+    if (name == kStageNames[i])
+      return static_cast<Stage>(i);
+  return std::nullopt;
+}
+
+llvm::StringRef stageName(Stage stage) { return kStageNames[(int)stage]; }
+
+static void addStage(OpPassManager &pm, Stage stage,
+                     const PipelineOptions &options) {
+  switch (stage) {
+  case Stage::Import:
+    break;
+  case Stage::Graph:
+    pm.addNestedPass<func::FuncOp>(createFoldConstants());
+    pm.addNestedPass<func::FuncOp>(createFoldBatchNorm());
+    pm.addNestedPass<func::FuncOp>(createFoldConstants());
+    pm.addNestedPass<func::FuncOp>(createFuseEpilogue());
+    pm.addNestedPass<func::FuncOp>(createPackWeights());
+    pm.addNestedPass<func::FuncOp>(createFoldConstants());
+    break;
+  case Stage::Bufferized:
+    pm.addNestedPass<func::FuncOp>(createPlanMemory());
+    pm.addPass(createLowerToLinalg());
+    break;
+  case Stage::Tiled: {
+    TileOptions tile;
+    tile.vectorBits = options.vectorBits;
+    pm.addNestedPass<func::FuncOp>(createTile(tile));
+    break;
+  }
+  case Stage::Vectorized:
+    pm.addNestedPass<func::FuncOp>(createVectorize());
+    pm.addPass(createOutlineParallel());
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(createCSEPass());
+    break;
+  case Stage::LLVM: {
+    LowerToLLVMOptions llvm;
+    llvm.vectorBits = options.vectorBits;
+    pm.addPass(createLowerToLLVM(llvm));
+    break;
+  }
+  }
+}
+
+LogicalResult runPipeline(ModuleOp module, Stage last,
+                          const PipelineOptions &options) {
+  for (int i = (int)Stage::Graph; i <= (int)last; ++i) {
+    auto stage = static_cast<Stage>(i);
+    PassManager pm(module.getContext());
+    addStage(pm, stage, options);
+    auto start = std::chrono::steady_clock::now();
+    if (failed(pm.run(module)))
+      return failure();
+    if (options.verbose) {
+      double ms = std::chrono::duration<double, std::milli>(
+                      std::chrono::steady_clock::now() - start)
+                      .count();
+      llvm::errs() << llvm::format("mnn-compile: stage %-10s %8.1f ms\n",
+                                   stageName(stage).str().c_str(), ms);
+    }
+  }
+  return success();
+}
+
+} // namespace mnn

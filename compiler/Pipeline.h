@@ -1,0 +1,30 @@
+//===- Pipeline.h - the stages of mnn-compile -------------------*- C++ -*-===//
+#ifndef MNN_COMPILER_PIPELINE_H
+#define MNN_COMPILER_PIPELINE_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <optional>
+
+namespace mnn {
+
+/// Stages in order; --emit=<name> stops after one and prints the IR.
+enum class Stage { Import, Graph, Bufferized, Tiled, Vectorized, LLVM };
+
+std::optional<Stage> parseStage(llvm::StringRef name);
+llvm::StringRef stageName(Stage stage);
+
+struct PipelineOptions {
+  int64_t vectorBits = 256;
+  bool verbose = false; ///< print each stage's wall time to stderr
+};
+
+/// Runs the stages after Import up to and including `last`. Errors are
+/// reported through the context's diagnostic handler.
+mlir::LogicalResult runPipeline(mlir::ModuleOp module, Stage last,
+                                const PipelineOptions &options);
+
+} // namespace mnn
+
+#endif // MNN_COMPILER_PIPELINE_H
