@@ -101,6 +101,7 @@ std::string resourceName(StringRef tensorName) {
 // Appends `count` values read by `get(i)` as little-endian `width`-byte ints.
 template <typename Get>
 void appendInts(std::vector<char> &out, int64_t count, int64_t width, Get get) {
+  out.reserve(out.size() + count * width);
   for (int64_t i = 0; i < count; ++i) {
     int64_t v = get(i);
     char bytes[8];
@@ -142,15 +143,16 @@ convertTensor(MLIRContext *ctx, const onnx::TensorProto &t, std::string &error,
   int64_t width = mnn::elementByteWidth(elt);
   int64_t expectBytes = n * width;
   auto sizeError = [&](int64_t got, StringRef unit) {
-    return failWith("has " + Twine(got) + " " + unit + " of data but its dims [" +
+    bool bytes = unit == "bytes of raw_data";
+    return failWith("has " + Twine(got) + " " + unit + " but its dims [" +
                     shapeStr(shape) + "] need " +
-                    Twine(unit == "bytes" ? expectBytes : n));
+                    Twine(bytes ? expectBytes : n));
   };
 
   if (t.has_raw_data()) {
     const std::string &raw = t.raw_data();
     if ((int64_t)raw.size() != expectBytes)
-      return sizeError(raw.size(), "bytes");
+      return sizeError(raw.size(), "bytes of raw_data");
     ArrayRef<char> bytes(raw.data(), raw.size());
     // Claim the alignment malloc guarantees (16; less if the data is less
     // aligned), so the printed IR does not depend on addresses.
@@ -172,7 +174,6 @@ convertTensor(MLIRContext *ctx, const onnx::TensorProto &t, std::string &error,
 
   // Typed fields (ONNX stores small ints and float16 bits in int32_data).
   std::vector<char> bytes;
-  bytes.reserve(expectBytes);
   switch (t.data_type()) {
   case onnx::TensorProto::FLOAT:
     if (t.float_data_size() != n)
@@ -322,7 +323,7 @@ LogicalResult GraphImporter::findOpset() {
 LogicalResult GraphImporter::collectInitializers() {
   for (const auto &t : graph.initializer()) {
     if (t.name().empty())
-      return fail(fileLoc(), "file '" + path + "': an initializer has no name");
+      return failFile("an initializer has no name");
     if (!initializers.try_emplace(t.name(), &t).second)
       return fail(fileLoc(),
                   "initializer '" + t.name() + "' is defined twice");

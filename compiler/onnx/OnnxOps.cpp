@@ -765,11 +765,7 @@ LogicalResult convertPool(NodeContext &n, StringRef kind) {
                                                 opPads, dilations,
                                                 countIncludePad, counted));
 }
-LogicalResult convertMaxPool(NodeContext &n) {
-  if (n.getInt("storage_order", 0) != 0 && n.hasOutput(1))
-    return n.fail("storage_order is not supported");
-  return convertPool(n, "max");
-}
+LogicalResult convertMaxPool(NodeContext &n) { return convertPool(n, "max"); }
 LogicalResult convertAveragePool(NodeContext &n) {
   return convertPool(n, "avg");
 }

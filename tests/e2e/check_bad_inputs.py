@@ -4,7 +4,7 @@
     python3 tests/e2e/check_bad_inputs.py --mnn-compile BUILD/mnn-compile \\
         --mnn-run BUILD/mnn-run --manifest DIR/manifest.json
         [--target x86_64|aarch64] [--runner "qemu-aarch64 -cpu cortex-a76 -L ..."]
-        [--work DIR] [--good-case mnn_run_input_checks] [--case PATTERN ...]
+        [--work DIR] [--good-case run_input_checks] [--case PATTERN ...]
         [--no-run-checks] [--timeout SECONDS] [--keep]
 
 Part 1, mnn-compile: for every entry of the manifest's "bad" list (written by
@@ -22,7 +22,7 @@ and requires:
   * every word of the entry's "expect_words" in that line (case-insensitive);
   * no file left in the output directory (it may exist, but must be empty).
 
-Part 2, mnn-run: compiles the good case --good-case (default "mnn_run_input_checks":
+Part 2, mnn-run: compiles the good case --good-case (default "run_input_checks":
 inputs "pixels" [1,3,8,8] and "bias_map" [1,4,8,8]), checks that a correct run works,
 then feeds wrong inputs: wrong shape, wrong dtype (float64), garbage bytes, a truncated
 .npy, a missing file, an unknown input name, a missing input, and a non-library file in
@@ -250,7 +250,7 @@ def main():
     ap.add_argument("--target", default="x86_64", choices=["x86_64", "aarch64"])
     ap.add_argument("--runner", default="", help="command prefix for mnn-run (qemu)")
     ap.add_argument("--work", help="work directory (kept); default: a temp dir in /tmp")
-    ap.add_argument("--good-case", default="mnn_run_input_checks",
+    ap.add_argument("--good-case", default="run_input_checks",
                     help="manifest case compiled for the mnn-run checks")
     ap.add_argument("--case", action="append",
                     help="only these bad cases (fnmatch pattern, repeatable)")

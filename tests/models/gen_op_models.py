@@ -1009,7 +1009,7 @@ def gen_composites(s):
 
     # The model tests/e2e/check_bad_inputs.py compiles to feed mnn-run wrong inputs:
     # two inputs with distinctive names, so the error messages can be checked for them.
-    c = Case("mnn_run_input_checks")
+    c = Case("run_input_checks")
     c.input("pixels", [1, 3, 8, 8])
     c.input("bias_map", [1, 4, 8, 8])
     c.weight("w", [4, 3, 3, 3], scale=0.3)

@@ -17,6 +17,7 @@
 // RUN: not mnn-import %t/matmul_mismatch.onnx 2>&1 | FileCheck %s --check-prefix=MISMATCH
 // RUN: not mnn-import %t/undefined_input.onnx 2>&1 | FileCheck %s --check-prefix=UNDEFINED
 // RUN: not mnn-import %t/bad_initializer.onnx 2>&1 | FileCheck %s --check-prefix=INIT
+// RUN: not mnn-import %t/external_data.onnx 2>&1 | FileCheck %s --check-prefix=EXTERNAL
 
 // UNKNOWN-OP: error: node 'my_unsupported_node' (NonMaxSuppression): unsupported operator
 // DOMAIN: error: node 'my_custom_node' (MyCustomOp): unsupported operator of domain 'com.example'
@@ -32,4 +33,5 @@
 // MISSING: error: cannot read file '{{.*}}does_not_exist.onnx'
 // MISMATCH: error: node 'mm' (MatMul): matmul inner dims differ: 2x3 x 4x5
 // UNDEFINED: error: node 'relu' (Relu): input 'nowhere' is not defined
-// INIT: error: initializer 'w' has 12 bytes of data but its dims [2x3] need 24
+// INIT: error: initializer 'w' has 12 bytes of raw_data but its dims [2x3] need 24
+// EXTERNAL: error: initializer 'w' stores its data in an external file, which is not supported

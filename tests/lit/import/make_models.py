@@ -288,6 +288,42 @@ def bad_initializer():
 
 
 @register
+def misc_ops():
+    # Old exporters list initializers among the graph inputs ("w"); the
+    # unnamed Relu gets the location "Relu_<index>".
+    return model(
+        [node("Add", ["x", "w"], ["a"], name="add_init_input"),
+         node("Gather", ["a", "idx"], ["g"], name="gather_neg", axis=1),
+         node("Clip", ["g", "", "hi"], ["c"], name="clip_max_only"),
+         node("Shape", ["x"], ["mid"], name="shape_mid", start=-2),
+         node("ReduceProd", ["mid"], ["prod"], name="prod", keepdims=1),
+         node("Shape", ["x"], ["first"], name="shape_first", end=1),
+         node("Concat", ["first", "prod"], ["newshape"], name="cat", axis=0),
+         node("Reshape", ["x", "newshape"], ["flat"], name="reshape"),
+         node("ConstantOfShape", ["newshape"], ["ones"], name="ones",
+              value=Tensor(tensor("one", [1], [1.0]))),
+         node("Add", ["flat", "ones"], ["f1"], name="add_ones"),
+         node("Unsqueeze", ["f1", "ax"], ["u"], name="unsqueeze"),
+         node("Squeeze", ["u", "ax"], ["s"], name="squeeze"),
+         node("Cast", ["s"], ["i"], name="cast", to=INT64),
+         node("Dropout", ["c"], ["d"], name="dropout"),
+         node("Relu", ["d"], ["y"])],
+        [value_info("x", [2, 3, 4]), value_info("w", [4])],
+        [value_info("y", [2, 2, 4]), value_info("i", [2, 12], INT64)],
+        [tensor("w", [4], [1.0, 2.0, 3.0, 4.0]), ints("idx", [-1, 0]),
+         tensor("hi", [], [0.5]), ints("ax", [0, -1])])
+
+
+@register
+def external_data():
+    w = (f_int(1, 4) + f_int(2, FLOAT) + f_bytes(8, "w")
+         + f_bytes(13, f_bytes(1, "location") + f_bytes(2, "weights.bin")) + f_int(14, 1))
+    return model(
+        [node("Add", ["x", "w"], ["y"], name="add")],
+        [value_info("x", [4])], [value_info("y", [4])], [w])
+
+
+@register
 def big_weights():
     # Large enough for the zero-copy blob path (> 256 bytes).
     return model(
