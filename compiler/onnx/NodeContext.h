@@ -1,4 +1,5 @@
-//===- NodeContext.h - what an ONNX node converter works with -----*- C++ -*-===//
+//===- NodeContext.h - what an ONNX node converter works with -----*- C++
+//-*-===//
 //
 // Internal to the importer. OnnxImporter.cpp walks the graph and, for every
 // node, hands a NodeContext (resolved input values, attributes, a builder
@@ -116,8 +117,8 @@ public:
   /// crash.
   template <typename OpTy, typename... Args>
   mlir::FailureOr<mlir::Value> create(Args &&...args) {
-    auto op = b.create<OpTy>(loc, placeholderType(),
-                             std::forward<Args>(args)...);
+    auto op =
+        b.create<OpTy>(loc, placeholderType(), std::forward<Args>(args)...);
     return finish(op.getOperation(), /*inferType=*/true);
   }
   /// Same with an explicit result type (reshape, cast).

@@ -325,8 +325,7 @@ LogicalResult GraphImporter::collectInitializers() {
     if (t.name().empty())
       return failFile("an initializer has no name");
     if (!initializers.try_emplace(t.name(), &t).second)
-      return fail(fileLoc(),
-                  "initializer '" + t.name() + "' is defined twice");
+      return fail(fileLoc(), "initializer '" + t.name() + "' is defined twice");
   }
   if (graph.sparse_initializer_size() > 0)
     return fail(fileLoc(), "sparse initializer '" +
@@ -378,14 +377,15 @@ GraphImporter::resolveInputType(const onnx::ValueInfoProto &vi) {
   const std::string &name = vi.name();
   Location loc = NameLoc::get(StringAttr::get(&ctx, name));
   if (!vi.has_type() || !vi.type().has_tensor_type()) {
-    setError(loc, "input '" + name + "' is not a tensor, which is not supported");
+    setError(loc,
+             "input '" + name + "' is not a tensor, which is not supported");
     return failure();
   }
   const auto &tt = vi.type().tensor_type();
   Type elt = convertElementType(&ctx, tt.elem_type());
   if (!elt) {
     setError(loc, "input '" + name + "' has unsupported element type " +
-                  onnxTypeName(tt.elem_type()));
+                      onnxTypeName(tt.elem_type()));
     return failure();
   }
   auto given = options.inputShapes.find(name);
@@ -393,8 +393,10 @@ GraphImporter::resolveInputType(const onnx::ValueInfoProto &vi) {
   std::string example = name + "=1x3x224x224";
   if (!tt.has_shape()) {
     if (!hasGiven) {
-      setError(loc, "input '" + name + "' has an unknown shape: pass "
-                                   "--input-shape " + example);
+      setError(loc, "input '" + name +
+                        "' has an unknown shape: pass "
+                        "--input-shape " +
+                        example);
       return failure();
     }
     return RankedTensorType::get(given->second, elt);
@@ -405,21 +407,21 @@ GraphImporter::resolveInputType(const onnx::ValueInfoProto &vi) {
     const std::vector<int64_t> &g = given->second;
     if ((int)g.size() != dims.size()) {
       setError(loc, "input '" + name + "' has rank " + Twine(dims.size()) +
-                    " but --input-shape gives " + shapeStr(g) + " (rank " +
-                    Twine(g.size()) + ")");
+                        " but --input-shape gives " + shapeStr(g) + " (rank " +
+                        Twine(g.size()) + ")");
       return failure();
     }
     for (int i = 0; i < dims.size(); ++i) {
       if (g[i] <= 0) {
         setError(loc, "--input-shape for '" + name + "' has non-positive dim " +
-                      Twine(g[i]));
+                          Twine(g[i]));
         return failure();
       }
       if (dims[i].has_dim_value() && dims[i].dim_value() >= 0 &&
           dims[i].dim_value() != g[i]) {
         setError(loc, "input '" + name + "' has dim " + Twine(i) + " = " +
-                      Twine(dims[i].dim_value()) +
-                      " but --input-shape gives " + Twine(g[i]));
+                          Twine(dims[i].dim_value()) +
+                          " but --input-shape gives " + Twine(g[i]));
         return failure();
       }
     }
@@ -443,7 +445,7 @@ GraphImporter::resolveInputType(const onnx::ValueInfoProto &vi) {
                            ? "'" + d.dim_param() + "'"
                            : "(dim " + std::to_string(i) + ")";
     setError(loc, "input '" + name + "' has unknown dim " + what +
-                  ": pass --input-shape " + name + "=" + suggestion);
+                      ": pass --input-shape " + name + "=" + suggestion);
     return failure();
   }
   return RankedTensorType::get(shape, elt);
@@ -557,10 +559,11 @@ LogicalResult GraphImporter::checkDeclaredOutput(const onnx::ValueInfoProto &vi,
     return success();
   std::string declaredShape;
   for (int i = 0; i < dims.size(); ++i)
-    declaredShape += (i ? "x" : "") +
-                     (dims[i].has_dim_value() ? std::to_string(dims[i].dim_value())
-                      : dims[i].has_dim_param() ? dims[i].dim_param()
-                                                : std::string("?"));
+    declaredShape +=
+        (i ? "x" : "") + (dims[i].has_dim_value()
+                              ? std::to_string(dims[i].dim_value())
+                          : dims[i].has_dim_param() ? dims[i].dim_param()
+                                                    : std::string("?"));
   return fail(loc, "output '" + vi.name() + "' is declared with shape " +
                        (dims.empty() ? "scalar" : declaredShape) +
                        " but the graph computes " + shapeStr(type.getShape()));
@@ -623,7 +626,8 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
     if (failed(v)) {
       if (result.message.empty())
         setError(NameLoc::get(StringAttr::get(&ctx, vi.name())),
-             "graph output '" + vi.name() + "' is not computed by any node");
+                 "graph output '" + vi.name() +
+                     "' is not computed by any node");
       return nullptr;
     }
     if (failed(checkDeclaredOutput(vi, *v)))
@@ -654,8 +658,7 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
 }
 
 // Reads and parses the file; the returned model is shared by the weight blobs.
-std::shared_ptr<onnx::ModelProto> parseModel(StringRef path,
-                                             Failure &error,
+std::shared_ptr<onnx::ModelProto> parseModel(StringRef path, Failure &error,
                                              MLIRContext &ctx) {
   Location loc = FileLineColLoc::get(&ctx, path, 0, 0);
   auto fail = [&](const Twine &msg) {
@@ -666,8 +669,8 @@ std::shared_ptr<onnx::ModelProto> parseModel(StringRef path,
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                             /*RequiresNullTerminator=*/false);
   if (!buffer)
-    return fail("cannot read file '" + path + "': " +
-                buffer.getError().message());
+    return fail("cannot read file '" + path +
+                "': " + buffer.getError().message());
   StringRef data = (*buffer)->getBuffer();
   if (data.empty())
     return fail("file '" + path + "' is empty (not an ONNX model)");
@@ -707,14 +710,14 @@ OwningOpRef<ModuleOp> importOnnxFile(MLIRContext &context, StringRef path,
       return mlir::success();
     });
     if (auto model = parseModel(path, error, context)) {
-      GraphImporter importer(context, path, options, std::move(model),
-                             captured, error);
+      GraphImporter importer(context, path, options, std::move(model), captured,
+                             error);
       module = importer.run();
     }
     if (!module && error.message.empty()) {
       error.loc = captured.loc;
-      error.message = captured.message.empty() ? "import failed"
-                                               : captured.message;
+      error.message =
+          captured.message.empty() ? "import failed" : captured.message;
     }
   }
   if (!module) {

@@ -1,4 +1,5 @@
-//===- OnnxImporter.h - ONNX model -> mnn dialect -------------------*- C++ -*-===//
+//===- OnnxImporter.h - ONNX model -> mnn dialect -------------------*- C++
+//-*-===//
 //
 // Reads an ONNX model file and builds a module holding one
 //

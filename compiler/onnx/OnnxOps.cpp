@@ -1,4 +1,5 @@
-//===- OnnxOps.cpp - ONNX operators -> mnn ops -----------------------------===//
+//===- OnnxOps.cpp - ONNX operators -> mnn ops
+//-----------------------------===//
 //
 // One converter per ONNX op type (default domain, opsets 6 to 21). Each reads
 // the node's attributes with their per-opset defaults, normalizes them the way
@@ -280,8 +281,7 @@ LogicalResult readWindowAttrs(NodeContext &n, Ints &strides, Ints &dilations,
 // Elementwise
 //===----------------------------------------------------------------------===//
 
-template <typename OpTy>
-LogicalResult convertBinary(NodeContext &n) {
+template <typename OpTy> LogicalResult convertBinary(NodeContext &n) {
   auto a = n.input(0, "A"), b = n.input(1, "B");
   if (failed(a) || failed(b))
     return failure();
@@ -306,8 +306,7 @@ LogicalResult convertPow(NodeContext &n) {
   return n.setOutput(0, n.create<mnn::PowOp>(*a, exponent));
 }
 
-template <typename OpTy>
-LogicalResult convertUnary(NodeContext &n) {
+template <typename OpTy> LogicalResult convertUnary(NodeContext &n) {
   auto x = n.input(0, "X");
   if (failed(x))
     return failure();
@@ -374,7 +373,8 @@ LogicalResult convertHardSigmoid(NodeContext &n) {
   if (failed(x))
     return failure();
   float alpha = n.getFloat("alpha", 0.2f), beta = n.getFloat("beta", 0.5f);
-  return n.setOutput(0, n.create<mnn::HardSigmoidOp>(*x, f32(alpha), f32(beta)));
+  return n.setOutput(0,
+                     n.create<mnn::HardSigmoidOp>(*x, f32(alpha), f32(beta)));
 }
 
 LogicalResult convertGelu(NodeContext &n) {
@@ -489,8 +489,8 @@ LogicalResult convertSoftmax(NodeContext &n) {
   // Before opset 13 the input is coerced to 2-D at `axis`: softmax over all
   // the trailing dims together.
   ArrayRef<int64_t> shape = shapeOf(*x);
-  auto flat = n.reshape(*x, {product(shape.take_front(*axis)),
-                             product(shape.drop_front(*axis))});
+  auto flat = n.reshape(
+      *x, {product(shape.take_front(*axis)), product(shape.drop_front(*axis))});
   if (failed(flat))
     return failure();
   auto s = n.create<mnn::SoftmaxOp>(*flat, 1);
@@ -702,9 +702,9 @@ LogicalResult convertConv(NodeContext &n) {
   int64_t group = n.getInt("group", 1);
   if (group <= 0)
     return n.fail("group must be positive");
-  return n.setOutput(0, n.create<mnn::Conv2DOp>(
-                            *x, *w, bias, Value(), strides, pads, dilations,
-                            group, "oihw", "none", f32(0), f32(0)));
+  return n.setOutput(0, n.create<mnn::Conv2DOp>(*x, *w, bias, Value(), strides,
+                                                pads, dilations, group, "oihw",
+                                                "none", f32(0), f32(0)));
 }
 
 // MaxPool / AveragePool. `pads` of the op include the extra bottom/right
@@ -755,12 +755,12 @@ LogicalResult convertPool(NodeContext &n, StringRef kind) {
       if ((out - 1) * s >= in + begin)
         --out;
     }
-    int64_t extra = std::max<int64_t>(0, (out - 1) * s + eff - (in + begin + end));
+    int64_t extra =
+        std::max<int64_t>(0, (out - 1) * s + eff - (in + begin + end));
     opPads[i] = begin;
     opPads[i + 2] = end + extra;
   }
-  bool countIncludePad =
-      kind == "avg" && n.getInt("count_include_pad", 0) != 0;
+  bool countIncludePad = kind == "avg" && n.getInt("count_include_pad", 0) != 0;
   return n.setOutput(0, n.create<mnn::Pool2DOp>(*x, kind, *kernel, strides,
                                                 opPads, dilations,
                                                 countIncludePad, counted));
@@ -962,14 +962,14 @@ LogicalResult convertSplit(NodeContext &n) {
       return n.fail("has no outputs");
     // Equal parts; from opset 18 the last one may be smaller.
     if (n.opset < 18 && dim % parts != 0)
-      return n.fail("cannot split dim " + Twine(dim) + " into " +
-                    Twine(parts) + " equal parts");
+      return n.fail("cannot split dim " + Twine(dim) + " into " + Twine(parts) +
+                    " equal parts");
     int64_t chunk = ceilDiv(dim, parts);
     for (int64_t i = 0; i < parts; ++i)
       sizes.push_back(std::min(chunk, dim - i * chunk));
     if (sizes.back() <= 0)
-      return n.fail("cannot split dim " + Twine(dim) + " into " +
-                    Twine(parts) + " parts");
+      return n.fail("cannot split dim " + Twine(dim) + " into " + Twine(parts) +
+                    " parts");
   }
   if ((int64_t)sizes.size() != numOutputs)
     return n.fail("split has " + Twine(sizes.size()) + " sizes for " +
@@ -990,8 +990,8 @@ LogicalResult convertSplit(NodeContext &n) {
     Ints shape(in);
     shape[*axis] = sizes[i];
     starts[*axis] = sizes[i] ? offset : 0;
-    if (failed(n.setOutput(i, n.create<mnn::SliceOp>(*x, starts, shape,
-                                                      steps))))
+    if (failed(
+            n.setOutput(i, n.create<mnn::SliceOp>(*x, starts, shape, steps))))
       return failure();
   }
   return success();
@@ -1062,8 +1062,9 @@ LogicalResult convertSlice(NodeContext &n) {
     } else {
       s = std::clamp<int64_t>(s, 0, d - 1);
       e = std::clamp<int64_t>(e, -1, d - 1);
-      int64_t mag =
-          t == std::numeric_limits<int64_t>::min() ? std::numeric_limits<int64_t>::max() : -t;
+      int64_t mag = t == std::numeric_limits<int64_t>::min()
+                        ? std::numeric_limits<int64_t>::max()
+                        : -t;
       if (d > 0 && s > e)
         size = (s - e - 1) / mag + 1;
     }
@@ -1071,8 +1072,8 @@ LogicalResult convertSlice(NodeContext &n) {
     outSizes[*axis] = size;
     outSteps[*axis] = t;
   }
-  return n.setOutput(0, n.create<mnn::SliceOp>(*x, outStarts, outSizes,
-                                               outSteps));
+  return n.setOutput(0,
+                     n.create<mnn::SliceOp>(*x, outStarts, outSizes, outSteps));
 }
 
 LogicalResult convertGather(NodeContext &n) {

@@ -29,9 +29,9 @@ static cl::list<std::string>
     inputShapes("input-shape",
                 cl::desc("Shape of an input with symbolic dims: name=1x3x8x8"),
                 cl::value_desc("name=AxBx..."));
-static cl::opt<bool> elideWeights(
-    "elide-weights",
-    cl::desc("Print large constants and weight blobs elided"));
+static cl::opt<bool>
+    elideWeights("elide-weights",
+                 cl::desc("Print large constants and weight blobs elided"));
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
