@@ -1,0 +1,35 @@
+// RUN: mnn-opt %s --mnn-plan-memory --mnn-lower-to-linalg | FileCheck %s
+
+// The entry becomes __mnn_main(inputs, outputs, arena, pool) on memrefs.
+// CHECK-LABEL: func.func @__mnn_main
+// CHECK-SAME: %[[X:.*]]: memref<1x2x4x4xf32> {mnn.name = "x"}
+// CHECK-SAME: %[[Y:.*]]: memref<1x4x4x4xf32> {mnn.name = "y"}
+// CHECK-SAME: %[[ARENA:.*]]: memref<{{[0-9]+}}xi8>
+// CHECK-SAME: !llvm.ptr
+func.func @main(%x: tensor<1x2x4x4xf32> {mnn.name = "x"}) -> (tensor<1x4x4x4xf32> {mnn.name = "y"}) {
+  // Weights become private constant globals.
+  // CHECK-DAG: memref.get_global @__mnn_const_{{[0-9]+}} : memref<72xf32>
+  %w = mnn.constant dense<0.5> : tensor<3x3x2x1x4xf32>
+  %b = mnn.constant dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32>
+  // The padded input lives in the arena.
+  // CHECK: %[[PAD:.*]] = memref.view %[[ARENA]]
+  // CHECK: linalg.fill
+  // CHECK: linalg.copy ins(%[[X]]
+  // Windows of the padded input as one strided view, no im2col copy.
+  // CHECK: memref.reinterpret_cast %[[PAD]] to offset: [0], sizes: [1, 1, 2, 3, 3, 4, 4], strides: [72, 72, 36, 6, 1, 6, 1]
+  // Accumulator init from the bias, written straight into the output.
+  // CHECK: memref.collapse_shape %[[Y]]
+  // CHECK: linalg.generic
+  // The convolution itself, marked for the kernel schedule.
+  // CHECK: linalg.generic
+  // CHECK-SAME: iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]
+  // CHECK-SAME: mnn.kernel = "conv"
+  // CHECK: arith.mulf
+  // CHECK: arith.addf
+  // Fused relu applied in place.
+  // CHECK: linalg.generic
+  // CHECK: arith.maximumf
+  %y = mnn.conv2d %x, %w, %b {activation = "relu", dilations = array<i64: 1, 1>, filter_layout = "hwigo", group = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 0>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (tensor<1x2x4x4xf32>, tensor<3x3x2x1x4xf32>, tensor<4xf32>) -> tensor<1x4x4x4xf32>
+  // CHECK: return
+  return %y : tensor<1x4x4x4xf32>
+}

@@ -1,0 +1,49 @@
+// RUN: mnn-opt %s --mnn-tile="vector-bits=256" --mnn-vectorize --canonicalize | FileCheck %s
+
+#win = affine_map<(n, m, k) -> (n, k)>
+#wt = affine_map<(n, m, k) -> (k, m)>
+#out = affine_map<(n, m, k) -> (n, m)>
+
+// Register tiles become 4 accumulators of vector<16xf32>, one FMA per row
+// and reduction step with the lhs broadcast; the last tile (40 = 2x16 + 8)
+// uses masked loads and stores.
+// CHECK-LABEL: func.func @matmul
+// CHECK: scf.parallel
+// CHECK: scf.for
+// CHECK: %[[MASK:.*]] = vector.create_mask %{{.*}} : vector<16xi1>
+// CHECK-COUNT-4: vector.transfer_read {{.*}}, %[[MASK]] {in_bounds = [true]} : memref<4x?xf32, {{.*}}>, vector<16xf32>
+// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// CHECK:   vector.transfer_read {{.*}} : memref<32x?xf32, {{.*}}>, vector<16xf32>
+// CHECK:   memref.load
+// CHECK:   vector.broadcast {{.*}} : f32 to vector<16xf32>
+// CHECK:   vector.fma
+// CHECK-COUNT-3: vector.fma
+// CHECK: scf.yield
+// CHECK-COUNT-4: vector.transfer_write {{.*}}, %[[MASK]] {in_bounds = [true]}
+// CHECK-NOT: linalg.generic
+func.func @matmul(%a: memref<8x32xf32>, %b: memref<32x40xf32>, %c: memref<8x40xf32>) {
+  linalg.generic {indexing_maps = [#win, #wt, #out], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<8x32xf32>, memref<32x40xf32>) outs(%c : memref<8x40xf32>) attrs = {mnn.kernel = "matmul"} {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// A body that is not multiply-accumulate keeps its linalg op (lowered to
+// loops later).
+// CHECK-LABEL: func.func @not_fma
+// CHECK: linalg.generic
+// CHECK-NOT: vector.fma
+func.func @not_fma(%a: memref<8x32xf32>, %b: memref<32x40xf32>, %c: memref<8x40xf32>) {
+  linalg.generic {indexing_maps = [#win, #wt, #out], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<8x32xf32>, memref<32x40xf32>) outs(%c : memref<8x40xf32>) attrs = {mnn.kernel = "matmul"} {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.maximumf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
