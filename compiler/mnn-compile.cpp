@@ -240,6 +240,8 @@ int main(int argc, char **argv) {
   Expected<std::string> runtime = mnn::codegen::findRuntimeArchive(targetArch, argv[0]);
   if (!runtime)
     fail(toString(runtime.takeError()));
+  // A directory this run creates is removed again if the build fails.
+  bool createdDir = !sys::fs::exists(outputDir);
   if (std::error_code ec = sys::fs::create_directories(outputDir))
     fail("cannot create output directory '" + outputDir + "': " + ec.message());
   mnn::codegen::BackendOptions backend;
@@ -247,8 +249,12 @@ int main(int argc, char **argv) {
   backend.runtimeArchive = *runtime;
   Expected<mnn::codegen::BackendResult> result =
       mnn::codegen::buildModelLibrary(*llvmModule, iface, *target, backend);
-  if (!result)
-    fail(toString(result.takeError()));
+  if (!result) {
+    std::string message = toString(result.takeError());
+    if (createdDir)
+      sys::fs::remove_directories(outputDir);
+    fail(message);
+  }
   if (verbose) {
     uint64_t size = 0;
     sys::fs::file_size(result->libraryPath, size);

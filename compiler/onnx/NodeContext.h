@@ -1,5 +1,4 @@
-//===- NodeContext.h - what an ONNX node converter works with -----*- C++
-//-*-===//
+//===- NodeContext.h - what an ONNX node converter works with --*- C++ -*-===//
 //
 // Internal to the importer. OnnxImporter.cpp walks the graph and, for every
 // node, hands a NodeContext (resolved input values, attributes, a builder

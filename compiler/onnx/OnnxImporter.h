@@ -1,15 +1,16 @@
-//===- OnnxImporter.h - ONNX model -> mnn dialect -------------------*- C++
-//-*-===//
+//===- OnnxImporter.h - ONNX model -> mnn dialect --------------*- C++ -*-===//
 //
 // Reads an ONNX model file and builds a module holding one
 //
 //   func.func @main(%arg0: tensor<...> {mnn.name = "input"}, ...)
 //       -> (tensor<...> {mnn.name = "output"}, ...)
 //
-// of mnn ops on static tensors. Every op is located at NameLoc("<node name>")
-// (unnamed nodes: "<op_type>_<index>"), so later stages can name the node an
-// error comes from. Shape subgraphs (Shape -> Gather -> Concat -> Reshape, ...)
-// are folded to constants while the graph is read.
+// of mnn ops on static tensors. Supported: the default domain ("" or
+// "ai.onnx") at opsets 6 to 21; the op list is in OnnxOps.cpp. Every op is
+// located at NameLoc("<node name>") (unnamed nodes: "<op_type>_<index>"), so
+// later stages can name the node an error comes from. Shape subgraphs
+// (Shape -> Gather -> Concat -> Reshape, ...) are folded to constants while
+// the graph is read.
 //
 // Ownership of the weights: large initializers stored as raw_data are not
 // copied. They become dense_resource blobs that point into the parsed

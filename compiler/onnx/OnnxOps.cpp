@@ -1,5 +1,4 @@
-//===- OnnxOps.cpp - ONNX operators -> mnn ops
-//-----------------------------===//
+//===- OnnxOps.cpp - ONNX operators -> mnn ops ----------------------------===//
 //
 // One converter per ONNX op type (default domain, opsets 6 to 21). Each reads
 // the node's attributes with their per-opset defaults, normalizes them the way

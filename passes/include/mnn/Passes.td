@@ -57,8 +57,9 @@ def PackWeights : Pass<"mnn-pack-weights", "mlir::func::FuncOp"> {
 def PlanMemory : Pass<"mnn-plan-memory", "mlir::func::FuncOp"> {
   let summary = "Assign every intermediate tensor an offset in one arena";
   let description = [{
-    Computes the live range of each tensor in program order and places it
-    with a best-fit offset allocator (64-byte aligned). Annotates each op
+    Computes the live range of each tensor in program order and places the
+    buffers greedily by decreasing size, each at the lowest 64-byte aligned
+    offset that does not overlap a buffer live at the same time. Annotates each op
     result with `mnn.offset`, the function with `mnn.arena_bytes` and
     `mnn.unplanned_bytes` (the sum of all intermediate tensors, the size
     without reuse). Results that are function results, constants or views of
@@ -100,10 +101,12 @@ def Tile : Pass<"mnn-tile", "mlir::func::FuncOp"> {
 def Vectorize : Pass<"mnn-vectorize", "mlir::func::FuncOp"> {
   let summary = "Vectorize register tiles and hoist accumulators";
   let description = [{
-    Drops unit dims of tiled linalg ops, vectorizes them (vector dialect),
-    lowers contractions and transfers, and hoists loop-invariant accumulator
-    loads/stores out of the reduction loops. Ops that do not vectorize are
-    lowered to scalar loops.
+    Rewrites each register tile left by mnn-tile (a multiply-accumulate
+    linalg.generic marked mnn.rows_dim/mnn.cols_dim) into a microkernel:
+    R accumulator vectors loaded once, scf.for loops over the reduction dims
+    carrying them, one vector.fma per row and step (the operand that does not
+    vary along the lanes is broadcast), masked loads/stores for partial edge
+    tiles. Other linalg ops are left to be lowered to loops.
   }];
   let dependentDialects = ["mlir::vector::VectorDialect", "mlir::scf::SCFDialect"];
 }
