@@ -279,6 +279,9 @@ llvm::StructType *getModelDescType(llvm::LLVMContext &ctx) {
                                       ptr, // create
                                       ptr, // run
                                       ptr, // destroy
+                                      i32, // uint32_t num_ops
+                                      ptr, // const char* const* op_names
+                                      ptr, // profile
                                   },
                                   name);
 }
@@ -366,6 +369,24 @@ llvm::Error addModelGlue(llvm::Module &module, const ModelInterface &model) {
   auto rtDestroy = declareRuntimeFunction(module, "mnnrt_destroy", destroyTy);
   if (!rtDestroy)
     return rtDestroy.takeError();
+  llvm::Constant *opNames = llvm::ConstantPointerNull::get(ptrTy);
+  llvm::Constant *rtProfile = llvm::ConstantPointerNull::get(ptrTy);
+  if (!model.opNames.empty()) {
+    std::vector<llvm::Constant *> names;
+    for (size_t i = 0; i < model.opNames.size(); ++i)
+      names.push_back(makeCString(module, model.opNames[i],
+                                  ".mnn.op_name." + std::to_string(i)));
+    auto *arrayTy = llvm::ArrayType::get(ptrTy, names.size());
+    auto *array = new llvm::GlobalVariable(
+        module, arrayTy, true, llvm::GlobalValue::PrivateLinkage,
+        llvm::ConstantArray::get(arrayTy, names), ".mnn.op_names");
+    opNames = array;
+    auto *profileTy = llvm::FunctionType::get(i32, {ptrTy, ptrTy, ptrTy}, false);
+    auto fn = declareRuntimeFunction(module, "mnnrt_profile", profileTy);
+    if (!fn)
+      return fn.takeError();
+    rtProfile = *fn;
+  }
 
   // __mnn_model_desc
   llvm::StructType *modelDescTy = getModelDescType(ctx);
@@ -381,6 +402,9 @@ llvm::Error addModelGlue(llvm::Module &module, const ModelInterface &model) {
       *rtCreate,
       *rtRun,
       *rtDestroy,
+      llvm::ConstantInt::get(i32, model.opNames.size()),
+      opNames,
+      rtProfile,
   };
   auto *desc = new llvm::GlobalVariable(
       module, modelDescTy, true, llvm::GlobalValue::ExternalLinkage,

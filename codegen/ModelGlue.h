@@ -45,6 +45,8 @@ struct ModelInterface {
   std::vector<TensorSpec> outputs;
   uint64_t arenaBytes = 0; ///< scratch the entry needs (0: none)
   std::string arch;        ///< "x86_64" or "aarch64"
+  /// Names of the profiled ops (models compiled with --profile), else empty.
+  std::vector<std::string> opNames;
 };
 
 /// Fixed symbol names of the runtime ABI.

@@ -48,10 +48,13 @@ static void addStage(OpPassManager &pm, Stage stage,
     pm.addNestedPass<func::FuncOp>(createPackWeights());
     pm.addNestedPass<func::FuncOp>(createFoldConstants());
     break;
-  case Stage::Bufferized:
+  case Stage::Bufferized: {
     pm.addNestedPass<func::FuncOp>(createPlanMemory());
-    pm.addPass(createLowerToLinalg());
+    LowerToLinalgOptions lowering;
+    lowering.profile = options.profile;
+    pm.addPass(createLowerToLinalg(lowering));
     break;
+  }
   case Stage::Tiled: {
     TileOptions tile;
     tile.vectorBits = options.vectorBits;

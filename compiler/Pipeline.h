@@ -18,6 +18,7 @@ llvm::StringRef stageName(Stage stage);
 struct PipelineOptions {
   int64_t vectorBits = 256;
   bool verbose = false; ///< print each stage's wall time to stderr
+  bool profile = false; ///< emit per-op timing hooks (mnn-run --profile)
 };
 
 /// Runs the stages after Import up to and including `last`. Errors are

@@ -60,6 +60,10 @@ cl::opt<std::string> emitStage("emit",
                                cl::cat(category));
 cl::opt<bool> verbose("v", cl::desc("Print progress, stage timings and memory plan"),
                       cl::cat(category));
+cl::opt<bool> profile("profile",
+                      cl::desc("Time every fused op at run time (read it with "
+                               "mnn-run --profile); adds a little overhead"),
+                      cl::cat(category));
 
 [[noreturn]] void fail(const Twine &message) {
   errs() << "mnn-compile: error: " << message << "\n";
@@ -207,6 +211,7 @@ int main(int argc, char **argv) {
   mnn::PipelineOptions pipeline;
   pipeline.vectorBits = target->preferredVectorBits();
   pipeline.verbose = verbose;
+  pipeline.profile = profile;
   if (stopAfter) {
     if (*stopAfter != mnn::Stage::Import &&
         failed(mnn::runPipeline(*module, *stopAfter, pipeline)))
@@ -227,6 +232,10 @@ int main(int argc, char **argv) {
                          (unsigned long long)u.getInt(),
                          u.getInt() ? 100.0 * iface.arenaBytes / u.getInt() : 0.0);
   }
+
+  if (auto ops = (*module)->getAttrOfType<mlir::ArrayAttr>("mnn.profile_ops"))
+    for (mlir::Attribute a : ops)
+      iface.opNames.push_back(cast<mlir::StringAttr>(a).str());
 
   LLVMContext llvmContext;
   std::unique_ptr<Module> llvmModule =

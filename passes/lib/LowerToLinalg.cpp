@@ -112,6 +112,8 @@ struct Lowering {
   func::FuncOp source;
   func::FuncOp target;
   OpBuilder b;
+  bool profile = false;
+  SmallVector<Attribute> profiledOps;
   DenseMap<Value, Value> buffers;
   SmallVector<Value> outputs;
   Value arena;
@@ -798,6 +800,22 @@ LogicalResult Lowering::lowerCast(mnn::CastOp op, Value out) {
   return success();
 }
 
+/// The ONNX node names behind a location: one for an imported op, several
+/// ("conv+bn+relu") for an op that fusion made from several nodes.
+std::string nodeNames(Location loc) {
+  std::string names;
+  loc->walk([&](Location l) {
+    if (auto name = dyn_cast<NameLoc>(l)) {
+      if (!names.empty())
+        names += "+";
+      names += name.getName().str();
+      return WalkResult::skip();
+    }
+    return WalkResult::advance();
+  });
+  return names.empty() ? "?" : names;
+}
+
 bool isF32Tensor(Type t) {
   auto r = dyn_cast<RankedTensorType>(t);
   return r && r.getElementType().isF32();
@@ -1007,13 +1025,37 @@ LogicalResult Lowering::run() {
     outputs.push_back(entry->getArgument(numIn + i));
   arena = entry->getArgument(numIn + numOut);
 
+  // Profile hooks: runtime functions taking the op's index.
+  func::FuncOp profileBegin, profileEnd;
+  if (profile) {
+    OpBuilder mb(target);
+    auto hookType = FunctionType::get(ctx, {b.getI32Type()}, {});
+    profileBegin = mb.create<func::FuncOp>(source.getLoc(), "mnnrt_profile_begin", hookType);
+    profileEnd = mb.create<func::FuncOp>(source.getLoc(), "mnnrt_profile_end", hookType);
+    profileBegin.setPrivate();
+    profileEnd.setPrivate();
+  }
+
   Operation *terminator = source.front().getTerminator();
   for (Operation &op : source.front()) {
     if (&op == terminator)
       break;
+    // Constants and views generate no code: nothing to time.
+    bool timed = profile && !isa<mnn::ConstantOp, mnn::ReshapeOp>(op);
+    Value index;
+    if (timed) {
+      index = b.create<arith::ConstantIntOp>(op.getLoc(), profiledOps.size(), 32);
+      b.create<func::CallOp>(op.getLoc(), profileBegin, ValueRange{index});
+      profiledOps.push_back(b.getStringAttr(
+          nodeNames(op.getLoc()) + " (" + op.getName().getStringRef().str() + ")"));
+    }
     if (failed(lowerOp(&op)))
       return failure();
+    if (timed)
+      b.create<func::CallOp>(op.getLoc(), profileEnd, ValueRange{index});
   }
+  if (profile)
+    module->setAttr("mnn.profile_ops", b.getArrayAttr(profiledOps));
   // Results not written in place (returned twice, inputs, constants, views
   // of those) are copied into their output buffer.
   for (auto [i, v] : llvm::enumerate(terminator->getOperands())) {
@@ -1032,6 +1074,7 @@ LogicalResult Lowering::run() {
 }
 
 struct LowerToLinalgPass : mnn::impl::LowerToLinalgBase<LowerToLinalgPass> {
+  using LowerToLinalgBase::LowerToLinalgBase;
   void runOnOperation() override {
     ModuleOp module = getOperation();
     func::FuncOp main;
@@ -1041,6 +1084,7 @@ struct LowerToLinalgPass : mnn::impl::LowerToLinalgBase<LowerToLinalgPass> {
     if (!main)
       return;
     Lowering lowering(module, main);
+    lowering.profile = profile;
     if (failed(lowering.run()))
       signalPassFailure();
   }

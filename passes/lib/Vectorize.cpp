@@ -209,9 +209,31 @@ LogicalResult vectorizeKernel(linalg::GenericOp op, int64_t vw) {
   if (cols && *cols > vw)
     return failure();
   k.colsSize = getValueOrCreateConstantIndexOp(b, loc, ranges[colsDim].size);
-  if (!cols || *cols != vw)
-    k.mask = b.create<vector::CreateMaskOp>(
-        loc, VectorType::get({vw}, b.getI1Type()), ValueRange{k.colsSize});
+  if (cols == vw) {
+    if (failed(k.emit()))
+      return failure();
+    op.erase();
+    return success();
+  }
+  auto maskType = VectorType::get({vw}, b.getI1Type());
+  if (cols) {
+    // Statically partial: always masked.
+    k.mask = b.create<vector::CreateMaskOp>(loc, maskType, ValueRange{k.colsSize});
+    if (failed(k.emit()))
+      return failure();
+    op.erase();
+    return success();
+  }
+  // Dynamic edge: full tiles take the unmasked kernel (masked loads are slow
+  // on x86), only the last tile of a row the masked one.
+  Value full = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, k.colsSize,
+                                       b.create<arith::ConstantIndexOp>(loc, vw));
+  auto branch = b.create<scf::IfOp>(loc, full, /*withElseRegion=*/true);
+  b.setInsertionPoint(branch.thenBlock()->getTerminator());
+  if (failed(k.emit()))
+    return failure();
+  b.setInsertionPoint(branch.elseBlock()->getTerminator());
+  k.mask = b.create<vector::CreateMaskOp>(loc, maskType, ValueRange{k.colsSize});
   if (failed(k.emit()))
     return failure();
   op.erase();

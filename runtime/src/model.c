@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #include "mnn/model_api.h"
 #include "mnn/runtime_abi.h"
@@ -28,7 +30,41 @@ struct mnn_model {
   mnnrt_pool* pool;     /* NULL when the model runs on one thread */
   uint8_t* arena;       /* what __mnn_entry gets; NULL if arena_bytes is 0 */
   uint8_t* owned_arena; /* arena when allocated here, else NULL */
+  /* Profile (desc->num_ops > 0 only): summed time per op, runs, and the
+   * start time of the op in progress. */
+  double* op_ms;
+  uint64_t runs;
+  double op_start_ms;
 };
+
+/* The model whose run() is on this thread's stack, for the profile hooks. */
+static __thread mnn_model* running_model;
+
+static double now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec * 1e-6;
+}
+
+void mnnrt_profile_begin(int32_t op) {
+  (void)op;
+  if (running_model && running_model->op_ms)
+    running_model->op_start_ms = now_ms();
+}
+
+void mnnrt_profile_end(int32_t op) {
+  mnn_model* m = running_model;
+  if (m && m->op_ms && op >= 0 && (uint32_t)op < __mnn_model_desc.num_ops)
+    m->op_ms[op] += now_ms() - m->op_start_ms;
+}
+
+int mnnrt_profile(const mnn_model* model, double* op_ms, uint64_t* runs) {
+  if (!model || !op_ms || !runs || !model->op_ms)
+    return MNN_ERROR_INVALID_ARGUMENT;
+  memcpy(op_ms, model->op_ms, __mnn_model_desc.num_ops * sizeof(double));
+  *runs = model->runs;
+  return MNN_OK;
+}
 
 /* Fills the optional status and returns code. */
 __attribute__((format(printf, 3, 4))) static int set_status(
@@ -120,6 +156,15 @@ int mnnrt_create(const mnn_options* options, mnn_model** model,
     m->arena = m->owned_arena;
   }
 
+  if (__mnn_model_desc.num_ops > 0) {
+    m->op_ms = (double*)calloc(__mnn_model_desc.num_ops, sizeof(double));
+    if (!m->op_ms) {
+      mnnrt_destroy(m);
+      return set_status(status, MNN_ERROR_OUT_OF_MEMORY,
+                        "create: out of memory for the profile");
+    }
+  }
+
   if (num_threads > 1) {
     int err = mnnrt_pool_create(num_threads, &m->pool);
     if (err != 0) {
@@ -166,13 +211,18 @@ int mnnrt_run(mnn_model* model, const void* const* inputs,
     }
   }
   /* The entry only reads inputs; its signature is shared with outputs. */
+  mnn_model* outer = running_model;
+  running_model = model;
   __mnn_entry((void* const*)inputs, outputs, model->arena, model->pool);
+  running_model = outer;
+  model->runs++;
   return ok(status);
 }
 
 void mnnrt_destroy(mnn_model* model) {
   if (!model) return;
   mnnrt_pool_destroy(model->pool);
+  free(model->op_ms);
   free(model->owned_arena);
   free(model);
 }

@@ -29,6 +29,9 @@ const size_t mnn_probe_model_desc_layout[] = {
     offsetof(mnn_model_desc, create),
     offsetof(mnn_model_desc, run),
     offsetof(mnn_model_desc, destroy),
+    offsetof(mnn_model_desc, num_ops),
+    offsetof(mnn_model_desc, op_names),
+    offsetof(mnn_model_desc, profile),
     sizeof(mnn_model_desc),
     _Alignof(mnn_model_desc),
 };

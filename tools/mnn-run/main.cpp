@@ -47,6 +47,8 @@ const char kUsage[] =
     "  --bench N              W warm-up runs, then N timed runs; prints\n"
     "                         'median_ms=<x> min_ms=<y>'\n"
     "  --warmup W             warm-up runs of --bench (default 3)\n"
+    "  --profile              after the runs, print the time of each fused op\n"
+    "                         (model compiled with mnn-compile --profile)\n"
     "  --help                 print this help\n"
     "\n"
     ".npy files: versions 1.0/2.0/3.0, C order, little-endian, dtypes\n"
@@ -75,6 +77,7 @@ struct Options {
   int32_t threads = 1;
   int64_t bench = 0;  // 0: no benchmark
   int64_t warmup = 3;
+  bool profile = false;
   bool has_warmup = false;
   bool help = false;
 };
@@ -109,6 +112,10 @@ Options ParseArgs(int argc, char** argv) {
     }
     if (arg == "--help" || arg == "-h") {
       opts.help = true;
+      continue;
+    }
+    if (arg == "--profile") {
+      opts.profile = true;
       continue;
     }
     // --name value or --name=value
@@ -284,6 +291,7 @@ class LoadedModel {
   }
 
   const mnn_model_desc& desc() const { return *desc_; }
+  const mnn_model* handle() const { return model_; }
 
  private:
   void* handle_ = nullptr;
@@ -467,6 +475,8 @@ class OutputWriter {
 
 // ---- Main --------------------------------------------------------------------
 
+void PrintProfile(const mnn_model_desc& desc, const mnn_model* model);
+
 int Main(int argc, char** argv) {
   Options opts = ParseArgs(argc, argv);
   if (opts.help) {
@@ -499,6 +509,10 @@ int Main(int argc, char** argv) {
   OutputWriter writer;
   if (opts.has_output_dir) writer.CreateDir(opts.output_dir);
 
+  if (opts.profile && (desc.num_ops == 0 || !desc.profile)) {
+    Fail("--profile: the model has no profile hooks (compile it with "
+         "mnn-compile --profile)");
+  }
   model.Create(opts.threads);
   if (opts.bench == 0) {
     model.Run(input_ptrs, output_ptrs);
@@ -519,6 +533,8 @@ int Main(int argc, char** argv) {
     std::fflush(stdout);
   }
 
+  if (opts.profile) PrintProfile(desc, model.handle());
+
   if (opts.has_output_dir) {
     std::vector<std::string> stems = OutputFileStems(desc);
     for (uint32_t i = 0; i < desc.num_outputs; ++i) {
@@ -528,6 +544,32 @@ int Main(int argc, char** argv) {
     writer.Commit();
   }
   return 0;
+}
+
+// Per-op times, slowest first, averaged over the runs so far.
+void PrintProfile(const mnn_model_desc& desc, const mnn_model* model) {
+  std::vector<double> ms(desc.num_ops);
+  uint64_t runs = 0;
+  if (desc.profile(model, ms.data(), &runs) != MNN_OK || runs == 0) {
+    Fail("--profile: the model returned no profile");
+  }
+  std::vector<uint32_t> order(desc.num_ops);
+  for (uint32_t i = 0; i < desc.num_ops; ++i) order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [&](uint32_t a, uint32_t b) { return ms[a] > ms[b]; });
+  double total = 0;
+  for (double v : ms) total += v;
+  std::printf("profile: %llu runs, %u ops, %.3f ms/run in ops\n",
+              static_cast<unsigned long long>(runs), desc.num_ops,
+              total / static_cast<double>(runs));
+  std::printf("%5s %10s %7s  %s\n", "rank", "ms/run", "share", "op");
+  for (uint32_t r = 0; r < desc.num_ops; ++r) {
+    uint32_t i = order[r];
+    std::printf("%5u %10.4f %6.1f%%  %s\n", r + 1,
+                ms[i] / static_cast<double>(runs),
+                total > 0 ? 100.0 * ms[i] / total : 0.0, desc.op_names[i]);
+  }
+  std::fflush(stdout);
 }
 
 // One line: control characters (newlines in a dlerror, say) become spaces.

@@ -75,7 +75,15 @@ def LowerToLinalg : Pass<"mnn-lower-to-linalg", "mlir::ModuleOp"> {
     output buffer when it is returned); constants become memref.global.
     Every mnn op becomes linalg ops on those buffers. Heavy ops carry
     `mnn.kernel` so that tiling can pick their schedule.
+
+    With `profile`, the code of op i is bracketed by calls to the runtime's
+    mnnrt_profile_begin(i) / mnnrt_profile_end(i), and the module gets
+    `mnn.profile_ops`, the names of the ops in that order.
   }];
+  let options = [
+    Option<"profile", "profile", "bool", "false",
+           "Time every op at run time (runtime profile hooks)">,
+  ];
   let dependentDialects = [
     "mlir::linalg::LinalgDialect", "mlir::memref::MemRefDialect",
     "mlir::arith::ArithDialect", "mlir::math::MathDialect",

@@ -23,7 +23,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever mnn_model_desc or the runtime ABI changes. */
-#define MNN_ABI_VERSION 1
+#define MNN_ABI_VERSION 2
 #define MNN_MAX_RANK 8
 /* Arena and buffer alignment the generated code is built for. */
 #define MNN_ARENA_ALIGNMENT 64
@@ -99,6 +99,13 @@ typedef struct mnn_model_desc {
   int (*run)(mnn_model* model, const void* const* inputs,
              void* const* outputs, mnn_status* status);
   void (*destroy)(mnn_model* model);
+  /* Per-op profile, for models compiled with `mnn-compile --profile` (else
+   * num_ops is 0 and both pointers are NULL). op_names[i] names fused op i
+   * ("node (op)"); profile() writes, for every op, the milliseconds it took
+   * summed over all runs of `model` since create, and the number of runs. */
+  uint32_t num_ops;
+  const char* const* op_names;
+  int (*profile)(const mnn_model* model, double* op_ms, uint64_t* runs);
 } mnn_model_desc;
 
 /* Type of the MNN_MODEL_DESCRIPTOR_SYMBOL function, for dlsym(). */

@@ -35,6 +35,12 @@ void mnnrt_parallel_for(void* pool, int64_t n, mnnrt_task_fn fn, void* ctx);
 typedef void (*mnnrt_entry_fn)(void* const* inputs, void* const* outputs,
                                uint8_t* arena, void* pool);
 
+/* Profile hooks, called by models compiled with --profile around each fused
+ * op of __mnn_entry, on the thread that called run(). */
+void mnnrt_profile_begin(int32_t op);
+void mnnrt_profile_end(int32_t op);
+int mnnrt_profile(const mnn_model* model, double* op_ms, uint64_t* runs);
+
 int mnnrt_create(const mnn_options* options, mnn_model** model,
                  mnn_status* status);
 int mnnrt_run(mnn_model* model, const void* const* inputs,

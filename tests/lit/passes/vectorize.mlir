@@ -5,11 +5,19 @@
 #out = affine_map<(n, m, k) -> (n, m)>
 
 // Register tiles become 4 accumulators of vector<16xf32>, one FMA per row
-// and reduction step with the lhs broadcast; the last tile (40 = 2x16 + 8)
-// uses masked loads and stores.
+// and reduction step with the lhs broadcast. Full tiles run unmasked; the
+// last tile (40 = 2x16 + 8) takes a masked copy of the kernel.
 // CHECK-LABEL: func.func @matmul
 // CHECK: scf.parallel
 // CHECK: scf.for
+// CHECK: %[[FULL:.*]] = arith.cmpi eq, %{{.*}}, %c16
+// CHECK: scf.if %[[FULL]]
+// CHECK-COUNT-4: vector.transfer_read {{.*}} {in_bounds = [true]} : memref<4x?xf32, {{.*}}>, vector<16xf32>
+// CHECK: scf.for
+// CHECK-COUNT-4: vector.fma
+// CHECK: scf.yield
+// CHECK-COUNT-4: vector.transfer_write
+// CHECK: } else {
 // CHECK: %[[MASK:.*]] = vector.create_mask %{{.*}} : vector<16xi1>
 // CHECK-COUNT-4: vector.transfer_read {{.*}}, %[[MASK]] {in_bounds = [true]} : memref<4x?xf32, {{.*}}>, vector<16xf32>
 // CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
