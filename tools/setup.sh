@@ -12,7 +12,7 @@ APT_PACKAGES=(
   gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
   python3-torch python3-torchvision python3-sklearn
 )
-PIP_PACKAGES=("numpy" "onnx==1.22.*" "onnxruntime")
+PIP_PACKAGES=("numpy" "onnx==1.22.*" "onnxruntime" "mnn")
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -26,7 +26,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 PYTHON=${MNN_PYTHON:-python3}
-if ! "$PYTHON" -c "import numpy, onnx, onnxruntime; assert onnx.__version__.startswith('1.22')" 2>/dev/null; then
+if ! "$PYTHON" -c "import numpy, onnx, onnxruntime, MNN; assert onnx.__version__.startswith('1.22')" >/dev/null 2>&1; then
   echo "setup: installing pip packages: ${PIP_PACKAGES[*]}"
   "$PYTHON" -m pip install -q "${PIP_PACKAGES[@]}"
 fi

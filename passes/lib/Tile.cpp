@@ -41,21 +41,54 @@ int64_t largestDivisor(int64_t n, ArrayRef<int64_t> candidates) {
 struct KernelSchedule {
   SmallVector<int64_t> parallelTiles, registerTiles;
   unsigned rowsDim, colsDim;
+  int64_t lanes; // vector lanes along colsDim
 };
+
+/// True if the conv's input windows are contiguous along the output width
+/// (stride 1), i.e. the last dim of its window view has unit stride.
+bool unitStrideAlongOW(linalg::GenericOp op) {
+  auto type = cast<MemRefType>(op.getDpsInputOperand(0)->get().getType());
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  return succeeded(getStridesAndOffset(type, strides, offset)) &&
+         strides.back() == 1;
+}
 
 /// Register and parallel tile sizes for a kernel op. `vectorWidth` is the
 /// number of f32 lanes the microkernel uses for one row.
 std::optional<KernelSchedule> scheduleKernel(linalg::GenericOp op,
                                              StringRef kind,
-                                             int64_t vectorWidth) {
+                                             int64_t vectorWidth,
+                                             int64_t vectorBits) {
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   unsigned n = ranges.size();
   KernelSchedule s;
+  s.lanes = vectorWidth;
   s.parallelTiles.assign(n, 0);
   s.registerTiles.assign(n, 0);
   if (kind == "conv" || kind == "depthwise_conv") {
     // n g og oh ow | cg kh kw
     enum { N, G, OG, OH, OW };
+    // Narrow or strided outputs: lanes along the output channels instead
+    // (weights are contiguous in og), rows = output pixels along ow (one
+    // broadcast input value each). Avoids mostly-masked or gathered vectors
+    // on 7x7/14x14 maps and stride-2 convs.
+    int64_t channelLanes = vectorBits / 32;
+    if (kind == "conv" && ranges[OG] % channelLanes == 0 &&
+        (ranges[OW] < vectorWidth || !unitStrideAlongOW(op))) {
+      s.rowsDim = OW;
+      s.colsDim = OG;
+      s.lanes = channelLanes;
+      int64_t rows = largestDivisor(ranges[OW], {8, 7, 6, 5, 4, 3, 2});
+      for (unsigned d : {N, G, OH}) {
+        s.parallelTiles[d] = 1;
+        s.registerTiles[d] = 1;
+      }
+      s.parallelTiles[OG] = channelLanes;
+      s.registerTiles[OG] = channelLanes;
+      s.registerTiles[OW] = rows;
+      return s;
+    }
     s.rowsDim = kind == "conv" ? OG : G;
     s.colsDim = OW;
     int64_t rows = largestDivisor(ranges[s.rowsDim], {4, 2});
@@ -149,7 +182,7 @@ struct TilePass : mnn::impl::TileBase<TilePass> {
       auto kind = op->getAttrOfType<StringAttr>(mnn::kKernelAttr);
       std::optional<KernelSchedule> s;
       if (generic && kind)
-        s = scheduleKernel(generic, kind.getValue(), vectorWidth);
+        s = scheduleKernel(generic, kind.getValue(), vectorWidth, vectorBits);
       if (!s) {
         if (failed(tileWith(rewriter, op, scheduleGeneric(op),
                             linalg::LinalgTilingLoopType::ParallelLoops))) {
@@ -173,7 +206,7 @@ struct TilePass : mnn::impl::TileBase<TilePass> {
       }
       (*inner)->setAttr("mnn.rows_dim", rewriter.getI64IntegerAttr(s->rowsDim));
       (*inner)->setAttr("mnn.cols_dim", rewriter.getI64IntegerAttr(s->colsDim));
-      (*inner)->setAttr("mnn.lanes", rewriter.getI64IntegerAttr(vectorWidth));
+      (*inner)->setAttr("mnn.lanes", rewriter.getI64IntegerAttr(s->lanes));
     }
   }
 };

@@ -112,10 +112,14 @@ struct Microkernel {
     auto outType = cast<MemRefType>(out.getType());
     SmallVector<int64_t> outStrides;
     int64_t outOffset;
-    if (failed(getStridesAndOffset(outType, outStrides, outOffset)) ||
-        outStrides.back() != 1 ||
-        cast<AffineDimExpr>(maps[2].getResults().back()).getPosition() != colsDim)
+    if (failed(getStridesAndOffset(outType, outStrides, outOffset)))
       return failure();
+    // Lanes along the output's contiguous dim: plain vector loads/stores.
+    // Otherwise (the channel-lane schedule) the accumulators are gathered
+    // and scattered once per tile, outside the reduction loops.
+    bool outContiguous =
+        outStrides.back() == 1 &&
+        cast<AffineDimExpr>(maps[2].getResults().back()).getPosition() == colsDim;
 
     unsigned numDims = op.getNumLoops();
     SmallVector<Value> zeroDims(numDims, cst(0));
@@ -125,9 +129,25 @@ struct Microkernel {
     for (int64_t r = 0; r < rows; ++r) {
       SmallVector<Value> dims = zeroDims;
       dims[rowsDim] = cst(r);
-      accs.push_back(b.create<vector::TransferReadOp>(
-          loc, vType, out, indices(maps[2], dims), AffineMapAttr::get(perm), pad,
-          mask, b.getBoolArrayAttr({true})));
+      if (outContiguous) {
+        accs.push_back(b.create<vector::TransferReadOp>(
+            loc, vType, out, indices(maps[2], dims), AffineMapAttr::get(perm), pad,
+            mask, b.getBoolArrayAttr({true})));
+        continue;
+      }
+      Value zero = b.create<arith::ConstantOp>(
+          loc, DenseElementsAttr::get(vType, b.getF32FloatAttr(0).getValue()));
+      auto gather = b.create<scf::ForOp>(loc, cst(0), colsSize, cst(1), ValueRange{zero});
+      {
+        OpBuilder::InsertionGuard g(b);
+        b.setInsertionPointToStart(gather.getBody());
+        Value lane = gather.getInductionVar();
+        dims[colsDim] = lane;
+        Value x = b.create<memref::LoadOp>(loc, out, indices(maps[2], dims));
+        Value v = b.create<vector::InsertElementOp>(loc, x, gather.getRegionIterArgs()[0], lane);
+        b.create<scf::YieldOp>(loc, v);
+      }
+      accs.push_back(gather.getResult(0));
     }
 
     // Reduction loops, outermost first, accumulators carried through.
@@ -170,10 +190,20 @@ struct Microkernel {
     for (int64_t r = 0; r < rows; ++r) {
       SmallVector<Value> rowDims = zeroDims;
       rowDims[rowsDim] = cst(r);
-      b.create<vector::TransferWriteOp>(loc, Type(), accs[r], out,
-                                        indices(maps[2], rowDims),
-                                        AffineMapAttr::get(perm), mask,
-                                        b.getBoolArrayAttr({true}));
+      if (outContiguous) {
+        b.create<vector::TransferWriteOp>(loc, Type(), accs[r], out,
+                                          indices(maps[2], rowDims),
+                                          AffineMapAttr::get(perm), mask,
+                                          b.getBoolArrayAttr({true}));
+        continue;
+      }
+      auto scatter = b.create<scf::ForOp>(loc, cst(0), colsSize, cst(1));
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPointToStart(scatter.getBody());
+      Value lane = scatter.getInductionVar();
+      rowDims[colsDim] = lane;
+      Value x = b.create<vector::ExtractElementOp>(loc, accs[r], lane);
+      b.create<memref::StoreOp>(loc, x, out, indices(maps[2], rowDims));
     }
     return success();
   }
