@@ -40,14 +40,17 @@ static void addStage(OpPassManager &pm, Stage stage,
   switch (stage) {
   case Stage::Import:
     break;
-  case Stage::Graph:
+  case Stage::Graph: {
     pm.addNestedPass<func::FuncOp>(createFoldConstants());
     pm.addNestedPass<func::FuncOp>(createFoldBatchNorm());
     pm.addNestedPass<func::FuncOp>(createFoldConstants());
     pm.addNestedPass<func::FuncOp>(createFuseEpilogue());
-    pm.addNestedPass<func::FuncOp>(createPackWeights());
+    PackWeightsOptions pack;
+    pack.block = options.vectorBits / 32; // one register of f32 lanes
+    pm.addNestedPass<func::FuncOp>(createPackWeights(pack));
     pm.addNestedPass<func::FuncOp>(createFoldConstants());
     break;
+  }
   case Stage::Bufferized: {
     pm.addNestedPass<func::FuncOp>(createPlanMemory());
     LowerToLinalgOptions lowering;

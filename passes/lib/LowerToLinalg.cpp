@@ -317,45 +317,54 @@ LogicalResult Lowering::lowerConv(mnn::Conv2DOp op, Value out) {
   Value windows = stridedView(
       b, loc, input, {n, g, cg, kh, kw, oh, ow},
       {c * hp * wp, cg * hp * wp, hp * wp, d[0] * wp, d[1], s[0] * wp, s[1]});
-  Value out5 = reshapeBuffer(b, loc, out, {n, g, og, oh, ow});
+  // Output channels split as og = ob * blk + oi; blk = og unless the weights
+  // are blocked (bhwigo), so one iteration space serves every layout.
+  StringRef layout = op.getFilterLayout();
+  auto fshape = cast<RankedTensorType>(op.getFilter().getType()).getShape();
+  int64_t blk = layout == "bhwigo" ? fshape[5] : og, ob = og / blk;
+  Value out6 = reshapeBuffer(b, loc, out, {n, g, ob, blk, oh, ow});
 
-  // Iteration space: n g og oh ow | cg kh kw.
+  // Iteration space: n g ob oi oh ow | kh kw cg (cg innermost: it walks the
+  // packed weights contiguously).
   auto dim = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
-  enum { N, G, OG, OH, OW, CG, KH, KW };
+  enum { N, G, OB, OI, OH, OW, KH, KW, CG, NumDims };
   Value filter = bufferOf(op.getFilter());
-  AffineMap filterMap;
-  if (op.getFilterLayout() == "hwigo") {
-    filterMap = AffineMap::get(8, 0, {dim(KH), dim(KW), dim(CG), dim(G), dim(OG)}, ctx);
+  SmallVector<AffineExpr> filterExprs;
+  if (layout == "bhwigo") {
+    filterExprs = {dim(OB), dim(KH), dim(KW), dim(CG), dim(G), dim(OI)};
+  } else if (layout == "hwigo") {
+    filterExprs = {dim(KH), dim(KW), dim(CG), dim(G), dim(OI)};
   } else {
     filter = reshapeBuffer(b, loc, filter, {g, og, cg, kh, kw});
-    filterMap = AffineMap::get(8, 0, {dim(G), dim(OG), dim(CG), dim(KH), dim(KW)}, ctx);
+    filterExprs = {dim(G), dim(OI), dim(CG), dim(KH), dim(KW)};
   }
+  AffineMap filterMap = AffineMap::get(NumDims, 0, filterExprs, ctx);
   AffineMap winMap = AffineMap::get(
-      8, 0, {dim(N), dim(G), dim(CG), dim(KH), dim(KW), dim(OH), dim(OW)}, ctx);
-  AffineMap outMap =
-      AffineMap::get(8, 0, {dim(N), dim(G), dim(OG), dim(OH), dim(OW)}, ctx);
+      NumDims, 0, {dim(N), dim(G), dim(CG), dim(KH), dim(KW), dim(OH), dim(OW)}, ctx);
+  AffineMap outMap = AffineMap::get(
+      NumDims, 0, {dim(N), dim(G), dim(OB), dim(OI), dim(OH), dim(OW)}, ctx);
 
   // Accumulator init: bias (+ residual), else zero.
   if (op.getBias() || op.getResidual()) {
     SmallVector<Value> ins;
     if (op.getBias())
-      ins.push_back(reshapeBuffer(b, loc, bufferOf(op.getBias()), {1, g, og, 1, 1}));
+      ins.push_back(reshapeBuffer(b, loc, bufferOf(op.getBias()), {1, g, ob, blk, 1, 1}));
     if (op.getResidual())
-      ins.push_back(reshapeBuffer(b, loc, bufferOf(op.getResidual()), {n, g, og, oh, ow}));
-    elementwise(loc, out5, ins, [](OpBuilder &nb, Location nl, ValueRange a) {
+      ins.push_back(reshapeBuffer(b, loc, bufferOf(op.getResidual()),
+                                  {n, g, ob, blk, oh, ow}));
+    elementwise(loc, out6, ins, [](OpBuilder &nb, Location nl, ValueRange a) {
       return a.size() == 2 ? nb.create<arith::AddFOp>(nl, a[0], a[1]).getResult()
                            : a[0];
     });
   } else {
-    b.create<linalg::FillOp>(loc, f32Const(b, loc, 0), out5);
+    b.create<linalg::FillOp>(loc, f32Const(b, loc, 0), out6);
   }
 
   using IT = utils::IteratorType;
-  SmallVector<IT> its = {IT::parallel,  IT::parallel,  IT::parallel,
-                         IT::parallel,  IT::parallel,  IT::reduction,
-                         IT::reduction, IT::reduction};
+  SmallVector<IT> its(NumDims, IT::parallel);
+  its[KH] = its[KW] = its[CG] = IT::reduction;
   auto conv = buildGeneric(
-      b, loc, {windows, filter}, {winMap, filterMap}, out5, outMap, its,
+      b, loc, {windows, filter}, {winMap, filterMap}, out6, outMap, its,
       [](OpBuilder &nb, Location nl, ValueRange a) {
         return nb.create<arith::AddFOp>(
             nl, a[2], nb.create<arith::MulFOp>(nl, a[0], a[1]));

@@ -3,6 +3,11 @@
 // conv2d with a constant "oihw" filter W [Cout, Cin/g, KH, KW] gets a new
 // constant P [KH, KW, Cin/g, g, Cout/g] and filter_layout = "hwigo", with
 //     P[kh][kw][ci][gi][co] = W[gi * Cout/g + co][ci][kh][kw].
+// With block = B > 0 and B dividing Cout/g, the output channels are split in
+// blocks of B, outermost: P [Cout/g/B, KH, KW, Cin/g, g, B] ("bhwigo"), with
+//     P[ob][kh][kw][ci][gi][oi] = W[gi * Cout/g + ob * B + oi][ci][kh][kw],
+// so the weights one register tile reads (B output channels) are one
+// contiguous run instead of B floats every Cout floats.
 // The copy is byte-wise, so any element type works. A filter constant shared
 // by several convs with the same group count is packed once. Convs with a
 // non-constant filter keep "oihw" (the lowering handles both layouts).
@@ -30,25 +35,34 @@ namespace {
 
 /// Packs the oihw bytes of `attr` for `group` groups into hwigo, or returns
 /// null if the constant cannot be read.
-ElementsAttr packOihwToHwigo(ElementsAttr attr, int64_t group) {
+/// Packs the oihw bytes of `attr` for `group` groups into hwigo (block 0) or
+/// bhwigo (block B), or returns null if the constant cannot be read.
+ElementsAttr packOihw(ElementsAttr attr, int64_t group, int64_t block) {
   auto type = cast<RankedTensorType>(attr.getType());
   auto bytes = mnn::getRawBytes(attr);
   if (!bytes || type.getRank() != 4 || type.getDimSize(0) % group != 0)
     return nullptr;
   int64_t cout = type.getDimSize(0), cin = type.getDimSize(1),
           kh = type.getDimSize(2), kw = type.getDimSize(3);
-  int64_t coutPerGroup = cout / group;
+  int64_t og = cout / group;
+  int64_t b = block > 0 ? block : og; // unblocked = one block of all channels
   int64_t w = mnn::elementByteWidth(type.getElementType());
-  auto packedType = RankedTensorType::get({kh, kw, cin, group, coutPerGroup},
-                                          type.getElementType());
+  SmallVector<int64_t> shape = {kh, kw, cin, group, og};
+  if (block > 0)
+    shape = {og / b, kh, kw, cin, group, b};
+  auto packedType = RankedTensorType::get(shape, type.getElementType());
   std::vector<char> packed(bytes->size());
   char *dst = packed.data();
-  for (int64_t h = 0; h < kh; ++h)
-    for (int64_t x = 0; x < kw; ++x)
-      for (int64_t ci = 0; ci < cin; ++ci)
-        for (int64_t o = 0; o < cout; ++o, dst += w) // o = gi * Cout/g + co
-          std::memcpy(dst, bytes->data() + (((o * cin + ci) * kh + h) * kw + x) * w,
-                      w);
+  for (int64_t ob = 0; ob < og / b; ++ob)
+    for (int64_t h = 0; h < kh; ++h)
+      for (int64_t x = 0; x < kw; ++x)
+        for (int64_t ci = 0; ci < cin; ++ci)
+          for (int64_t gi = 0; gi < group; ++gi)
+            for (int64_t oi = 0; oi < b; ++oi, dst += w) {
+              int64_t o = gi * og + ob * b + oi;
+              std::memcpy(dst,
+                          bytes->data() + (((o * cin + ci) * kh + h) * kw + x) * w, w);
+            }
   return mnn::makeElements(packedType, packed);
 }
 
@@ -58,6 +72,10 @@ struct PackWeightsPass : mnn::impl::PackWeightsBase<PackWeightsPass> {
   void runOnOperation() override {
     // (original filter, group) -> packed filter
     llvm::DenseMap<std::pair<Value, int64_t>, Value> packedFilters;
+    auto blockFor = [&](mnn::Conv2DOp conv) -> int64_t {
+      int64_t og = conv.getOutputChannels() / conv.getGroup();
+      return block > 0 && og % block == 0 ? (int64_t)block : 0;
+    };
     getOperation().walk([&](mnn::Conv2DOp conv) {
       if (conv.getFilterLayout() != "oihw")
         return;
@@ -66,9 +84,11 @@ struct PackWeightsPass : mnn::impl::PackWeightsBase<PackWeightsPass> {
       if (!matchPattern(filter, m_Constant(&attr)))
         return;
       int64_t group = conv.getGroup();
-      Value &packed = packedFilters[{filter, group}];
+      int64_t blk = blockFor(conv);
+      // Keyed by group and block: both decide the packed layout.
+      Value &packed = packedFilters[{filter, group * 1024 + blk}];
       if (!packed) {
-        ElementsAttr packedAttr = packOihwToHwigo(attr, group);
+        ElementsAttr packedAttr = packOihw(attr, group, blk);
         if (!packedAttr)
           return;
         // Right after the original constant, so it dominates all its users.
@@ -78,7 +98,7 @@ struct PackWeightsPass : mnn::impl::PackWeightsBase<PackWeightsPass> {
                                            packedAttr.getType(), packedAttr);
       }
       conv.getFilterMutable().assign(packed);
-      conv.setFilterLayout("hwigo");
+      conv.setFilterLayout(blk ? "bhwigo" : "hwigo");
     });
     // Drop the oihw constants nobody reads any more.
     llvm::SmallPtrSet<Operation *, 8> originals;

@@ -67,32 +67,36 @@ std::optional<KernelSchedule> scheduleKernel(linalg::GenericOp op,
   s.parallelTiles.assign(n, 0);
   s.registerTiles.assign(n, 0);
   if (kind == "conv" || kind == "depthwise_conv") {
-    // n g og oh ow | cg kh kw
-    enum { N, G, OG, OH, OW };
-    // Narrow or strided outputs: lanes along the output channels instead
-    // (weights are contiguous in og), rows = output pixels along ow (one
-    // broadcast input value each). Avoids mostly-masked or gathered vectors
-    // on 7x7/14x14 maps and stride-2 convs.
+    // n g ob oi oh ow | kh kw cg  (og = ob * blk + oi, see the lowering)
+    enum { N, G, OB, OI, OH, OW };
+    // Channel lanes: vector lanes along the output channels (contiguous in
+    // the packed weights), rows = output pixels along ow (one broadcast input
+    // value each). Used for narrow outputs (7x7, 14x14 maps, where lanes
+    // along ow would be mostly masked), strided convs (ow lanes would be
+    // gathered) and blocked weights.
     int64_t channelLanes = vectorBits / 32;
-    if (kind == "conv" && ranges[OG] % channelLanes == 0 &&
-        (ranges[OW] < vectorWidth || !unitStrideAlongOW(op))) {
+    bool blocked = ranges[OB] > 1 || ranges[OI] == channelLanes;
+    if (kind == "conv" && ranges[OI] % channelLanes == 0 &&
+        (blocked || ranges[OW] < vectorWidth || !unitStrideAlongOW(op))) {
       s.rowsDim = OW;
-      s.colsDim = OG;
+      s.colsDim = OI;
       s.lanes = channelLanes;
       int64_t rows = largestDivisor(ranges[OW], {8, 7, 6, 5, 4, 3, 2});
-      for (unsigned d : {N, G, OH}) {
+      for (unsigned d : {N, G, OB, OH}) {
         s.parallelTiles[d] = 1;
         s.registerTiles[d] = 1;
       }
-      s.parallelTiles[OG] = channelLanes;
-      s.registerTiles[OG] = channelLanes;
+      s.parallelTiles[OI] = channelLanes;
+      s.registerTiles[OI] = channelLanes;
       s.registerTiles[OW] = rows;
       return s;
     }
-    s.rowsDim = kind == "conv" ? OG : G;
+    // Pixel lanes: lanes along ow, rows = output channels (or the groups of
+    // a depthwise conv).
+    s.rowsDim = kind == "conv" ? OI : G;
     s.colsDim = OW;
     int64_t rows = largestDivisor(ranges[s.rowsDim], {4, 2});
-    for (unsigned d : {N, G, OG, OH}) {
+    for (unsigned d : {N, G, OB, OI, OH}) {
       s.parallelTiles[d] = 1;
       s.registerTiles[d] = 1;
     }

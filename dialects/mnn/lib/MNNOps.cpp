@@ -28,11 +28,13 @@ int64_t mnn::Conv2DOp::getOutputChannels() {
 }
 int64_t mnn::Conv2DOp::getKernelH() {
   auto fs = cast<RankedTensorType>(getFilter().getType()).getShape();
-  return getFilterLayout() == "oihw" ? fs[2] : fs[0];
+  StringRef layout = getFilterLayout();
+  return layout == "oihw" ? fs[2] : layout == "bhwigo" ? fs[1] : fs[0];
 }
 int64_t mnn::Conv2DOp::getKernelW() {
   auto fs = cast<RankedTensorType>(getFilter().getType()).getShape();
-  return getFilterLayout() == "oihw" ? fs[3] : fs[1];
+  StringRef layout = getFilterLayout();
+  return layout == "oihw" ? fs[3] : layout == "bhwigo" ? fs[2] : fs[1];
 }
 
 LogicalResult mnn::Conv2DOp::verify() {
@@ -43,12 +45,15 @@ LogicalResult mnn::Conv2DOp::verify() {
   if (g <= 0 || cin % g != 0 || cout % g != 0)
     return emitOpError("group ") << g << " must divide input channels " << cin
                                  << " and output channels " << cout;
-  int64_t cinPerGroup = getFilterLayout() == "oihw" ? fs[1] : fs[2];
+  StringRef layout = getFilterLayout();
+  int64_t cinPerGroup = layout == "oihw" ? fs[1] : layout == "bhwigo" ? fs[3] : fs[2];
   if (cinPerGroup != cin / g)
     return emitOpError("filter expects ")
            << cinPerGroup * g << " input channels but the input has " << cin;
-  if (getFilterLayout() == "hwigo" && fs[3] != g)
-    return emitOpError("hwigo filter group dim ") << fs[3] << " != group " << g;
+  int64_t groupDim = layout == "hwigo" ? fs[3] : layout == "bhwigo" ? fs[4] : g;
+  if (groupDim != g)
+    return emitOpError(layout) << " filter group dim " << groupDim
+                               << " != group " << g;
   for (int64_t v : getStrides())
     if (v <= 0)
       return emitOpError("strides must be positive");

@@ -133,6 +133,10 @@ MNN_INFER_SIGNATURE(Conv2DOp) {
     cout = fs[3] * fs[4];
     kh = fs[0];
     kw = fs[1];
+  } else if (adaptor.getFilterLayout() == "bhwigo" && fs.size() == 6) {
+    cout = fs[4] * fs[0] * fs[5];
+    kh = fs[1];
+    kw = fs[2];
   } else {
     return emitOptionalError(loc, "conv2d filter of shape ", shapeStr(fs),
                              " does not match filter_layout ",

@@ -48,9 +48,16 @@ def PackWeights : Pass<"mnn-pack-weights", "mlir::func::FuncOp"> {
   let description = [{
     Rewrites constant conv2d filters from ONNX oihw to hwigo
     ([KH, KW, Cin/g, g, Cout/g]), the order in which the generated kernel
-    walks them, so that the weights it loads together are contiguous. Done at
-    compile time: no repacking happens at run time.
+    walks them, so that the weights it loads together are contiguous. With
+    block = B (the target's f32 lanes), output channels are blocked by B
+    outermost: bhwigo ([Cout/g/B, KH, KW, Cin/g, g, B]), so one register
+    tile's weights are one contiguous run. Done at compile time: no
+    repacking happens at run time.
   }];
+  let options = [
+    Option<"block", "block", "int64_t", "0",
+           "Output-channel block (0: no blocking)">,
+  ];
   let dependentDialects = ["mnn::MNNDialect"];
 }
 

@@ -4,17 +4,18 @@
 // A 3x3 conv with an 8-pixel-wide output (narrower than 16 lanes): the
 // register tile puts the vector lanes along the output channels (8 lanes,
 // contiguous in the hwigo weights) and 8 output pixels in rows, each with one
-// broadcast input value. Iteration space: n g og oh ow | cg kh kw.
-#win = affine_map<(n, g, og, oh, ow, cg, kh, kw) -> (n, g, cg, kh, kw, oh, ow)>
-#flt = affine_map<(n, g, og, oh, ow, cg, kh, kw) -> (kh, kw, cg, g, og)>
-#out = affine_map<(n, g, og, oh, ow, cg, kh, kw) -> (n, g, og, oh, ow)>
+// broadcast input value. Iteration space: n g ob oi oh ow | kh kw cg, with
+// the weights blocked by 8 output channels (bhwigo).
+#win = affine_map<(n, g, ob, oi, oh, ow, kh, kw, cg) -> (n, g, cg, kh, kw, oh, ow)>
+#flt = affine_map<(n, g, ob, oi, oh, ow, kh, kw, cg) -> (ob, kh, kw, cg, g, oi)>
+#out = affine_map<(n, g, ob, oi, oh, ow, kh, kw, cg) -> (n, g, ob, oi, oh, ow)>
 
 // TILE-LABEL: func.func @conv
 // TILE: scf.parallel
 // TILE: linalg.generic
-// TILE-SAME: mnn.cols_dim = 2 : i64
+// TILE-SAME: mnn.cols_dim = 3 : i64
 // TILE-SAME: mnn.lanes = 8 : i64
-// TILE-SAME: mnn.rows_dim = 4 : i64
+// TILE-SAME: mnn.rows_dim = 5 : i64
 
 // The accumulators are gathered once per tile (the output is not contiguous
 // along channels), the reduction does 8 FMAs per weight vector, and the
@@ -30,11 +31,11 @@
 // VEC:   vector.extractelement
 // VEC:   memref.store
 func.func @conv(%win: memref<1x1x3x3x3x8x8xf32, strided<[300, 300, 100, 10, 1, 10, 1]>>,
-                %flt: memref<3x3x3x1x8xf32>, %out: memref<1x1x8x8x8xf32>) {
+                %flt: memref<2x3x3x3x1x8xf32>, %out: memref<1x1x2x8x8x8xf32>) {
   linalg.generic {indexing_maps = [#win, #flt, #out],
-                  iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
-      ins(%win, %flt : memref<1x1x3x3x3x8x8xf32, strided<[300, 300, 100, 10, 1, 10, 1]>>, memref<3x3x3x1x8xf32>)
-      outs(%out : memref<1x1x8x8x8xf32>) attrs = {mnn.kernel = "conv"} {
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%win, %flt : memref<1x1x3x3x3x8x8xf32, strided<[300, 300, 100, 10, 1, 10, 1]>>, memref<2x3x3x3x1x8xf32>)
+      outs(%out : memref<1x1x2x8x8x8xf32>) attrs = {mnn.kernel = "conv"} {
   ^bb0(%x: f32, %w: f32, %acc: f32):
     %p = arith.mulf %x, %w : f32
     %s = arith.addf %acc, %p : f32

@@ -22,7 +22,7 @@ func.func @main(%x: tensor<1x2x4x4xf32> {mnn.name = "x"}) -> (tensor<1x4x4x4xf32
   // CHECK: linalg.generic
   // The convolution itself, marked for the kernel schedule.
   // CHECK: linalg.generic
-  // CHECK-SAME: iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]
+  // CHECK-SAME: iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]
   // CHECK-SAME: mnn.kernel = "conv"
   // CHECK: arith.mulf
   // CHECK: arith.addf

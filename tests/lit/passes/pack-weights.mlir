@@ -66,3 +66,17 @@ func.func @not_packed(%x: tensor<1x2x3x3xf32>, %w: tensor<2x2x1x1xf32>, %p: tens
   %z = mnn.conv2d %x, %p {operandSegmentSizes = array<i32: 1, 1, 0, 0>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64, filter_layout = "hwigo"} : (tensor<1x2x3x3xf32>, tensor<1x1x2x1x2xf32>) -> tensor<1x2x3x3xf32>
   return %y, %z : tensor<1x2x3x3xf32>, tensor<1x2x3x3xf32>
 }
+
+// -----
+// With block=B, output channels are blocked by B outermost (bhwigo):
+// P[ob][kh][kw][ci][gi][oi] = W[ob*B + oi][ci][kh][kw]. Here 4 output
+// channels, 1 input channel, 1x1 kernel, B = 2.
+// RUN: mnn-opt %s --split-input-file --mnn-pack-weights="block=2" | FileCheck %s --check-prefix=BLOCK
+// BLOCK-LABEL: func.func @blocked
+// BLOCK: mnn.constant dense<{{\[\[\[\[\[\[}}1.000000e+00, 2.000000e+00]]]]], {{\[\[\[\[\[}}3.000000e+00, 4.000000e+00]]]]]]> : tensor<2x1x1x1x1x2xf32>
+// BLOCK: mnn.conv2d {{.*}}filter_layout = "bhwigo"
+func.func @blocked(%x: tensor<1x1x2x2xf32>) -> tensor<1x4x2x2xf32> {
+  %w = mnn.constant dense<[[[[1.0]]], [[[2.0]]], [[[3.0]]], [[[4.0]]]]> : tensor<4x1x1x1xf32>
+  %y = mnn.conv2d %x, %w {dilations = array<i64: 1, 1>, group = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x1x2x2xf32>, tensor<4x1x1x1xf32>) -> tensor<1x4x2x2xf32>
+  return %y : tensor<1x4x2x2xf32>
+}

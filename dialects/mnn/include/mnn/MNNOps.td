@@ -128,8 +128,9 @@ def MNN_Conv2DOp : MNN_InferredOp<"conv2d", [AttrSizedOperandSegments]> {
   let description = [{
     filter_layout is "oihw" as imported ([Cout, Cin/group, KH, KW]) or, after
     layout selection, "hwigo": [KH, KW, Cin/group, group, Cout/group], the
-    order in which the generated kernel reads it. pads: [top, left, bottom,
-    right].
+    order in which the generated kernel reads it, or "bhwigo":
+    [Cout/group/B, KH, KW, Cin/group, group, B], the same with output
+    channels blocked by B outermost. pads: [top, left, bottom, right].
   }];
   let arguments = !con((ins AnyRankedTensor:$input, AnyRankedTensor:$filter,
       Optional<AnyRankedTensor>:$bias, Optional<AnyRankedTensor>:$residual,
