@@ -74,14 +74,17 @@ std::optional<KernelSchedule> scheduleKernel(linalg::GenericOp op,
     // value each). Used for narrow outputs (7x7, 14x14 maps, where lanes
     // along ow would be mostly masked), strided convs (ow lanes would be
     // gathered) and blocked weights.
+    // Needs at least 4 pixels per tile (the largest divisor of OW up to 8)
+    // to reuse each weight vector enough: OW = 13 or 27 take pixel lanes.
     int64_t channelLanes = vectorBits / 32;
     bool blocked = ranges[OB] > 1 || ranges[OI] == channelLanes;
-    if (kind == "conv" && ranges[OI] % channelLanes == 0 &&
+    int64_t pixelRows = largestDivisor(ranges[OW], {8, 7, 6, 5, 4});
+    if (kind == "conv" && ranges[OI] % channelLanes == 0 && pixelRows >= 4 &&
         (blocked || ranges[OW] < vectorWidth || !unitStrideAlongOW(op))) {
       s.rowsDim = OW;
       s.colsDim = OI;
       s.lanes = channelLanes;
-      int64_t rows = largestDivisor(ranges[OW], {8, 7, 6, 5, 4, 3, 2});
+      int64_t rows = pixelRows;
       for (unsigned d : {N, G, OB, OH}) {
         s.parallelTiles[d] = 1;
         s.registerTiles[d] = 1;
