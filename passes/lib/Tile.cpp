@@ -31,6 +31,10 @@ namespace {
 /// dispatch.
 constexpr int64_t kMinParallelWork = 1 << 14;
 
+/// Reduction length from which a channel-lane conv tile amortizes the
+/// gather/scatter of its accumulators.
+constexpr int64_t kLongReduction = 256;
+
 int64_t largestDivisor(int64_t n, ArrayRef<int64_t> candidates) {
   for (int64_t c : candidates)
     if (n % c == 0)
@@ -76,11 +80,17 @@ std::optional<KernelSchedule> scheduleKernel(linalg::GenericOp op,
     // gathered) and blocked weights.
     // Needs at least 4 pixels per tile (the largest divisor of OW up to 8)
     // to reuse each weight vector enough: OW = 13 or 27 take pixel lanes.
+    // Its accumulators are gathered/scattered from NCHW once per tile, which
+    // only pays off with a long reduction; short ones (1x1 convs over few
+    // channels) on wide maps take pixel lanes.
     int64_t channelLanes = vectorBits / 32;
-    bool blocked = ranges[OB] > 1 || ranges[OI] == channelLanes;
     int64_t pixelRows = largestDivisor(ranges[OW], {8, 7, 6, 5, 4});
+    int64_t reduction = 1;
+    for (unsigned d = OW + 1; d < ranges.size(); ++d)
+      reduction *= ranges[d];
+    bool pixelLanesFit = ranges[OW] >= vectorWidth && unitStrideAlongOW(op);
     if (kind == "conv" && ranges[OI] % channelLanes == 0 && pixelRows >= 4 &&
-        (blocked || ranges[OW] < vectorWidth || !unitStrideAlongOW(op))) {
+        (!pixelLanesFit || reduction >= kLongReduction)) {
       s.rowsDim = OW;
       s.colsDim = OI;
       s.lanes = channelLanes;
