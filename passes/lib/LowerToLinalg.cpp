@@ -57,7 +57,6 @@ Value reshapeBuffer(OpBuilder &b, Location loc, Value buf,
   if (type.getShape() == shape)
     return buf;
   Type elt = type.getElementType();
-  int64_t n = type.getNumElements();
   Value flat = buf;
   if (type.getRank() == 0) {
     flat = b.create<memref::ExpandShapeOp>(
@@ -77,7 +76,6 @@ Value reshapeBuffer(OpBuilder &b, Location loc, Value buf,
   ReassociationIndices all;
   for (size_t i = 0; i < shape.size(); ++i)
     all.push_back(i);
-  (void)n;
   return b.create<memref::ExpandShapeOp>(loc, MemRefType::get(shape, elt), flat,
                                          ArrayRef<ReassociationIndices>{all});
 }
@@ -139,7 +137,7 @@ struct Lowering {
     return b.create<memref::ViewOp>(loc, MemRefType::get(shape, b.getF32Type()),
                                      arena, off, ValueRange{});
   }
-  Value constantBuffer(mnn::ConstantOp op);
+  Value constantBuffer(ElementsAttr value, Location loc);
 
   // Building blocks.
   void elementwise(Location loc, Value out, ValueRange ins, BodyFn body);
@@ -182,12 +180,11 @@ FailureOr<Value> Lowering::resultBuffer(OpResult result) {
                        "(run mnn-plan-memory first)");
 }
 
-Value Lowering::constantBuffer(mnn::ConstantOp op) {
-  auto type = cast<RankedTensorType>(op.getType());
+Value Lowering::constantBuffer(ElementsAttr value, Location loc) {
+  auto type = cast<RankedTensorType>(value.getType());
   // Globals are 1-D so that large weights become one flat LLVM array.
   auto flatTensor =
       RankedTensorType::get({type.getNumElements()}, type.getElementType());
-  ElementsAttr value = op.getValue();
   ElementsAttr flatValue;
   if (auto dense = dyn_cast<DenseElementsAttr>(value))
     flatValue = dense.reshape(flatTensor);
@@ -199,11 +196,11 @@ Value Lowering::constantBuffer(mnn::ConstantOp op) {
   OpBuilder mb(module.getBodyRegion());
   mb.setInsertionPoint(target);
   auto flatMemref = MemRefType::get({type.getNumElements()}, type.getElementType());
-  mb.create<memref::GlobalOp>(op.getLoc(), name, mb.getStringAttr("private"),
+  mb.create<memref::GlobalOp>(loc, name, mb.getStringAttr("private"),
                               flatMemref, flatValue, /*constant=*/true,
                               mb.getI64IntegerAttr(64));
-  Value flat = b.create<memref::GetGlobalOp>(op.getLoc(), flatMemref, name);
-  return reshapeBuffer(b, op.getLoc(), flat, type.getShape());
+  Value flat = b.create<memref::GetGlobalOp>(loc, flatMemref, name);
+  return reshapeBuffer(b, loc, flat, type.getShape());
 }
 
 void Lowering::elementwise(Location loc, Value out, ValueRange ins,
@@ -389,7 +386,7 @@ LogicalResult Lowering::lowerMatMul(mnn::MatMulOp op, Value out) {
     as.insert(as.begin(), 1);
   if (bs.size() == 1)
     bs.push_back(1);
-  int64_t m = as[as.size() - 2], k = as.back(), nn = bs.back();
+  int64_t m = as[as.size() - 2], nn = bs.back();
   auto batchA = ArrayRef<int64_t>(as).drop_back(2);
   auto batchB = ArrayRef<int64_t>(bs).drop_back(2);
   auto batch = *mnn::broadcastShapes(batchA, batchB);
@@ -450,7 +447,6 @@ LogicalResult Lowering::lowerMatMul(mnn::MatMulOp op, Value out) {
                                nl, a[2], nb.create<arith::MulFOp>(nl, a[0], a[1]));
                          });
   mm->setAttr(mnn::kKernelAttr, b.getStringAttr("matmul"));
-  (void)k;
   applyActivation(loc, out, op.getActivation(), op.getClipMin().convertToDouble(),
                   op.getClipMax().convertToDouble());
   return success();
@@ -512,11 +508,8 @@ LogicalResult Lowering::lowerPool(mnn::Pool2DOp op, Value out) {
       inv[y * ow + x] = cnt ? 1.0 / cnt : 0.0;
     }
   auto invType = RankedTensorType::get({1, 1, oh, ow}, b.getF32Type());
-  OpBuilder cb(op);
-  auto invConst = cb.create<mnn::ConstantOp>(
-      loc, invType, mnn::makeElementsFromDoubles(invType, inv));
-  Value invBuf = constantBuffer(invConst);
-  invConst.erase();
+  Value invBuf =
+      constantBuffer(mnn::makeElementsFromDoubles(invType, inv), loc);
   elementwise(loc, out, {out, invBuf}, [](OpBuilder &nb, Location nl, ValueRange a) {
     return nb.create<arith::MulFOp>(nl, a[0], a[1]);
   });
@@ -696,7 +689,6 @@ LogicalResult Lowering::lowerTranspose(mnn::TransposeOp op, Value out) {
 
 LogicalResult Lowering::lowerConcat(mnn::ConcatOp op, Value out) {
   Location loc = op.getLoc();
-  auto outType = cast<MemRefType>(out.getType());
   int64_t axis = op.getAxis(), offset = 0;
   for (Value in : op.getInputs()) {
     auto t = cast<RankedTensorType>(in.getType());
@@ -708,7 +700,6 @@ LogicalResult Lowering::lowerConcat(mnn::ConcatOp op, Value out) {
     Value dst = b.create<memref::SubViewOp>(loc, out, offsets, t.getShape(), strides);
     copy(loc, bufferOf(in), dst);
   }
-  (void)outType;
   return success();
 }
 
@@ -833,7 +824,7 @@ bool isF32Tensor(Type t) {
 LogicalResult Lowering::lowerOp(Operation *op) {
   Location loc = op->getLoc();
   if (auto c = dyn_cast<mnn::ConstantOp>(op)) {
-    buffers[c.getResult()] = constantBuffer(c);
+    buffers[c.getResult()] = constantBuffer(c.getValue(), c.getLoc());
     return success();
   }
   if (auto r = dyn_cast<mnn::ReshapeOp>(op)) {

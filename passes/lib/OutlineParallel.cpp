@@ -29,18 +29,17 @@ namespace {
 
 /// Clones `v`'s defining ops into the task (recursively), so that every value
 /// the loop body uses is available there.
-LogicalResult materialize(Value v, OpBuilder &b, IRMapping &map,
-                          func::FuncOp main) {
+LogicalResult materialize(Value v, OpBuilder &b, IRMapping &map) {
   if (map.contains(v))
     return success();
-  if (auto arg = dyn_cast<BlockArgument>(v))
+  if (isa<BlockArgument>(v))
     return failure(); // arguments of main are mapped up front
   Operation *def = v.getDefiningOp();
   if (!isMemoryEffectFree(def) || def->getNumRegions() != 0)
     return def->emitError("parallel loop uses a value that cannot be "
                           "recomputed in a task");
   for (Value operand : def->getOperands())
-    if (failed(materialize(operand, b, map, main)))
+    if (failed(materialize(operand, b, map)))
       return failure();
   b.clone(*def, map);
   return success();
@@ -65,7 +64,6 @@ LogicalResult outline(scf::ParallelOp loop, func::FuncOp main, unsigned id) {
   for (int64_t c : counts)
     total *= c;
 
-  ModuleOp module = main->getParentOfType<ModuleOp>();
   OpBuilder mb(ctx);
   mb.setInsertionPoint(main);
   SmallVector<Type> taskArgs(main.getArgumentTypes());
@@ -103,7 +101,7 @@ LogicalResult outline(scf::ParallelOp loop, func::FuncOp main, unsigned id) {
     if (auto arg = dyn_cast<BlockArgument>(v);
         arg && arg.getOwner()->getParentOp() == main)
       continue;
-    if (failed(materialize(v, b, map, main)))
+    if (failed(materialize(v, b, map)))
       return failure();
   }
   Value c1 = b.create<arith::ConstantIndexOp>(loc, 1);
@@ -132,7 +130,6 @@ LogicalResult outline(scf::ParallelOp loop, func::FuncOp main, unsigned id) {
   callArgs.push_back(cb.create<arith::ConstantIndexOp>(loc, total));
   cb.create<func::CallOp>(loc, parallel, callArgs);
   loop.erase();
-  (void)module;
   return success();
 }
 

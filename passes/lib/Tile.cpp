@@ -77,8 +77,7 @@ std::optional<KernelSchedule> scheduleKernel(linalg::GenericOp op,
     // the packed weights), rows = output pixels along ow (one broadcast input
     // value each). Used for narrow outputs (7x7, 14x14 maps, where lanes
     // along ow would be mostly masked), strided convs (ow lanes would be
-    // gathered) and blocked weights.
-    // Needs at least 4 pixels per tile (the largest divisor of OW up to 8)
+    // gathered) and long reductions. Needs at least 4 pixels per tile (the largest divisor of OW up to 8)
     // to reuse each weight vector enough: OW = 13 or 27 take pixel lanes.
     // Its accumulators are gathered/scattered from NCHW once per tile, which
     // only pays off with a long reduction; short ones (1x1 convs over few
