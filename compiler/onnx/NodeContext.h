@@ -137,6 +137,8 @@ private:
 using Converter = mlir::LogicalResult (*)(NodeContext &);
 /// Op type -> converter, for the default domain.
 const llvm::StringMap<Converter> &getConverters();
+// Op families in files of their own (OnnxXxxOps.cpp) each add their
+// converters to the table through an addXxxConverters(table) declared here.
 
 } // namespace mnn::onnx_import
 

@@ -1186,7 +1186,8 @@ LogicalResult convertConstantOfShape(NodeContext &n) {
 } // namespace
 
 const llvm::StringMap<Converter> &getConverters() {
-  static const llvm::StringMap<Converter> converters = {
+  static const llvm::StringMap<Converter> converters = [] {
+  llvm::StringMap<Converter> table = {
       // Elementwise.
       {"Add", convertBinary<mnn::AddOp>},
       {"Sub", convertBinary<mnn::SubOp>},
@@ -1240,6 +1241,9 @@ const llvm::StringMap<Converter> &getConverters() {
       {"Constant", convertConstant},
       {"ConstantOfShape", convertConstantOfShape},
   };
+  // Op families in files of their own add their converters here.
+  return table;
+  }();
   return converters;
 }
 

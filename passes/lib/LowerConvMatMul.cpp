@@ -1,0 +1,215 @@
+//===- LowerConvMatMul.cpp - conv2d and matmul to linalg ------------------===//
+//
+// Conv and matmul become linalg.generic contractions over (views of) their
+// buffers; the fused epilogue initializes the accumulator (bias, residual)
+// and applies the activation afterwards.
+//
+//===----------------------------------------------------------------------===//
+#include "Lowering.h"
+
+#include <cmath>
+
+namespace mnn::lowering {
+
+Value activationBody(OpBuilder &b, Location loc, Value x, StringRef act,
+                     double lo, double hi) {
+  if (act == "relu")
+    return b.create<arith::MaximumFOp>(loc, x, f32Const(b, loc, 0));
+  if (act == "clip")
+    return b.create<arith::MinimumFOp>(
+        loc, b.create<arith::MaximumFOp>(loc, x, f32Const(b, loc, lo)),
+        f32Const(b, loc, hi));
+  if (act == "hard_sigmoid" || act == "hard_swish") {
+    double alpha = act == "hard_swish" ? 1.0 / 6 : lo;
+    double beta = act == "hard_swish" ? 0.5 : hi;
+    Value y = b.create<arith::AddFOp>(
+        loc, b.create<arith::MulFOp>(loc, x, f32Const(b, loc, alpha)),
+        f32Const(b, loc, beta));
+    y = b.create<arith::MinimumFOp>(
+        loc, b.create<arith::MaximumFOp>(loc, y, f32Const(b, loc, 0)),
+        f32Const(b, loc, 1));
+    return act == "hard_swish" ? b.create<arith::MulFOp>(loc, x, y) : y;
+  }
+  if (act == "sigmoid") {
+    Value e = b.create<math::ExpOp>(loc, b.create<arith::NegFOp>(loc, x));
+    return b.create<arith::DivFOp>(
+        loc, f32Const(b, loc, 1),
+        b.create<arith::AddFOp>(loc, f32Const(b, loc, 1), e));
+  }
+  return x;
+}
+
+void Lowering::applyActivation(Location loc, Value out, StringRef act,
+                               double lo, double hi) {
+  if (act == "none")
+    return;
+  int64_t rank = cast<MemRefType>(out.getType()).getRank();
+  SmallVector<utils::IteratorType> its(rank, utils::IteratorType::parallel);
+  b.create<linalg::GenericOp>(
+      loc, TypeRange{}, ValueRange{}, ValueRange{out},
+      SmallVector<AffineMap>{b.getMultiDimIdentityMap(rank)}, its,
+      [&](OpBuilder &nb, Location nl, ValueRange args) {
+        nb.create<linalg::YieldOp>(
+            nl, activationBody(nb, nl, args[0], act, lo, hi));
+      });
+}
+
+LogicalResult Lowering::lowerConv(mnn::Conv2DOp op, Value out) {
+  Location loc = op.getLoc();
+  MLIRContext *ctx = b.getContext();
+  auto inType = cast<RankedTensorType>(op.getInput().getType());
+  auto outType = cast<RankedTensorType>(op.getType());
+  int64_t n = inType.getDimSize(0), c = inType.getDimSize(1);
+  int64_t g = op.getGroup(), cg = c / g, cout = outType.getDimSize(1),
+          og = cout / g;
+  int64_t oh = outType.getDimSize(2), ow = outType.getDimSize(3);
+  int64_t kh = op.getKernelH(), kw = op.getKernelW();
+  auto s = op.getStrides();
+  auto d = op.getDilations();
+
+  SmallVector<int64_t> pshape;
+  Value input = padded(op, bufferOf(op.getInput()), op.getPads(), 0.0, loc, pshape);
+  int64_t hp = pshape[2], wp = pshape[3];
+  // Every (kh, kw) tap of every output pixel, as one 7-D strided view.
+  Value windows = stridedView(
+      b, loc, input, {n, g, cg, kh, kw, oh, ow},
+      {c * hp * wp, cg * hp * wp, hp * wp, d[0] * wp, d[1], s[0] * wp, s[1]});
+  // Output channels split as og = ob * blk + oi; blk = og unless the weights
+  // are blocked (bhwigo), so one iteration space serves every layout.
+  StringRef layout = op.getFilterLayout();
+  auto fshape = cast<RankedTensorType>(op.getFilter().getType()).getShape();
+  int64_t blk = layout == "bhwigo" ? fshape[5] : og, ob = og / blk;
+  Value out6 = reshapeBuffer(b, loc, out, {n, g, ob, blk, oh, ow});
+
+  // Iteration space: n g ob oi oh ow | kh kw cg (cg innermost: it walks the
+  // packed weights contiguously).
+  auto dim = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  enum { N, G, OB, OI, OH, OW, KH, KW, CG, NumDims };
+  Value filter = bufferOf(op.getFilter());
+  SmallVector<AffineExpr> filterExprs;
+  if (layout == "bhwigo") {
+    filterExprs = {dim(OB), dim(KH), dim(KW), dim(CG), dim(G), dim(OI)};
+  } else if (layout == "hwigo") {
+    filterExprs = {dim(KH), dim(KW), dim(CG), dim(G), dim(OI)};
+  } else {
+    filter = reshapeBuffer(b, loc, filter, {g, og, cg, kh, kw});
+    filterExprs = {dim(G), dim(OI), dim(CG), dim(KH), dim(KW)};
+  }
+  AffineMap filterMap = AffineMap::get(NumDims, 0, filterExprs, ctx);
+  AffineMap winMap = AffineMap::get(
+      NumDims, 0, {dim(N), dim(G), dim(CG), dim(KH), dim(KW), dim(OH), dim(OW)}, ctx);
+  AffineMap outMap = AffineMap::get(
+      NumDims, 0, {dim(N), dim(G), dim(OB), dim(OI), dim(OH), dim(OW)}, ctx);
+
+  // Accumulator init: bias (+ residual), else zero.
+  if (op.getBias() || op.getResidual()) {
+    SmallVector<Value> ins;
+    if (op.getBias())
+      ins.push_back(reshapeBuffer(b, loc, bufferOf(op.getBias()), {1, g, ob, blk, 1, 1}));
+    if (op.getResidual())
+      ins.push_back(reshapeBuffer(b, loc, bufferOf(op.getResidual()),
+                                  {n, g, ob, blk, oh, ow}));
+    elementwise(loc, out6, ins, [](OpBuilder &nb, Location nl, ValueRange a) {
+      return a.size() == 2 ? nb.create<arith::AddFOp>(nl, a[0], a[1]).getResult()
+                           : a[0];
+    });
+  } else {
+    b.create<linalg::FillOp>(loc, f32Const(b, loc, 0), out6);
+  }
+
+  using IT = utils::IteratorType;
+  SmallVector<IT> its(NumDims, IT::parallel);
+  its[KH] = its[KW] = its[CG] = IT::reduction;
+  auto conv = buildGeneric(
+      b, loc, {windows, filter}, {winMap, filterMap}, out6, outMap, its,
+      [](OpBuilder &nb, Location nl, ValueRange a) {
+        return nb.create<arith::AddFOp>(
+            nl, a[2], nb.create<arith::MulFOp>(nl, a[0], a[1]));
+      });
+  conv->setAttr(mnn::kKernelAttr, b.getStringAttr(g == c && og == 1 && g > 1
+                                                      ? "depthwise_conv"
+                                                      : "conv"));
+  applyActivation(loc, out, op.getActivation(),
+                  op.getClipMin().convertToDouble(),
+                  op.getClipMax().convertToDouble());
+  return success();
+}
+
+LogicalResult Lowering::lowerMatMul(mnn::MatMulOp op, Value out) {
+  Location loc = op.getLoc();
+  MLIRContext *ctx = b.getContext();
+  auto aType = cast<RankedTensorType>(op.getLhs().getType());
+  auto bType = cast<RankedTensorType>(op.getRhs().getType());
+  auto outType = cast<RankedTensorType>(op.getType());
+  SmallVector<int64_t> as(aType.getShape()), bs(bType.getShape());
+  if (as.size() == 1)
+    as.insert(as.begin(), 1);
+  if (bs.size() == 1)
+    bs.push_back(1);
+  int64_t m = as[as.size() - 2], nn = bs.back();
+  auto batchA = ArrayRef<int64_t>(as).drop_back(2);
+  auto batchB = ArrayRef<int64_t>(bs).drop_back(2);
+  auto batch = *mnn::broadcastShapes(batchA, batchB);
+  int64_t nb = batch.size();
+  // Iteration space: batch... m n | k.
+  auto dim = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  unsigned dimM = nb, dimN = nb + 1, dimK = nb + 2, numDims = nb + 3;
+  auto operandView = [&](Value buf, ArrayRef<int64_t> full, ArrayRef<int64_t> bshape,
+                         unsigned row, unsigned col) {
+    SmallVector<int64_t> kept;
+    SmallVector<AffineExpr> exprs;
+    int64_t lead = nb - bshape.size();
+    for (size_t i = 0; i < bshape.size(); ++i) {
+      if (bshape[i] == 1 && batch[lead + i] != 1)
+        continue;
+      kept.push_back(bshape[i]);
+      exprs.push_back(dim(lead + i));
+    }
+    kept.push_back(full[full.size() - 2]);
+    kept.push_back(full.back());
+    exprs.push_back(dim(row));
+    exprs.push_back(dim(col));
+    return std::make_pair(reshapeBuffer(b, loc, buf, kept),
+                          AffineMap::get(numDims, 0, exprs, ctx));
+  };
+  auto [aView, aMap] = operandView(bufferOf(op.getLhs()), as, batchA, dimM, dimK);
+  auto [bView, bMap] = operandView(bufferOf(op.getRhs()), bs, batchB, dimK, dimN);
+  SmallVector<int64_t> outShape(batch);
+  outShape.push_back(m);
+  outShape.push_back(nn);
+  Value out3 = reshapeBuffer(b, loc, out, outShape);
+  SmallVector<AffineExpr> outExprs;
+  for (unsigned i = 0; i < nb; ++i)
+    outExprs.push_back(dim(i));
+  outExprs.push_back(dim(dimM));
+  outExprs.push_back(dim(dimN));
+  AffineMap outMap = AffineMap::get(numDims, 0, outExprs, ctx);
+
+  if (op.getBias() || op.getResidual()) {
+    SmallVector<Value> ins;
+    if (op.getBias())
+      ins.push_back(reshapeBuffer(b, loc, bufferOf(op.getBias()), {nn}));
+    if (op.getResidual())
+      ins.push_back(reshapeBuffer(b, loc, bufferOf(op.getResidual()), outShape));
+    elementwise(loc, out3, ins, [](OpBuilder &nb, Location nl, ValueRange a) {
+      return a.size() == 2 ? nb.create<arith::AddFOp>(nl, a[0], a[1]).getResult()
+                           : a[0];
+    });
+  } else {
+    b.create<linalg::FillOp>(loc, f32Const(b, loc, 0), out3);
+  }
+  using IT = utils::IteratorType;
+  SmallVector<IT> its(numDims, IT::parallel);
+  its.back() = IT::reduction;
+  auto mm = buildGeneric(b, loc, {aView, bView}, {aMap, bMap}, out3, outMap, its,
+                         [](OpBuilder &nb, Location nl, ValueRange a) {
+                           return nb.create<arith::AddFOp>(
+                               nl, a[2], nb.create<arith::MulFOp>(nl, a[0], a[1]));
+                         });
+  mm->setAttr(mnn::kKernelAttr, b.getStringAttr("matmul"));
+  applyActivation(loc, out, op.getActivation(), op.getClipMin().convertToDouble(),
+                  op.getClipMax().convertToDouble());
+  return success();
+}
+
+} // namespace mnn::lowering

@@ -1,0 +1,233 @@
+//===- LowerReductions.cpp - pooling, reductions and normalizations -------===//
+//
+// pool2d, reduce, softmax and layer_norm.
+//
+//===----------------------------------------------------------------------===//
+#include "Lowering.h"
+
+#include <cmath>
+#include <limits>
+
+namespace mnn::lowering {
+
+LogicalResult Lowering::lowerPool(mnn::Pool2DOp op, Value out) {
+  Location loc = op.getLoc();
+  MLIRContext *ctx = b.getContext();
+  bool isMax = op.getKind() == "max";
+  auto inType = cast<RankedTensorType>(op.getInput().getType());
+  auto outType = cast<RankedTensorType>(op.getType());
+  int64_t n = inType.getDimSize(0), c = inType.getDimSize(1);
+  int64_t h = inType.getDimSize(2), w = inType.getDimSize(3);
+  int64_t oh = outType.getDimSize(2), ow = outType.getDimSize(3);
+  auto k = op.getKernel(), s = op.getStrides(), d = op.getDilations(),
+       p = op.getPads();
+  SmallVector<int64_t> pshape;
+  double lowest = -std::numeric_limits<float>::infinity();
+  Value input = padded(op, bufferOf(op.getInput()), p, isMax ? lowest : 0.0,
+                       loc, pshape);
+  int64_t hp = pshape[2], wp = pshape[3];
+  Value windows =
+      stridedView(b, loc, input, {n, c, k[0], k[1], oh, ow},
+                  {c * hp * wp, hp * wp, d[0] * wp, d[1], s[0] * wp, s[1]});
+  auto dim = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  // Iteration space: n c oh ow | kh kw.
+  AffineMap winMap = AffineMap::get(6, 0, {dim(0), dim(1), dim(4), dim(5), dim(2), dim(3)}, ctx);
+  AffineMap outMap = AffineMap::get(6, 0, {dim(0), dim(1), dim(2), dim(3)}, ctx);
+  b.create<linalg::FillOp>(loc, f32Const(b, loc, isMax ? lowest : 0.0), out);
+  using IT = utils::IteratorType;
+  SmallVector<IT> its = {IT::parallel, IT::parallel, IT::parallel,
+                         IT::parallel, IT::reduction, IT::reduction};
+  buildGeneric(b, loc, {windows}, {winMap}, out, outMap, its,
+               [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+                 if (isMax)
+                   return nb.create<arith::MaximumFOp>(nl, a[0], a[1]);
+                 return nb.create<arith::AddFOp>(nl, a[0], a[1]);
+               });
+  if (isMax)
+    return success();
+  // Average: divide by the number of counted window elements, computed here
+  // for every output position.
+  auto counted = op.getCountedPads();
+  bool includePad = op.getCountIncludePad();
+  std::vector<double> inv(oh * ow);
+  auto countAxis = [&](int64_t o, int64_t axis) {
+    int64_t lo = includePad ? -counted[axis] : 0;
+    int64_t hi = (axis == 0 ? h : w) + (includePad ? counted[axis + 2] : 0);
+    int64_t cnt = 0;
+    for (int64_t t = 0; t < k[axis]; ++t) {
+      int64_t pos = o * s[axis] + t * d[axis] - p[axis];
+      cnt += pos >= lo && pos < hi;
+    }
+    return cnt;
+  };
+  for (int64_t y = 0; y < oh; ++y)
+    for (int64_t x = 0; x < ow; ++x) {
+      int64_t cnt = countAxis(y, 0) * countAxis(x, 1);
+      inv[y * ow + x] = cnt ? 1.0 / cnt : 0.0;
+    }
+  auto invType = RankedTensorType::get({1, 1, oh, ow}, b.getF32Type());
+  Value invBuf =
+      constantBuffer(mnn::makeElementsFromDoubles(invType, inv), loc);
+  elementwise(loc, out, {out, invBuf}, [](OpBuilder &nb, Location nl, ValueRange a) {
+    return nb.create<arith::MulFOp>(nl, a[0], a[1]);
+  });
+  return success();
+}
+
+LogicalResult Lowering::lowerReduce(mnn::ReduceOp op, Value out) {
+  Location loc = op.getLoc();
+  MLIRContext *ctx = b.getContext();
+  auto inType = cast<RankedTensorType>(op.getInput().getType());
+  int64_t rank = inType.getRank();
+  StringRef kind = op.getKind();
+  double init = kind == "max" ? -std::numeric_limits<float>::infinity()
+                : kind == "min" ? std::numeric_limits<float>::infinity()
+                                : 0.0;
+  // Output viewed with the reduced dims removed.
+  SmallVector<int64_t> kept;
+  SmallVector<AffineExpr> exprs;
+  SmallVector<utils::IteratorType> its;
+  int64_t count = 1;
+  for (int64_t i = 0; i < rank; ++i) {
+    bool reduced = llvm::is_contained(op.getAxes(), i);
+    its.push_back(reduced ? utils::IteratorType::reduction
+                          : utils::IteratorType::parallel);
+    if (reduced) {
+      count *= inType.getDimSize(i);
+    } else {
+      kept.push_back(inType.getDimSize(i));
+      exprs.push_back(getAffineDimExpr(i, ctx));
+    }
+  }
+  Value outView = reshapeBuffer(b, loc, out, kept);
+  b.create<linalg::FillOp>(loc, f32Const(b, loc, init), outView);
+  buildGeneric(b, loc, {bufferOf(op.getInput())}, {b.getMultiDimIdentityMap(rank)},
+               outView, AffineMap::get(rank, 0, exprs, ctx), its,
+               [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+                 if (kind == "max")
+                   return nb.create<arith::MaximumFOp>(nl, a[0], a[1]);
+                 if (kind == "min")
+                   return nb.create<arith::MinimumFOp>(nl, a[0], a[1]);
+                 return nb.create<arith::AddFOp>(nl, a[0], a[1]);
+               });
+  if (kind == "mean")
+    elementwise(loc, outView, {outView}, [&](OpBuilder &nb, Location nl, ValueRange a) {
+      return nb.create<arith::MulFOp>(nl, a[0], f32Const(nb, nl, 1.0 / count));
+    });
+  return success();
+}
+
+// Row-wise loops: softmax and layer_norm need two passes over each row and
+// scalar state between them; plain scf loops say that most directly.
+LogicalResult Lowering::lowerSoftmax(mnn::SoftmaxOp op, Value out) {
+  Location loc = op.getLoc();
+  auto type = cast<RankedTensorType>(op.getType());
+  int64_t axis = op.getAxis();
+  if (axis < 0)
+    axis += type.getRank();
+  int64_t outer = 1, len = type.getDimSize(axis), inner = 1;
+  for (int64_t i = 0; i < axis; ++i)
+    outer *= type.getDimSize(i);
+  for (int64_t i = axis + 1; i < type.getRank(); ++i)
+    inner *= type.getDimSize(i);
+  Value in = reshapeBuffer(b, loc, bufferOf(op.getInput()), {outer, len, inner});
+  Value o = reshapeBuffer(b, loc, out, {outer, len, inner});
+  Value c0 = b.create<arith::ConstantIndexOp>(loc, 0);
+  Value c1 = b.create<arith::ConstantIndexOp>(loc, 1);
+  Value cOuter = b.create<arith::ConstantIndexOp>(loc, outer);
+  Value cLen = b.create<arith::ConstantIndexOp>(loc, len);
+  Value cInner = b.create<arith::ConstantIndexOp>(loc, inner);
+  Value lowest = f32Const(b, loc, -std::numeric_limits<float>::infinity());
+  Value zero = f32Const(b, loc, 0);
+  b.create<scf::ForOp>(loc, c0, cOuter, c1, ValueRange{},
+    [&](OpBuilder &b1, Location l, Value i, ValueRange) {
+      b1.create<scf::ForOp>(l, c0, cInner, c1, ValueRange{},
+        [&](OpBuilder &b2, Location l2, Value j, ValueRange) {
+          auto maxLoop = b2.create<scf::ForOp>(l2, c0, cLen, c1, ValueRange{lowest},
+            [&](OpBuilder &b3, Location l3, Value k, ValueRange acc) {
+              Value x = b3.create<memref::LoadOp>(l3, in, ValueRange{i, k, j});
+              b3.create<scf::YieldOp>(l3, ValueRange{b3.create<arith::MaximumFOp>(l3, acc[0], x)});
+            });
+          Value mx = maxLoop.getResult(0);
+          auto sumLoop = b2.create<scf::ForOp>(l2, c0, cLen, c1, ValueRange{zero},
+            [&](OpBuilder &b3, Location l3, Value k, ValueRange acc) {
+              Value x = b3.create<memref::LoadOp>(l3, in, ValueRange{i, k, j});
+              Value e = b3.create<math::ExpOp>(l3, b3.create<arith::SubFOp>(l3, x, mx));
+              b3.create<memref::StoreOp>(l3, e, o, ValueRange{i, k, j});
+              b3.create<scf::YieldOp>(l3, ValueRange{b3.create<arith::AddFOp>(l3, acc[0], e)});
+            });
+          Value inv = b2.create<arith::DivFOp>(l2, f32Const(b2, l2, 1.0), sumLoop.getResult(0));
+          b2.create<scf::ForOp>(l2, c0, cLen, c1, ValueRange{},
+            [&](OpBuilder &b3, Location l3, Value k, ValueRange) {
+              Value e = b3.create<memref::LoadOp>(l3, o, ValueRange{i, k, j});
+              b3.create<memref::StoreOp>(l3, b3.create<arith::MulFOp>(l3, e, inv), o,
+                                         ValueRange{i, k, j});
+              b3.create<scf::YieldOp>(l3);
+            });
+          b2.create<scf::YieldOp>(l2);
+        });
+      b1.create<scf::YieldOp>(l);
+    });
+  return success();
+}
+
+LogicalResult Lowering::lowerLayerNorm(mnn::LayerNormOp op, Value out) {
+  Location loc = op.getLoc();
+  auto type = cast<RankedTensorType>(op.getType());
+  int64_t axis = op.getAxis();
+  if (axis < 0)
+    axis += type.getRank();
+  int64_t rows = 1, len = 1;
+  for (int64_t i = 0; i < type.getRank(); ++i)
+    (i < axis ? rows : len) *= type.getDimSize(i);
+  auto scaleType = cast<RankedTensorType>(op.getScale().getType());
+  if (scaleType.getNumElements() != len ||
+      (op.getBias() &&
+       cast<RankedTensorType>(op.getBias().getType()).getNumElements() != len))
+    return op.emitError("layer_norm scale and bias must cover the normalized "
+                        "dims exactly (") << len << " elements)";
+  Value in = reshapeBuffer(b, loc, bufferOf(op.getInput()), {rows, len});
+  Value o = reshapeBuffer(b, loc, out, {rows, len});
+  Value scale = reshapeBuffer(b, loc, bufferOf(op.getScale()), {len});
+  Value bias = op.getBias() ? reshapeBuffer(b, loc, bufferOf(op.getBias()), {len})
+                            : Value();
+  Value c0 = b.create<arith::ConstantIndexOp>(loc, 0);
+  Value c1 = b.create<arith::ConstantIndexOp>(loc, 1);
+  Value cRows = b.create<arith::ConstantIndexOp>(loc, rows);
+  Value cLen = b.create<arith::ConstantIndexOp>(loc, len);
+  Value zero = f32Const(b, loc, 0);
+  Value invLen = f32Const(b, loc, 1.0 / len);
+  Value eps = f32Const(b, loc, op.getEpsilon().convertToDouble());
+  b.create<scf::ForOp>(loc, c0, cRows, c1, ValueRange{},
+    [&](OpBuilder &b1, Location l, Value r, ValueRange) {
+      auto sum = b1.create<scf::ForOp>(l, c0, cLen, c1, ValueRange{zero},
+        [&](OpBuilder &b2, Location l2, Value k, ValueRange acc) {
+          Value x = b2.create<memref::LoadOp>(l2, in, ValueRange{r, k});
+          b2.create<scf::YieldOp>(l2, ValueRange{b2.create<arith::AddFOp>(l2, acc[0], x)});
+        });
+      Value mean = b1.create<arith::MulFOp>(l, sum.getResult(0), invLen);
+      auto sq = b1.create<scf::ForOp>(l, c0, cLen, c1, ValueRange{zero},
+        [&](OpBuilder &b2, Location l2, Value k, ValueRange acc) {
+          Value x = b2.create<memref::LoadOp>(l2, in, ValueRange{r, k});
+          Value dx = b2.create<arith::SubFOp>(l2, x, mean);
+          b2.create<scf::YieldOp>(l2, ValueRange{b2.create<arith::AddFOp>(
+                                          l2, acc[0], b2.create<arith::MulFOp>(l2, dx, dx))});
+        });
+      Value var = b1.create<arith::MulFOp>(l, sq.getResult(0), invLen);
+      Value rstd = b1.create<math::RsqrtOp>(l, b1.create<arith::AddFOp>(l, var, eps));
+      b1.create<scf::ForOp>(l, c0, cLen, c1, ValueRange{},
+        [&](OpBuilder &b2, Location l2, Value k, ValueRange) {
+          Value x = b2.create<memref::LoadOp>(l2, in, ValueRange{r, k});
+          Value y = b2.create<arith::MulFOp>(l2, b2.create<arith::SubFOp>(l2, x, mean), rstd);
+          y = b2.create<arith::MulFOp>(l2, y, b2.create<memref::LoadOp>(l2, scale, ValueRange{k}));
+          if (bias)
+            y = b2.create<arith::AddFOp>(l2, y, b2.create<memref::LoadOp>(l2, bias, ValueRange{k}));
+          b2.create<memref::StoreOp>(l2, y, o, ValueRange{r, k});
+          b2.create<scf::YieldOp>(l2);
+        });
+      b1.create<scf::YieldOp>(l);
+    });
+  return success();
+}
+
+} // namespace mnn::lowering

@@ -1,0 +1,110 @@
+//===- Lowering.h - state shared by the lowering files ---------*- C++ -*-===//
+//
+// LowerToLinalg walks the entry function once; each op family lowers in a
+// file of its own (LowerConvMatMul, LowerReductions, LowerDataMovement,
+// LowerElementwise). This header is private to those files.
+//
+//===----------------------------------------------------------------------===//
+#ifndef MNN_PASSES_LOWERING_H
+#define MNN_PASSES_LOWERING_H
+
+#include "mnn/BufferInfo.h"
+#include "mnn/ElementsUtils.h"
+#include "mnn/Passes.h"
+
+#include "mlir/Dialect/Utils/StructuredOpsUtils.h"
+#include "mlir/IR/AffineMap.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Matchers.h"
+
+#include <functional>
+
+namespace mnn::lowering {
+
+using namespace mlir;
+using llvm::SmallVector;
+
+using BodyFn = std::function<Value(OpBuilder &, Location, ValueRange)>;
+
+MemRefType memrefOf(Type tensorType);
+Value f32Const(OpBuilder &b, Location loc, double v);
+SmallVector<int64_t> contiguousStrides(ArrayRef<int64_t> shape);
+/// Reinterprets a contiguous buffer with another static shape (same element
+/// count) as an identity-layout memref.
+Value reshapeBuffer(OpBuilder &b, Location loc, Value buf,
+                    ArrayRef<int64_t> shape);
+/// A strided view of a contiguous static buffer (for conv/pool windows).
+Value stridedView(OpBuilder &b, Location loc, Value buf,
+                  ArrayRef<int64_t> sizes, ArrayRef<int64_t> strides);
+/// Builds a linalg.generic over `outShape` reading `ins` with the given maps.
+linalg::GenericOp buildGeneric(OpBuilder &b, Location loc, ValueRange ins,
+                               ArrayRef<AffineMap> inMaps, Value out,
+                               AffineMap outMap,
+                               ArrayRef<utils::IteratorType> iterators,
+                               BodyFn body);
+/// The f32 body of a fused activation (relu, clip, hard_swish, ...).
+Value activationBody(OpBuilder &b, Location loc, Value x, StringRef act,
+                     double lo, double hi);
+
+struct Lowering {
+  ModuleOp module;
+  func::FuncOp source;
+  func::FuncOp target;
+  OpBuilder b;
+  bool profile = false;
+  SmallVector<Attribute> profiledOps;
+  DenseMap<Value, Value> buffers;
+  SmallVector<Value> outputs;
+  Value arena;
+  unsigned globalCounter = 0;
+
+  Lowering(ModuleOp m, func::FuncOp src) : module(m), source(src), b(m) {}
+
+  LogicalResult run();
+  LogicalResult lowerOp(Operation *op);
+
+  // Buffer management.
+  Value bufferOf(Value tensor) { return buffers.lookup(tensor); }
+  Value arenaBuffer(int64_t offset, Type tensorType, Location loc) {
+    Value off = b.create<arith::ConstantIndexOp>(loc, offset);
+    return b.create<memref::ViewOp>(loc, memrefOf(tensorType), arena, off,
+                                    ValueRange{});
+  }
+  FailureOr<Value> resultBuffer(OpResult result);
+  Value scratchBuffer(Operation *op, ArrayRef<int64_t> shape, Location loc) {
+    int64_t offset =
+        cast<IntegerAttr>(op->getAttr("mnn.scratch_offset")).getInt();
+    Value off = b.create<arith::ConstantIndexOp>(loc, offset);
+    return b.create<memref::ViewOp>(loc, MemRefType::get(shape, b.getF32Type()),
+                                     arena, off, ValueRange{});
+  }
+  Value constantBuffer(ElementsAttr value, Location loc);
+
+  // Building blocks.
+  void elementwise(Location loc, Value out, ValueRange ins, BodyFn body);
+  void copy(Location loc, Value from, Value to) {
+    b.create<linalg::CopyOp>(loc, from, to);
+  }
+  Value padded(Operation *op, Value input, ArrayRef<int64_t> pads, double fill,
+               Location loc, SmallVectorImpl<int64_t> &paddedShape);
+  void applyActivation(Location loc, Value out, StringRef act, double lo,
+                       double hi);
+
+  LogicalResult lowerConv(mnn::Conv2DOp op, Value out);
+  LogicalResult lowerMatMul(mnn::MatMulOp op, Value out);
+  LogicalResult lowerPool(mnn::Pool2DOp op, Value out);
+  LogicalResult lowerReduce(mnn::ReduceOp op, Value out);
+  LogicalResult lowerSoftmax(mnn::SoftmaxOp op, Value out);
+  LogicalResult lowerLayerNorm(mnn::LayerNormOp op, Value out);
+  LogicalResult lowerTranspose(mnn::TransposeOp op, Value out);
+  LogicalResult lowerConcat(mnn::ConcatOp op, Value out);
+  LogicalResult lowerSlice(mnn::SliceOp op, Value out);
+  LogicalResult lowerGather(mnn::GatherOp op, Value out);
+  LogicalResult lowerCast(mnn::CastOp op, Value out);
+  LogicalResult lowerElementwise(Operation *op, Value out);
+};
+
+} // namespace mnn::lowering
+
+#endif // MNN_PASSES_LOWERING_H
