@@ -38,9 +38,11 @@ using llvm::Twine;
 namespace mnn::onnx_import {
 
 // The default-domain opsets whose semantics the converters implement (older
-// attribute forms such as Clip-6 and Slice-1 included).
+// attribute forms such as Clip-6 and Slice-1 included). Opsets 22 to 25 only
+// widened type constraints (bfloat16, float8/4, int4/2) of the ops converted
+// here; the converters reject the new element types.
 constexpr int64_t kMinOpset = 6;
-constexpr int64_t kMaxOpset = 21;
+constexpr int64_t kMaxOpset = 25;
 
 // Initializers up to this size become plain DenseElementsAttr (readable IR,
 // cheap folding); larger raw_data is referenced in place.
@@ -85,7 +87,14 @@ std::string onnxTypeName(int32_t t) {
   if (onnx::TensorProto::DataType_IsValid(t))
     return onnx::TensorProto::DataType_Name(
         static_cast<onnx::TensorProto::DataType>(t));
-  return "type " + std::to_string(t);
+  // Types newer than the onnx.proto this importer was generated from.
+  static const char *const newer[] = {
+      "FLOAT8E4M3FN", "FLOAT8E4M3FNUZ", "FLOAT8E5M2", "FLOAT8E5M2FNUZ",
+      "UINT4",        "INT4",           "FLOAT4E2M1", "FLOAT8E8M0",
+      "UINT2",        "INT2"};
+  if (t >= 17 && t < 17 + (int32_t)std::size(newer))
+    return newer[t - 17];
+  return "data type " + std::to_string(t);
 }
 
 namespace {
