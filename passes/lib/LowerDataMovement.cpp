@@ -124,6 +124,9 @@ LogicalResult Lowering::lowerCast(mnn::CastOp op, Value out) {
                              : nb.create<arith::TruncFOp>(nl, to, x).getResult();
                 if (fromF)
                   return nb.create<arith::FPToSIOp>(nl, to, x);
+                // bool is 0 or 1, not 0 or -1.
+                if (toF && from.isInteger(1))
+                  return nb.create<arith::UIToFPOp>(nl, to, x);
                 if (toF)
                   return nb.create<arith::SIToFPOp>(nl, to, x);
                 unsigned fw = from.getIntOrFloatBitWidth(), tw = to.getIntOrFloatBitWidth();

@@ -1031,6 +1031,57 @@ def gen_composites(s):
 
 
 # --------------------------------------------------------------------------------------
+# Transformer blocks (opset 23): Attention, RMSNormalization, RotaryEmbedding
+# --------------------------------------------------------------------------------------
+
+
+def gen_transformer(s):
+    # Grouped-query causal attention on 4-D inputs (4 query heads share 2 kv heads)
+    # with a boolean padding mask.
+    c = Case("attention_gqa_causal_bool_mask", opset=23)
+    c.input("q", [1, 4, 5, 8])
+    c.input("k", [1, 2, 7, 8])
+    c.input("v", [1, 2, 7, 8])
+    c.init("mask", np.array([[True] * 5 + [False] * 2] * 5))  # keys 5, 6 masked
+    c.node("Attention", ["q", "k", "v", "mask"], ["y"], is_causal=1)
+    c.output("y")
+    s.add(c)
+
+    # 3-D inputs with a KV cache: present_key/value and the scores are outputs too.
+    c = Case("attention_3d_past_present", opset=23)
+    c.input("q", [2, 3, 16])
+    c.input("k", [2, 3, 16])
+    c.input("v", [2, 3, 24])
+    c.input("past_k", [2, 2, 4, 8])
+    c.input("past_v", [2, 2, 4, 12])
+    c.input("bias", [2, 2, 3, 7])
+    c.node("Attention", ["q", "k", "v", "bias", "past_k", "past_v"],
+           ["y", "present_k", "present_v", "qk"],
+           q_num_heads=2, kv_num_heads=2, scale=0.3, softcap=2.0, qk_matmul_output_mode=0)
+    for o in ("y", "present_k", "present_v", "qk"):
+        c.output(o)
+    s.add(c)
+
+    c = Case("rms_normalization_axis1", opset=23)
+    c.input("x", [2, 3, 4, 5])
+    c.weight("scale", [3, 4, 5])
+    c.node("RMSNormalization", ["x", "scale"], ["y"], axis=1, epsilon=1e-3)
+    c.output("y")
+    s.add(c)
+
+    # Interleaved rotation of half of each head, positions looked up per token.
+    c = Case("rotary_embedding_interleaved_partial", opset=23)
+    c.input("x", [2, 3, 32])  # 4 heads of 8
+    c.weight("cos", [16, 2])
+    c.weight("sin", [16, 2])
+    c.input("pos", [2, 3], dtype=np.int64, gen=lambda rng, shape: rng.integers(0, 16, shape))
+    c.node("RotaryEmbedding", ["x", "cos", "sin", "pos"], ["y"],
+           interleaved=1, rotary_embedding_dim=4, num_heads=4)
+    c.output("y")
+    s.add(c)
+
+
+# --------------------------------------------------------------------------------------
 # Bad inputs
 # --------------------------------------------------------------------------------------
 
@@ -1185,6 +1236,7 @@ def main():
     gen_shape_ops(s)
     gen_pool_conv(s)
     gen_composites(s)
+    gen_transformer(s)
     gen_bad(s)
     s.write_manifest()
     ops = sorted({op for c in s.cases for op in c["ops"]})

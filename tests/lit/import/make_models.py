@@ -242,6 +242,32 @@ def softmax_opset11():
 
 
 @register
+def rms_norm():
+    return model(
+        [node("RMSNormalization", ["x", "s"], ["y"], name="rms", axis=-1, epsilon=0.5)],
+        [value_info("x", [2, 3, 4])], [value_info("y", [2, 3, 4])],
+        [weights("s", [4], seed=7)], opset=23)
+
+
+@register
+def attention_gqa_causal():
+    return model(
+        [node("Attention", ["q", "k", "v"], ["y"], name="attn", is_causal=1)],
+        [value_info("q", [1, 4, 3, 8]), value_info("k", [1, 2, 3, 8]),
+         value_info("v", [1, 2, 3, 8])],
+        [value_info("y", [1, 4, 3, 8])], opset=23)
+
+
+@register
+def attention_nonpad():
+    return model(
+        [node("Attention", ["q", "k", "v", "", "", "", "lens"], ["y"], name="attn_nonpad")],
+        [value_info("q", [1, 2, 3, 8]), value_info("k", [1, 2, 3, 8]),
+         value_info("v", [1, 2, 3, 8]), value_info("lens", [1], INT64)],
+        [value_info("y", [1, 2, 3, 8])], opset=23)
+
+
+@register
 def unsupported_op():
     return model(
         [node("Relu", ["x"], ["r"], name="relu_before"),

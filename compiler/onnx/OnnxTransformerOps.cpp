@@ -1,0 +1,405 @@
+//===- OnnxTransformerOps.cpp - Attention, RMSNorm, RotaryEmbedding -------===//
+//
+// The opset-23 transformer building blocks, decomposed at import into mnn ops
+// (matmul, softmax, reduce, elementwise, slices, concats). Shapes are static,
+// so masks (causal, padding of a short attn_mask) become constants and the
+// graph passes fuse and plan them like any other subgraph.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/onnx/NodeContext.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+
+#include <cmath>
+#include <limits>
+
+using namespace mlir;
+using llvm::SmallVector;
+using llvm::Twine;
+
+namespace mnn::onnx_import {
+namespace {
+
+using Ints = SmallVector<int64_t>;
+using Result = FailureOr<Value>;
+
+ArrayRef<int64_t> shapeOf(Value v) { return NodeContext::typeOf(v).getShape(); }
+int64_t rankOf(Value v) { return NodeContext::typeOf(v).getRank(); }
+Type eltOf(Value v) { return NodeContext::typeOf(v).getElementType(); }
+APFloat f32(double v) { return APFloat(static_cast<float>(v)); }
+
+/// Chains ops that may fail: every helper takes and returns FailureOr.
+struct Builder {
+  NodeContext &n;
+
+  Result mul(Result a, Result b) { return binary<mnn::MulOp>(a, b); }
+  Result add(Result a, Result b) { return binary<mnn::AddOp>(a, b); }
+  Result sub(Result a, Result b) { return binary<mnn::SubOp>(a, b); }
+  Result div(Result a, Result b) { return binary<mnn::DivOp>(a, b); }
+  template <typename OpTy> Result binary(Result a, Result b) {
+    if (failed(a) || failed(b))
+      return failure();
+    return n.create<OpTy>(*a, *b);
+  }
+  Result scalar(Result like, double v) {
+    if (failed(like))
+      return failure();
+    return n.scalarConstant(eltOf(*like), v);
+  }
+  Result reshape(Result v, ArrayRef<int64_t> shape) {
+    if (failed(v))
+      return failure();
+    return n.reshape(*v, shape);
+  }
+  Result transpose(Result v, ArrayRef<int64_t> perm) {
+    if (failed(v))
+      return failure();
+    return n.create<mnn::TransposeOp>(*v, perm);
+  }
+  Result matmul(Result a, Result b) {
+    if (failed(a) || failed(b))
+      return failure();
+    return n.create<mnn::MatMulOp>(*a, *b, Value(), Value(), "none", f32(0),
+                                   f32(0));
+  }
+  Result concat(ArrayRef<Value> parts, int64_t axis) {
+    return n.create<mnn::ConcatOp>(ValueRange(parts), axis);
+  }
+  /// Elements [begin, end) of `axis`, every `step`-th.
+  Result slice(Result v, int64_t axis, int64_t begin, int64_t end,
+               int64_t step = 1) {
+    if (failed(v))
+      return failure();
+    ArrayRef<int64_t> shape = shapeOf(*v);
+    Ints starts(shape.size(), 0), sizes(shape), steps(shape.size(), 1);
+    starts[axis] = begin;
+    sizes[axis] = (end - begin + step - 1) / step;
+    steps[axis] = step;
+    return n.create<mnn::SliceOp>(*v, starts, sizes, steps);
+  }
+  Result unsqueezeLast(Result v) {
+    if (failed(v))
+      return failure();
+    Ints shape(shapeOf(*v));
+    shape.push_back(1);
+    return n.reshape(*v, shape);
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// RMSNormalization: X / sqrt(mean(X^2 over [axis, rank)) + epsilon) * scale
+//===----------------------------------------------------------------------===//
+
+LogicalResult convertRMSNorm(NodeContext &n) {
+  auto x = n.input(0, "X"), scale = n.input(1, "scale");
+  if (failed(x) || failed(scale))
+    return failure();
+  if (!eltOf(*x).isF32())
+    return n.fail("only float32 inputs are supported");
+  int64_t rank = rankOf(*x);
+  auto axis = n.normalizeAxis(n.getInt("axis", -1), rank);
+  if (failed(axis))
+    return failure();
+  Ints axes;
+  for (int64_t d = *axis; d < rank; ++d)
+    axes.push_back(d);
+  Builder b{n};
+  Result sq = b.mul(*x, *x);
+  if (failed(sq))
+    return failure();
+  Result meanSq = n.create<mnn::ReduceOp>(*sq, "mean", axes, true);
+  Result rms = b.add(meanSq, b.scalar(*x, n.getFloat("epsilon", 1e-5f)));
+  if (failed(rms))
+    return failure();
+  rms = n.create<mnn::SqrtOp>(*rms);
+  return n.setOutput(0, b.mul(b.div(*x, rms), *scale));
+}
+
+//===----------------------------------------------------------------------===//
+// RotaryEmbedding
+//===----------------------------------------------------------------------===//
+
+LogicalResult convertRotaryEmbedding(NodeContext &n) {
+  auto input = n.input(0, "X"), cosCache = n.input(1, "cos_cache"),
+       sinCache = n.input(2, "sin_cache");
+  if (failed(input) || failed(cosCache) || failed(sinCache))
+    return failure();
+  if (!eltOf(*input).isF32())
+    return n.fail("only float32 inputs are supported");
+  Builder b{n};
+  ArrayRef<int64_t> inShape = shapeOf(*input);
+  // Work on [batch, seq, heads, head_size].
+  Result x = *input;
+  int64_t heads = n.getInt("num_heads", 0);
+  if (inShape.size() == 4) {
+    x = b.transpose(x, {0, 2, 1, 3});
+  } else if (inShape.size() == 3) {
+    if (heads <= 0 || inShape[2] % heads != 0)
+      return n.fail("a 3-D input needs num_heads dividing its hidden size " +
+                    Twine(inShape[2]) + " (num_heads = " + Twine(heads) + ")");
+    x = b.reshape(x, {inShape[0], inShape[1], heads, inShape[2] / heads});
+  } else {
+    return n.fail("input must be 3-D or 4-D, got " + shapeStr(inShape));
+  }
+  if (failed(x))
+    return failure();
+  Ints shape(shapeOf(*x));
+  int64_t headSize = shape[3];
+  int64_t rotary = n.getInt("rotary_embedding_dim", 0);
+  if (rotary == 0)
+    rotary = headSize;
+  if (rotary > headSize || rotary % 2 != 0)
+    return n.fail("rotary_embedding_dim " + Twine(rotary) +
+                  " must be even and at most the head size " +
+                  Twine(headSize));
+  int64_t half = rotary / 2;
+
+  // cos/sin: [batch, seq, half] (looked up by position_ids when given).
+  Value cosV = *cosCache, sinV = *sinCache;
+  if (n.hasInput(3)) {
+    auto c = n.create<mnn::GatherOp>(cosV, n.inputs[3], 0);
+    auto s = n.create<mnn::GatherOp>(sinV, n.inputs[3], 0);
+    if (failed(c) || failed(s))
+      return failure();
+    cosV = *c;
+    sinV = *s;
+  }
+  if (shapeOf(cosV) != ArrayRef<int64_t>{shape[0], shape[1], half} ||
+      shapeOf(sinV) != shapeOf(cosV))
+    return n.fail("cos/sin caches give " + shapeStr(shapeOf(cosV)) + " and " +
+                  shapeStr(shapeOf(sinV)) + ", expected " +
+                  shapeStr({shape[0], shape[1], half}));
+  Result cosB = b.reshape(cosV, {shape[0], shape[1], 1, half});
+  Result sinB = b.reshape(sinV, {shape[0], shape[1], 1, half});
+
+  bool interleaved = n.getInt("interleaved", 0) != 0;
+  Result rot = rotary == headSize ? x : b.slice(x, 3, 0, rotary);
+  Result x1 = interleaved ? b.slice(rot, 3, 0, rotary, 2) : b.slice(rot, 3, 0, half);
+  Result x2 = interleaved ? b.slice(rot, 3, 1, rotary, 2)
+                          : b.slice(rot, 3, half, rotary);
+  Result real = b.sub(b.mul(cosB, x1), b.mul(sinB, x2));
+  Result imag = b.add(b.mul(sinB, x1), b.mul(cosB, x2));
+  if (failed(real) || failed(imag))
+    return failure();
+  Result rotated;
+  if (interleaved) {
+    Result r = b.unsqueezeLast(real), i = b.unsqueezeLast(imag);
+    if (failed(r) || failed(i))
+      return failure();
+    rotated = b.reshape(b.concat({*r, *i}, 4), {shape[0], shape[1], shape[2], rotary});
+  } else {
+    rotated = b.concat({*real, *imag}, 3);
+  }
+  if (failed(rotated))
+    return failure();
+  Result out = rotated;
+  if (rotary < headSize) {
+    Result rest = b.slice(x, 3, rotary, headSize);
+    if (failed(rest))
+      return failure();
+    out = b.concat({*rotated, *rest}, 3);
+  }
+  if (inShape.size() == 4)
+    return n.setOutput(0, b.transpose(out, {0, 2, 1, 3}));
+  return n.setOutput(0, b.reshape(out, inShape));
+}
+
+//===----------------------------------------------------------------------===//
+// Attention
+//===----------------------------------------------------------------------===//
+
+/// [batch, seq, heads*size] -> [batch, heads, seq, size].
+Result splitHeads(Builder &b, Value v, int64_t heads) {
+  ArrayRef<int64_t> s = shapeOf(v);
+  return b.transpose(b.reshape(v, {s[0], s[1], heads, s[2] / heads}),
+                     {0, 2, 1, 3});
+}
+
+/// Repeats each of the heads of [b, h, s, d] `reps` times (grouped-query).
+Result repeatHeads(Builder &b, Value v, int64_t reps) {
+  if (reps == 1)
+    return v;
+  ArrayRef<int64_t> s = shapeOf(v);
+  Result one = b.reshape(v, {s[0], s[1], 1, s[2], s[3]});
+  if (failed(one))
+    return failure();
+  SmallVector<Value> copies(reps, *one);
+  return b.reshape(b.concat(copies, 2), {s[0], s[1] * reps, s[2], s[3]});
+}
+
+/// The additive bias of the attention scores, [.., q_seq, kv_seq], or a null
+/// value when there is none. Boolean masks become 0 / -max (a finite stand-in
+/// for -inf, so that 0 * mask stays 0).
+Result attentionBias(NodeContext &n, Builder &b, int64_t qSeq, int64_t kvSeq,
+                     int64_t pastSeq, bool causal) {
+  Result bias = Value();
+  if (n.hasInput(3)) {
+    Value mask = n.inputs[3];
+    ArrayRef<int64_t> ms = shapeOf(mask);
+    if (ms.size() < 2 || ms.back() > kvSeq)
+      return n.fail("attn_mask of shape " + shapeStr(ms) +
+                    " does not fit the scores [..., " + Twine(qSeq) + ", " +
+                    Twine(kvSeq) + "]");
+    bool isBool = eltOf(mask).isInteger(1);
+    if (!isBool && !eltOf(mask).isF32())
+      return n.fail("attn_mask must be bool or float32");
+    Result m = mask;
+    if (isBool) {
+      auto f = n.createTyped<mnn::CastOp>(
+          RankedTensorType::get(ms, n.b.getF32Type()), mask);
+      // keep -> 0, masked -> -max
+      m = b.mul(b.sub(f, b.scalar(f, 1.0)),
+                b.scalar(f, std::numeric_limits<float>::max()));
+    }
+    if (ms.back() < kvSeq) {
+      // A short mask masks the missing tail positions.
+      Ints padShape(ms);
+      padShape.back() = kvSeq - ms.back();
+      int64_t count = 1;
+      for (int64_t d : padShape)
+        count *= d;
+      SmallVector<float> fill(count, isBool
+                                         ? -std::numeric_limits<float>::max()
+                                         : -std::numeric_limits<float>::infinity());
+      auto type = RankedTensorType::get(padShape, n.b.getF32Type());
+      Value pad = n.constant(DenseElementsAttr::get(type, ArrayRef<float>(fill)));
+      if (failed(m))
+        return failure();
+      m = b.concat({*m, pad}, (int64_t)ms.size() - 1);
+    }
+    bias = m;
+  }
+  if (causal) {
+    // Query i (after pastSeq cached positions) sees keys j <= pastSeq + i.
+    SmallVector<float> tri(qSeq * kvSeq, 0.0f);
+    for (int64_t i = 0; i < qSeq; ++i)
+      for (int64_t j = 0; j < kvSeq; ++j)
+        if (j > pastSeq + i)
+          tri[i * kvSeq + j] = -std::numeric_limits<float>::infinity();
+    auto type = RankedTensorType::get({qSeq, kvSeq}, n.b.getF32Type());
+    Value c = n.constant(DenseElementsAttr::get(type, ArrayRef<float>(tri)));
+    if (failed(bias))
+      return failure();
+    bias = *bias ? b.add(*bias, c) : Result(c);
+  }
+  return bias;
+}
+
+LogicalResult convertAttention(NodeContext &n) {
+  auto q = n.input(0, "Q"), k = n.input(1, "K"), v = n.input(2, "V");
+  if (failed(q) || failed(k) || failed(v))
+    return failure();
+  for (Value t : {*q, *k, *v})
+    if (!eltOf(t).isF32())
+      return n.fail("only float32 Q, K, V are supported");
+  if (n.hasInput(6))
+    return n.fail("the nonpad_kv_seqlen input is not supported");
+  if (n.hasInput(4) != n.hasInput(5))
+    return n.fail("past_key and past_value must be given together");
+  if (n.attr("softmax_precision") &&
+      n.getInt("softmax_precision", 1) != 1)
+    return n.fail("softmax_precision other than FLOAT is not supported");
+  int64_t rank = rankOf(*q);
+  if (rankOf(*k) != rank || rankOf(*v) != rank || (rank != 3 && rank != 4))
+    return n.fail("Q, K and V must all be 3-D or all 4-D");
+  Builder b{n};
+  Result Q = *q, K = *k, V = *v;
+  int64_t qHeads = n.getInt("q_num_heads", 0);
+  int64_t kvHeads = n.getInt("kv_num_heads", 0);
+  if (rank == 3) {
+    if (qHeads <= 0 || kvHeads <= 0 || shapeOf(*q)[2] % qHeads != 0 ||
+        shapeOf(*k)[2] % kvHeads != 0 || shapeOf(*v)[2] % kvHeads != 0)
+      return n.fail("3-D inputs need q_num_heads and kv_num_heads dividing "
+                    "the hidden sizes");
+    Q = splitHeads(b, *q, qHeads);
+    K = splitHeads(b, *k, kvHeads);
+    V = splitHeads(b, *v, kvHeads);
+    if (failed(Q) || failed(K) || failed(V))
+      return failure();
+  } else {
+    qHeads = shapeOf(*q)[1];
+    kvHeads = shapeOf(*k)[1];
+  }
+  int64_t headSize = shapeOf(*Q)[3];
+  double scale = 1.0 / std::sqrt((double)headSize);
+  if (n.attr("scale"))
+    scale = n.getFloat("scale", 1.0f);
+
+  int64_t pastSeq = 0;
+  if (n.hasInput(4)) {
+    pastSeq = shapeOf(n.inputs[4])[2];
+    K = b.concat({n.inputs[4], *K}, 2);
+    V = b.concat({n.inputs[5], *V}, 2);
+    if (failed(K) || failed(V))
+      return failure();
+  }
+  Value presentK = *K, presentV = *V;
+  if (qHeads % kvHeads != 0 || shapeOf(*V)[1] != kvHeads)
+    return n.fail("q_num_heads " + Twine(qHeads) +
+                  " must be a multiple of kv_num_heads " + Twine(kvHeads));
+  K = repeatHeads(b, *K, qHeads / kvHeads);
+  V = repeatHeads(b, *V, qHeads / kvHeads);
+  int64_t qSeq = shapeOf(*Q)[2], kvSeq = shapeOf(*K)[2];
+
+  // Both sides scaled by sqrt(scale), as the reference does (keeps fp16
+  // products in range; identical in exact arithmetic).
+  Result rootScale = b.scalar(Q, std::sqrt(scale));
+  Result scores =
+      b.matmul(b.mul(Q, rootScale), b.mul(b.transpose(K, {0, 1, 3, 2}), rootScale));
+  Result rawScores = scores;
+  float softcap = n.getFloat("softcap", 0.0f);
+  if (softcap > 0.0f) {
+    Result t = b.div(scores, b.scalar(scores, softcap));
+    if (failed(t))
+      return failure();
+    scores = b.mul(n.create<mnn::TanhOp>(*t), b.scalar(scores, softcap));
+  }
+  if (failed(scores))
+    return failure();
+  Result bias = attentionBias(n, b, qSeq, kvSeq, pastSeq,
+                              n.getInt("is_causal", 0) != 0);
+  if (failed(bias))
+    return failure();
+  Result biased = *bias ? b.add(scores, *bias) : scores;
+  if (failed(biased))
+    return failure();
+  Result probs = n.create<mnn::SoftmaxOp>(*biased, 3);
+  Result out = b.matmul(probs, V);
+  if (failed(out))
+    return failure();
+  if (rank == 3) {
+    ArrayRef<int64_t> os = shapeOf(*out);
+    out = b.reshape(b.transpose(out, {0, 2, 1, 3}),
+                    {os[0], os[2], os[1] * os[3]});
+  }
+  if (failed(n.setOutput(0, out)))
+    return failure();
+  if (n.hasOutput(1))
+    n.outputs[1] = presentK;
+  if (n.hasOutput(2))
+    n.outputs[2] = presentV;
+  if (n.hasOutput(3)) {
+    int64_t mode = n.getInt("qk_matmul_output_mode", 0);
+    if (mode < 0 || mode > 3)
+      return n.fail("qk_matmul_output_mode " + Twine(mode) + " is not 0 to 3");
+    // 0: Q.K^T, 1: soft-capped, 2: plus the mask, 3: softmax.
+    Result qk = mode == 3   ? probs
+                : mode == 2 ? biased
+                : mode == 1 ? scores
+                            : rawScores;
+    if (failed(qk))
+      return failure();
+    n.outputs[3] = *qk;
+  }
+  return success();
+}
+
+} // namespace
+
+void addTransformerConverters(llvm::StringMap<Converter> &table) {
+  table["Attention"] = convertAttention;
+  table["RMSNormalization"] = convertRMSNorm;
+  table["RotaryEmbedding"] = convertRotaryEmbedding;
+}
+
+} // namespace mnn::onnx_import
