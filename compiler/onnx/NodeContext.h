@@ -140,6 +140,7 @@ const llvm::StringMap<Converter> &getConverters();
 // Op families in files of their own (OnnxXxxOps.cpp) each add their
 // converters to the table through an addXxxConverters(table) declared here.
 void addTransformerConverters(llvm::StringMap<Converter> &table);
+void addCompositeConverters(llvm::StringMap<Converter> &table);
 
 } // namespace mnn::onnx_import
 

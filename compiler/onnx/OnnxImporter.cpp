@@ -38,11 +38,11 @@ using llvm::Twine;
 namespace mnn::onnx_import {
 
 // The default-domain opsets whose semantics the converters implement (older
-// attribute forms such as Clip-6 and Slice-1 included). Opsets 22 to 25 only
+// attribute forms such as Clip-6 and Slice-1 included). Opsets 22 to 27 only
 // widened type constraints (bfloat16, float8/4, int4/2) of the ops converted
-// here; the converters reject the new element types.
+// here and added new ops; the converters reject the new element types.
 constexpr int64_t kMinOpset = 6;
-constexpr int64_t kMaxOpset = 25;
+constexpr int64_t kMaxOpset = 27;
 
 // Initializers up to this size become plain DenseElementsAttr (readable IR,
 // cheap folding); larger raw_data is referenced in place.

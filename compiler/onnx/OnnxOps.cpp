@@ -528,8 +528,37 @@ LogicalResult convertBatchNorm(NodeContext &n) {
   if (failed(n.onlyOutputsBelow(1, "the training output")))
     return failure();
   float eps = n.getFloat("epsilon", 1e-5f);
-  return n.setOutput(0, n.create<mnn::BatchNormOp>(in[0], in[1], in[2], in[3],
-                                                   in[4], f32(eps)));
+  if (llvm::all_of(ArrayRef<Value>(in).drop_front(), isConstant))
+    return n.setOutput(0, n.create<mnn::BatchNormOp>(in[0], in[1], in[2],
+                                                     in[3], in[4], f32(eps)));
+  // Statistics computed at run time: (x - mean) / sqrt(var + eps) * scale + B
+  // with each [C] parameter broadcast over dim 1.
+  int64_t rank = rankOf(in[0]);
+  if (rank < 2)
+    return n.fail("X must have a channel dim, got " + shapeStr(shapeOf(in[0])));
+  SmallVector<Value> p;
+  for (int i = 1; i < 5; ++i) {
+    Ints shape(rank - 1, 1);
+    shape[0] = product(shapeOf(in[i]));
+    auto r = n.reshape(in[i], shape);
+    if (failed(r))
+      return failure();
+    p.push_back(*r);
+  }
+  auto centered = n.create<mnn::SubOp>(in[0], p[2]);
+  auto var = n.create<mnn::AddOp>(p[3], n.scalarConstant(eltOf(in[0]), eps));
+  if (failed(centered) || failed(var))
+    return failure();
+  auto stddev = n.create<mnn::SqrtOp>(*var);
+  if (failed(stddev))
+    return failure();
+  auto normed = n.create<mnn::DivOp>(*centered, *stddev);
+  if (failed(normed))
+    return failure();
+  auto scaled = n.create<mnn::MulOp>(*normed, p[0]);
+  if (failed(scaled))
+    return failure();
+  return n.setOutput(0, n.create<mnn::AddOp>(*scaled, p[1]));
 }
 
 //===----------------------------------------------------------------------===//
@@ -708,7 +737,8 @@ LogicalResult convertConv(NodeContext &n) {
 
 // MaxPool / AveragePool. `pads` of the op include the extra bottom/right
 // padding ceil_mode needs; `counted_pads` are the explicit (or auto) pads.
-LogicalResult convertPool(NodeContext &n, StringRef kind) {
+LogicalResult convertPoolWith(NodeContext &n, StringRef kind,
+                              std::optional<bool> countIncludePadOverride) {
   auto x = n.input(0, "X");
   if (failed(x) || failed(n.onlyOutputsBelow(1, "the Indices output")))
     return failure();
@@ -760,11 +790,85 @@ LogicalResult convertPool(NodeContext &n, StringRef kind) {
     opPads[i + 2] = end + extra;
   }
   bool countIncludePad = kind == "avg" && n.getInt("count_include_pad", 0) != 0;
+  if (countIncludePadOverride)
+    countIncludePad = *countIncludePadOverride;
   return n.setOutput(0, n.create<mnn::Pool2DOp>(*x, kind, *kernel, strides,
                                                 opPads, dilations,
                                                 countIncludePad, counted));
 }
+LogicalResult convertPool(NodeContext &n, StringRef kind) {
+  return convertPoolWith(n, kind, std::nullopt);
+}
 LogicalResult convertMaxPool(NodeContext &n) { return convertPool(n, "max"); }
+
+/// |x|^p: x*x for p = 2 (exact), else pow(sqrt(x*x), p).
+FailureOr<Value> absPow(NodeContext &n, Value x, double p) {
+  auto sq = n.create<mnn::MulOp>(x, x);
+  if (failed(sq) || p == 2.0)
+    return sq;
+  auto abs = n.create<mnn::SqrtOp>(*sq);
+  if (failed(abs) || p == 1.0)
+    return abs;
+  return n.create<mnn::PowOp>(*abs, n.scalarConstant(eltOf(x), p));
+}
+/// The inverse of absPow on non-negative sums.
+FailureOr<Value> root(NodeContext &n, Value s, double p) {
+  if (p == 1.0)
+    return s;
+  if (p == 2.0)
+    return n.create<mnn::SqrtOp>(s);
+  return n.create<mnn::PowOp>(s, n.scalarConstant(eltOf(s), 1.0 / p));
+}
+
+// LpPool: (sum over the window of |x|^p)^(1/p), as an average pool that counts
+// the padding, times the window size.
+LogicalResult convertLpPool(NodeContext &n) {
+  auto x = n.input(0, "X");
+  if (failed(x))
+    return failure();
+  double p = n.getInt("p", 2);
+  if (p <= 0)
+    return n.fail("p must be positive");
+  auto kernel = n.getInts("kernel_shape");
+  if (!kernel)
+    return n.fail("kernel_shape is required");
+  // The ceil_mode extension would not count in the window sum.
+  if (n.getInt("ceil_mode", 0) != 0)
+    return n.fail("ceil_mode = 1 is not supported");
+  auto powered = absPow(n, *x, p);
+  if (failed(powered))
+    return failure();
+  n.inputs[0] = *powered;
+  if (failed(convertPoolWith(n, "avg", /*countIncludePad=*/true)))
+    return failure();
+  auto sum = n.create<mnn::MulOp>(
+      n.outputs[0], n.scalarConstant(eltOf(*x), product(*kernel)));
+  if (failed(sum))
+    return failure();
+  return n.setOutput(0, root(n, *sum, p));
+}
+
+LogicalResult convertGlobalLpPool(NodeContext &n) {
+  auto x = n.input(0, "X");
+  if (failed(x))
+    return failure();
+  if (rankOf(*x) < 3)
+    return n.fail("expects an N x C x spatial input, got " +
+                  shapeStr(shapeOf(*x)));
+  double p = n.getInt("p", 2);
+  if (p <= 0)
+    return n.fail("p must be positive");
+  Ints axes;
+  for (int64_t i = 2; i < rankOf(*x); ++i)
+    axes.push_back(i);
+  auto powered = absPow(n, *x, p);
+  if (failed(powered))
+    return failure();
+  auto sum = n.create<mnn::ReduceOp>(*powered, "sum", axes, true);
+  if (failed(sum))
+    return failure();
+  return n.setOutput(0, root(n, *sum, p));
+}
 LogicalResult convertAveragePool(NodeContext &n) {
   return convertPool(n, "avg");
 }
@@ -1227,6 +1331,8 @@ const llvm::StringMap<Converter> &getConverters() {
       {"Conv", convertConv},
       {"MaxPool", convertMaxPool},
       {"AveragePool", convertAveragePool},
+      {"LpPool", convertLpPool},
+      {"GlobalLpPool", convertGlobalLpPool},
       // Data movement and shapes.
       {"Transpose", convertTranspose},
       {"Reshape", convertReshape},
@@ -1243,6 +1349,7 @@ const llvm::StringMap<Converter> &getConverters() {
   };
   // Op families in files of their own add their converters here.
   addTransformerConverters(table);
+  addCompositeConverters(table);
   return table;
   }();
   return converters;

@@ -1031,6 +1031,56 @@ def gen_composites(s):
 
 
 # --------------------------------------------------------------------------------------
+# Small ops built from other mnn ops at import (OnnxCompositeOps.cpp and friends)
+# --------------------------------------------------------------------------------------
+
+
+def gen_composite_ops(s):
+    c = Case("lrn_size3")
+    c.input("x", [1, 6, 5, 5])
+    c.node("LRN", ["x"], ["y"], size=3, alpha=0.5, beta=0.75, bias=2.0)
+    c.output("y")
+    s.add(c)
+
+    for p, pads in ((2, [0, 0, 0, 0]), (3, [1, 1, 1, 1])):
+        c = Case(f"lppool_p{p}")
+        c.input("x", [1, 3, 7, 7])
+        c.node("LpPool", ["x"], ["y"], p=p, kernel_shape=[3, 3], strides=[2, 2], pads=pads)
+        c.output("y")
+        s.add(c)
+
+    c = Case("globallppool_p1")
+    c.input("x", [1, 3, 5, 4])
+    c.node("GlobalLpPool", ["x"], ["y"], p=1)
+    c.output("y")
+    s.add(c)
+
+    # Statistics that are graph inputs: no folding into a conv, computed at run time.
+    c = Case("batchnorm_runtime_stats")
+    c.input("x", [2, 3, 4, 4])
+    c.input("scale", [3])
+    c.input("bias", [3])
+    c.input("mean", [3])
+    c.input("var", [3], gen=positive)
+    c.node("BatchNormalization", ["x", "scale", "bias", "mean", "var"], ["y"], epsilon=1e-3)
+    c.output("y")
+    s.add(c)
+
+    c = Case("swish_alpha", opset=24)
+    c.input("x", [2, 9])
+    c.node("Swish", ["x"], ["y"], alpha=1.5)
+    c.output("y")
+    s.add(c)
+
+    c = Case("eyelike_k1")
+    c.input("x", [3, 5])
+    c.node("EyeLike", ["x"], ["e"], k=1)
+    c.node("Add", ["x", "e"], ["y"])
+    c.output("y")
+    s.add(c)
+
+
+# --------------------------------------------------------------------------------------
 # Transformer blocks (opset 23): Attention, RMSNormalization, RotaryEmbedding
 # --------------------------------------------------------------------------------------
 
@@ -1237,6 +1287,7 @@ def main():
     gen_pool_conv(s)
     gen_composites(s)
     gen_transformer(s)
+    gen_composite_ops(s)
     gen_bad(s)
     s.write_manifest()
     ops = sorted({op for c in s.cases for op in c["ops"]})

@@ -1,0 +1,120 @@
+//===- OnnxCompositeOps.cpp - small ONNX ops built from other mnn ops ------===//
+//
+// Ops rare enough that a kernel of their own is not worth it: each is a few
+// existing mnn ops (elementwise, pooling), or a constant when its value only
+// depends on shapes.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/onnx/NodeContext.h"
+
+#include "mnn/ElementsUtils.h"
+
+using namespace mlir;
+using llvm::SmallVector;
+using llvm::Twine;
+
+namespace mnn::onnx_import {
+namespace {
+
+using Ints = SmallVector<int64_t>;
+
+ArrayRef<int64_t> shapeOf(Value v) { return NodeContext::typeOf(v).getShape(); }
+Type eltOf(Value v) { return NodeContext::typeOf(v).getElementType(); }
+
+// Swish (opset 24): x * sigmoid(alpha * x).
+LogicalResult convertSwish(NodeContext &n) {
+  auto x = n.input(0, "X");
+  if (failed(x))
+    return failure();
+  float alpha = n.getFloat("alpha", 1.0f);
+  FailureOr<Value> arg = *x;
+  if (alpha != 1.0f)
+    arg = n.create<mnn::MulOp>(*x, n.scalarConstant(eltOf(*x), alpha));
+  if (failed(arg))
+    return failure();
+  auto gate = n.create<mnn::SigmoidOp>(*arg);
+  if (failed(gate))
+    return failure();
+  return n.setOutput(0, n.create<mnn::MulOp>(*x, *gate));
+}
+
+// LRN: x / (bias + alpha / size * sum of x^2 over `size` neighbouring
+// channels)^beta. The channel window sum is an average pool over a
+// [N, 1, C, rest] view that counts its zero padding, times size.
+LogicalResult convertLRN(NodeContext &n) {
+  auto x = n.input(0, "X");
+  if (failed(x))
+    return failure();
+  ArrayRef<int64_t> shape = shapeOf(*x);
+  if (shape.size() < 3)
+    return n.fail("X must be N x C x spatial, got " + shapeStr(shape));
+  int64_t size = n.getInt("size", 0);
+  if (size <= 0)
+    return n.fail("size must be positive");
+  float alpha = n.getFloat("alpha", 1e-4f), beta = n.getFloat("beta", 0.75f),
+        bias = n.getFloat("bias", 1.0f);
+  int64_t rest = 1;
+  for (int64_t d : shape.drop_front(2))
+    rest *= d;
+  Type elt = eltOf(*x);
+  auto sq = n.create<mnn::MulOp>(*x, *x);
+  if (failed(sq))
+    return failure();
+  auto view = n.reshape(*sq, {shape[0], 1, shape[1], rest});
+  if (failed(view))
+    return failure();
+  int64_t lo = (size - 1) / 2, hi = size - 1 - lo;
+  Ints pads = {lo, 0, hi, 0};
+  auto mean = n.create<mnn::Pool2DOp>(*view, "avg", Ints{size, 1}, Ints{1, 1},
+                                      pads, Ints{1, 1}, true, pads);
+  if (failed(mean))
+    return failure();
+  auto meanFull = n.reshape(*mean, shape);
+  if (failed(meanFull))
+    return failure();
+  // alpha / size * (mean * size) = alpha * mean.
+  auto scaled = n.create<mnn::MulOp>(*meanFull, n.scalarConstant(elt, alpha));
+  if (failed(scaled))
+    return failure();
+  auto base = n.create<mnn::AddOp>(*scaled, n.scalarConstant(elt, bias));
+  if (failed(base))
+    return failure();
+  auto denom = n.create<mnn::PowOp>(*base, n.scalarConstant(elt, beta));
+  if (failed(denom))
+    return failure();
+  return n.setOutput(0, n.create<mnn::DivOp>(*x, *denom));
+}
+
+// EyeLike: ones on diagonal k of a 2-D shape, a constant.
+LogicalResult convertEyeLike(NodeContext &n) {
+  auto x = n.input(0, "input");
+  if (failed(x))
+    return failure();
+  ArrayRef<int64_t> shape = shapeOf(*x);
+  if (shape.size() != 2)
+    return n.fail("input must be 2-D, got " + shapeStr(shape));
+  Type elt = eltOf(*x);
+  if (const auto *dtype = n.attr("dtype")) {
+    elt = convertElementType(n.ctx(), dtype->i());
+    if (!elt)
+      return n.fail("dtype " + onnxTypeName(dtype->i()) + " is not supported");
+  }
+  int64_t k = n.getInt("k", 0);
+  SmallVector<double> values(shape[0] * shape[1], 0.0);
+  for (int64_t i = 0; i < shape[0]; ++i)
+    if (i + k >= 0 && i + k < shape[1])
+      values[i * shape[1] + i + k] = 1.0;
+  auto type = RankedTensorType::get(shape, elt);
+  n.outputs[0] = n.constant(mnn::makeElementsFromDoubles(type, values));
+  return success();
+}
+
+} // namespace
+
+void addCompositeConverters(llvm::StringMap<Converter> &table) {
+  table["Swish"] = convertSwish;
+  table["LRN"] = convertLRN;
+  table["EyeLike"] = convertEyeLike;
+}
+
+} // namespace mnn::onnx_import
