@@ -109,12 +109,79 @@ LogicalResult convertEyeLike(NodeContext &n) {
   return success();
 }
 
+// CausalConvWithState (opset 27): depthwise 1-D conv over [past, input]
+// (past = k-1 zeros when absent); the last k-1 positions are the new state.
+LogicalResult convertCausalConvWithState(NodeContext &n) {
+  auto x = n.input(0, "input"), w = n.input(1, "weight");
+  if (failed(x) || failed(w))
+    return failure();
+  ArrayRef<int64_t> xs = shapeOf(*x), ws = shapeOf(*w);
+  if (xs.size() != 3 || ws.size() != 3 || ws[0] != xs[1] || ws[1] != 1)
+    return n.fail("input must be [B, C, L] and weight [C, 1, k], got " +
+                  shapeStr(xs) + " and " + shapeStr(ws));
+  if (!eltOf(*x).isF32())
+    return n.fail("only float32 inputs are supported");
+  std::string act = n.getString("activation", "none");
+  if (act != "none" && act != "silu" && act != "swish")
+    return n.fail("unknown activation '" + act + "'");
+  int64_t batch = xs[0], channels = xs[1], length = xs[2], k = ws[2];
+  Ints stateShape = {batch, channels, k - 1};
+  Value past;
+  if (n.hasInput(3)) {
+    past = n.inputs[3];
+    if (shapeOf(past) != ArrayRef<int64_t>(stateShape))
+      return n.fail("past_state must be " + shapeStr(stateShape) + ", got " +
+                    shapeStr(shapeOf(past)));
+  } else if (k > 1) {
+    auto type = RankedTensorType::get(stateShape, eltOf(*x));
+    past = n.constant(DenseElementsAttr::get(type, 0.0f));
+  }
+  FailureOr<Value> padded = *x;
+  if (k > 1)
+    padded = n.create<mnn::ConcatOp>(ValueRange{past, *x}, 2);
+  if (failed(padded))
+    return failure();
+  int64_t total = length + k - 1;
+  auto in4 = n.reshape(*padded, {batch, channels, 1, total});
+  auto w4 = n.reshape(*w, {channels, 1, 1, k});
+  if (failed(in4) || failed(w4))
+    return failure();
+  Value bias = n.hasInput(2) ? n.inputs[2] : Value();
+  auto zero = llvm::APFloat(0.0f);
+  auto conv = n.create<mnn::Conv2DOp>(*in4, *w4, bias, Value(), Ints{1, 1},
+                                      Ints{0, 0, 0, 0}, Ints{1, 1}, channels,
+                                      "oihw", "none", zero, zero);
+  if (failed(conv))
+    return failure();
+  FailureOr<Value> y = n.reshape(*conv, {batch, channels, length});
+  if (succeeded(y) && act != "none") {
+    auto gate = n.create<mnn::SigmoidOp>(*y);
+    if (failed(gate))
+      return failure();
+    y = n.create<mnn::MulOp>(*y, *gate);
+  }
+  if (failed(n.setOutput(0, y)))
+    return failure();
+  if (n.hasOutput(1)) {
+    if (k == 1) {
+      return n.fail("a kernel of width 1 has an empty state");
+    }
+    auto state = n.create<mnn::SliceOp>(*padded, Ints{0, 0, length},
+                                        stateShape, Ints{1, 1, 1});
+    if (failed(state))
+      return failure();
+    n.outputs[1] = *state;
+  }
+  return success();
+}
+
 } // namespace
 
 void addCompositeConverters(llvm::StringMap<Converter> &table) {
   table["Swish"] = convertSwish;
   table["LRN"] = convertLRN;
   table["EyeLike"] = convertEyeLike;
+  table["CausalConvWithState"] = convertCausalConvWithState;
 }
 
 } // namespace mnn::onnx_import

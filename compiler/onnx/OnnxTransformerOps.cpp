@@ -394,12 +394,134 @@ LogicalResult convertAttention(NodeContext &n) {
   return success();
 }
 
+//===----------------------------------------------------------------------===//
+// LinearAttention (opset 27): the recurrence unrolled over the (static)
+// sequence; each step is a few small matmuls on [B, H, d_k, d_v] states.
+//===----------------------------------------------------------------------===//
+
+/// Longest sequence unrolled: beyond this the graph would grow too large.
+constexpr int64_t kMaxUnrolledSteps = 256;
+
+LogicalResult convertLinearAttention(NodeContext &n) {
+  auto q = n.input(0, "query"), k = n.input(1, "key"), v = n.input(2, "value");
+  if (failed(q) || failed(k) || failed(v))
+    return failure();
+  for (Value t : {*q, *k, *v}) {
+    if (!eltOf(t).isF32())
+      return n.fail("only float32 inputs are supported");
+    if (rankOf(t) != 3)
+      return n.fail("query, key and value must be 3-D [B, T, H*D]");
+  }
+  std::string rule = n.getString("update_rule", "gated_delta");
+  bool gating = rule == "gated" || rule == "gated_delta";
+  bool delta = rule == "delta" || rule == "gated_delta";
+  if (!gating && !delta && rule != "linear")
+    return n.fail("unknown update_rule '" + rule + "'");
+  if (gating != n.hasInput(4))
+    return n.fail("update_rule '" + rule + "' " +
+                  (gating ? "needs" : "forbids") + " the decay input");
+  if (delta != n.hasInput(5))
+    return n.fail("update_rule '" + rule + "' " +
+                  (delta ? "needs" : "forbids") + " the beta input");
+  int64_t qHeads = n.getInt("q_num_heads", 0), kvHeads = n.getInt("kv_num_heads", 0);
+  ArrayRef<int64_t> qs = shapeOf(*q), ks = shapeOf(*k), vs = shapeOf(*v);
+  if (qHeads <= 0 || kvHeads <= 0 || qHeads % kvHeads != 0 ||
+      qs[2] % qHeads != 0 || ks[2] % kvHeads != 0 || vs[2] % kvHeads != 0)
+    return n.fail("q_num_heads and kv_num_heads must be positive, divide the "
+                  "hidden sizes, and q_num_heads a multiple of kv_num_heads");
+  int64_t batch = qs[0], steps = qs[1], dk = qs[2] / qHeads,
+          dv = vs[2] / kvHeads;
+  if (ks[2] / kvHeads != dk)
+    return n.fail("query and key head sizes differ");
+  if (steps > kMaxUnrolledSteps)
+    return n.fail("sequence length " + Twine(steps) + " is above " +
+                  Twine(kMaxUnrolledSteps) + " (the recurrence is unrolled)");
+  Builder b{n};
+  Result Q = splitHeads(b, *q, qHeads), K = splitHeads(b, *k, kvHeads),
+         V = splitHeads(b, *v, kvHeads);
+  if (failed(Q) || failed(K) || failed(V))
+    return failure();
+  // decay: [B, T, Hkv] or [B, T, Hkv*d_k] -> [B, Hkv, T, 1 or d_k];
+  // beta: [B, T, Hkv or 1] -> [B, Hkv or 1, T, 1].
+  Result decay = Value(), beta = Value();
+  if (gating) {
+    Value g = n.inputs[4];
+    ArrayRef<int64_t> gs = shapeOf(g);
+    if (gs.size() != 3 || (gs[2] != kvHeads && gs[2] != kvHeads * dk))
+      return n.fail("decay must be [B, T, kv_num_heads] or [B, T, "
+                    "kv_num_heads * d_k], got " + shapeStr(gs));
+    decay = gs[2] == kvHeads
+                ? b.transpose(b.reshape(g, {batch, steps, kvHeads, 1}), {0, 2, 1, 3})
+                : splitHeads(b, g, kvHeads);
+  }
+  if (delta) {
+    Value bt = n.inputs[5];
+    ArrayRef<int64_t> bs = shapeOf(bt);
+    if (bs.size() != 3 || (bs[2] != kvHeads && bs[2] != 1))
+      return n.fail("beta must be [B, T, kv_num_heads or 1], got " + shapeStr(bs));
+    beta = b.transpose(b.reshape(bt, {batch, steps, bs[2], 1}), {0, 2, 1, 3});
+  }
+  if (failed(decay) || failed(beta))
+    return failure();
+  Ints stateShape = {batch, kvHeads, dk, dv};
+  Result state = Value();
+  if (n.hasInput(3)) {
+    if (shapeOf(n.inputs[3]) != ArrayRef<int64_t>(stateShape))
+      return n.fail("past_state must be " + shapeStr(stateShape) + ", got " +
+                    shapeStr(shapeOf(n.inputs[3])));
+    state = n.inputs[3];
+  } else {
+    auto type = RankedTensorType::get(stateShape, n.b.getF32Type());
+    state = n.constant(DenseElementsAttr::get(type, 0.0f));
+  }
+  double scale = n.getFloat("scale", 0.0f);
+  if (scale == 0.0)
+    scale = 1.0 / std::sqrt((double)dk);
+  Result scaleV = b.scalar(*Q, scale);
+
+  SmallVector<Value> outs;
+  for (int64_t t = 0; t < steps; ++t) {
+    Result qt = b.slice(Q, 2, t, t + 1);          // [B, Hq, 1, dk]
+    Result kt = b.slice(K, 2, t, t + 1);          // [B, Hkv, 1, dk]
+    Result vt = b.slice(V, 2, t, t + 1);          // [B, Hkv, 1, dv]
+    if (gating) {
+      Result g = b.slice(decay, 2, t, t + 1);     // [B, Hkv, 1, 1 or dk]
+      if (failed(g))
+        return failure();
+      int64_t width = shapeOf(*g)[3];
+      Result ge = n.create<mnn::ExpOp>(*g);
+      state = b.mul(state, b.reshape(ge, {batch, kvHeads, width, 1}));
+    }
+    if (delta) {
+      Result retrieved = b.matmul(kt, state);     // [B, Hkv, 1, dv]
+      vt = b.mul(b.slice(beta, 2, t, t + 1), b.sub(vt, retrieved));
+    }
+    Result ktCol = b.reshape(kt, {batch, kvHeads, dk, 1});
+    state = b.add(state, b.matmul(ktCol, vt));
+    if (failed(state))
+      return failure();
+    Result read = repeatHeads(b, *state, qHeads / kvHeads);
+    Result ot = b.mul(b.matmul(qt, read), scaleV); // [B, Hq, 1, dv]
+    if (failed(ot))
+      return failure();
+    outs.push_back(*ot);
+  }
+  Result all = outs.size() == 1 ? Result(outs[0]) : b.concat(outs, 2);
+  if (failed(n.setOutput(0, b.reshape(b.transpose(all, {0, 2, 1, 3}),
+                                      {batch, steps, qHeads * dv}))))
+    return failure();
+  if (n.hasOutput(1))
+    n.outputs[1] = *state;
+  return success();
+}
+
 } // namespace
 
 void addTransformerConverters(llvm::StringMap<Converter> &table) {
   table["Attention"] = convertAttention;
   table["RMSNormalization"] = convertRMSNorm;
   table["RotaryEmbedding"] = convertRotaryEmbedding;
+  table["LinearAttention"] = convertLinearAttention;
 }
 
 } // namespace mnn::onnx_import

@@ -9,7 +9,8 @@ Writes, under OUT_DIR:
 
     <case>/model.onnx           one small model per operator case
     <case>/input_<name>.npy     seeded random inputs (float32; int64 only for indices)
-    <case>/ref_<name>.npy       ONNX Runtime reference outputs
+    <case>/ref_<name>.npy       ONNX Runtime reference outputs (onnx.reference for
+                                ops newer than the installed ONNX Runtime)
     bad/...                     malformed / unsupported models for the error tests
     manifest.json               index of all of the above (paths relative to OUT_DIR)
 
@@ -104,6 +105,9 @@ class Case:
         self.gens = {}  # input name -> callable(rng, shape) -> array
         self.input_shapes = {}  # input name -> concrete shape for symbolic dims
         self.tolerance = None
+        # Ops newer than the installed ONNX Runtime: onnx's reference evaluator
+        # (the code that produced the official node-test outputs) instead.
+        self.onnx_reference = False
         self._n = 0
 
     # -- graph pieces ------------------------------------------------------------------
@@ -183,6 +187,14 @@ def run_ort(model, feeds):
     return dict(zip(names, sess.run(names, feeds)))
 
 
+def run_onnx_reference(model, feeds):
+    from onnx.reference import ReferenceEvaluator
+
+    sess = ReferenceEvaluator(model)
+    names = [o.name for o in model.graph.output]
+    return dict(zip(names, sess.run(names, feeds)))
+
+
 def normal(rng, shape):
     return rng.standard_normal(shape).astype(np.float32)
 
@@ -228,7 +240,7 @@ class Suite:
         # Reference outputs from ONNX Runtime; then record concrete output shapes in the
         # graph (unless inputs are symbolic, where shape inference fills what it can).
         model = c.make_model()
-        refs = run_ort(model, feeds)
+        refs = run_onnx_reference(model, feeds) if c.onnx_reference else run_ort(model, feeds)
         if c.input_shapes:
             model = onnx.shape_inference.infer_shapes(model)
         else:
@@ -1128,6 +1140,32 @@ def gen_transformer(s):
     c.node("RotaryEmbedding", ["x", "cos", "sin", "pos"], ["y"],
            interleaved=1, rotary_embedding_dim=4, num_heads=4)
     c.output("y")
+    s.add(c)
+
+    # Opset-27 recurrent blocks; ONNX Runtime does not have them yet.
+    c = Case("linear_attention_gated_delta_gqa", opset=27)
+    c.onnx_reference = True
+    c.input("q", [2, 5, 16])  # 4 query heads of 4
+    c.input("k", [2, 5, 8])  # 2 kv heads of 4
+    c.input("v", [2, 5, 6])  # 2 kv heads of 3
+    c.input("state", [2, 2, 4, 3])
+    c.input("decay", [2, 5, 2], gen=lambda rng, shape: -rng.uniform(0.01, 0.5, shape).astype(np.float32))
+    c.input("beta", [2, 5, 2], gen=lambda rng, shape: rng.uniform(0.1, 0.9, shape).astype(np.float32))
+    c.node("LinearAttention", ["q", "k", "v", "state", "decay", "beta"], ["y", "new_state"],
+           q_num_heads=4, kv_num_heads=2, update_rule="gated_delta")
+    c.output("y")
+    c.output("new_state")
+    s.add(c)
+
+    c = Case("causal_conv_with_state_silu", opset=27)
+    c.onnx_reference = True
+    c.input("x", [2, 4, 6])
+    c.weight("w", [4, 1, 3])
+    c.weight("b", [4])
+    c.input("past", [2, 4, 2])
+    c.node("CausalConvWithState", ["x", "w", "b", "past"], ["y", "present"], activation="silu")
+    c.output("y")
+    c.output("present")
     s.add(c)
 
 
