@@ -137,6 +137,39 @@ private:
 using Converter = mlir::LogicalResult (*)(NodeContext &);
 /// Op type -> converter, for the default domain.
 const llvm::StringMap<Converter> &getConverters();
+/// Runs a float32 converter on float16 inputs: they are widened to f32, and
+/// the f32 outputs narrowed back (as the ONNX reference computes fp16 models).
+template <mlir::LogicalResult (*Convert)(NodeContext &)>
+mlir::LogicalResult computeInF32(NodeContext &n) {
+  bool half = false;
+  for (mlir::Value &v : n.inputs) {
+    if (!v || !NodeContext::typeOf(v).getElementType().isF16())
+      continue;
+    half = true;
+    auto shape = NodeContext::typeOf(v).getShape();
+    auto wide = n.createTyped<mnn::CastOp>(
+        mlir::RankedTensorType::get(shape, n.b.getF32Type()), v);
+    if (mlir::failed(wide))
+      return mlir::failure();
+    v = *wide;
+  }
+  if (mlir::failed(Convert(n)))
+    return mlir::failure();
+  if (!half)
+    return mlir::success();
+  for (mlir::Value &v : n.outputs) {
+    if (!v || !NodeContext::typeOf(v).getElementType().isF32())
+      continue;
+    auto shape = NodeContext::typeOf(v).getShape();
+    auto narrow = n.createTyped<mnn::CastOp>(
+        mlir::RankedTensorType::get(shape, n.b.getF16Type()), v);
+    if (mlir::failed(narrow))
+      return mlir::failure();
+    v = *narrow;
+  }
+  return mlir::success();
+}
+
 // Op families in files of their own (OnnxXxxOps.cpp) each add their
 // converters to the table through an addXxxConverters(table) declared here.
 void addTransformerConverters(llvm::StringMap<Converter> &table);

@@ -181,7 +181,7 @@ void addCompositeConverters(llvm::StringMap<Converter> &table) {
   table["Swish"] = convertSwish;
   table["LRN"] = convertLRN;
   table["EyeLike"] = convertEyeLike;
-  table["CausalConvWithState"] = convertCausalConvWithState;
+  table["CausalConvWithState"] = computeInF32<convertCausalConvWithState>;
 }
 
 } // namespace mnn::onnx_import

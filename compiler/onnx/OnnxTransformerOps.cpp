@@ -518,10 +518,10 @@ LogicalResult convertLinearAttention(NodeContext &n) {
 } // namespace
 
 void addTransformerConverters(llvm::StringMap<Converter> &table) {
-  table["Attention"] = convertAttention;
-  table["RMSNormalization"] = convertRMSNorm;
-  table["RotaryEmbedding"] = convertRotaryEmbedding;
-  table["LinearAttention"] = convertLinearAttention;
+  table["Attention"] = computeInF32<convertAttention>;
+  table["RMSNormalization"] = computeInF32<convertRMSNorm>;
+  table["RotaryEmbedding"] = computeInF32<convertRotaryEmbedding>;
+  table["LinearAttention"] = computeInF32<convertLinearAttention>;
 }
 
 } // namespace mnn::onnx_import
