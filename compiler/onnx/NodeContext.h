@@ -174,6 +174,7 @@ mlir::LogicalResult computeInF32(NodeContext &n) {
 // converters to the table through an addXxxConverters(table) declared here.
 void addTransformerConverters(llvm::StringMap<Converter> &table);
 void addCompositeConverters(llvm::StringMap<Converter> &table);
+void addSignalConverters(llvm::StringMap<Converter> &table);
 
 } // namespace mnn::onnx_import
 

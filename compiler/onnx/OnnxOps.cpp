@@ -1350,6 +1350,7 @@ const llvm::StringMap<Converter> &getConverters() {
   // Op families in files of their own add their converters here.
   addTransformerConverters(table);
   addCompositeConverters(table);
+  addSignalConverters(table);
   return table;
   }();
   return converters;

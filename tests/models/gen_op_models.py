@@ -1084,6 +1084,32 @@ def gen_composite_ops(s):
     c.output("y")
     s.add(c)
 
+
+    # Signal processing: DFT/STFT become matmuls with constant cos/sin matrices.
+    c = Case("dft_rfft_axis1", opset=20)
+    c.input("x", [2, 12, 3, 1])
+    c.i64("axis", 1)
+    c.node("DFT", ["x", "", "axis"], ["y"], onesided=1)
+    c.output("y")
+    s.add(c)
+
+    c = Case("dft_inverse_complex_len10", opset=20)
+    c.input("x", [1, 8, 2])
+    c.i64("len", 10)
+    c.i64("axis", -2)
+    c.node("DFT", ["x", "len", "axis"], ["y"], inverse=1)
+    c.output("y")
+    s.add(c)
+
+    c = Case("stft_hann_window", opset=17)
+    c.input("signal", [1, 64, 1])
+    c.i64("step", 8)
+    c.i64("size", 16)
+    c.node("HannWindow", ["size"], ["window"])
+    c.node("STFT", ["signal", "step", "window"], ["y"], onesided=1)
+    c.output("y")
+    s.add(c)
+
     c = Case("eyelike_k1")
     c.input("x", [3, 5])
     c.node("EyeLike", ["x"], ["e"], k=1)
