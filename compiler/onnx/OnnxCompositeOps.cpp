@@ -175,12 +175,70 @@ LogicalResult convertCausalConvWithState(NodeContext &n) {
   return success();
 }
 
+// AffineGrid: every output point's normalized coordinates (x, y[, z], 1),
+// a constant [points, dims+1] base, times theta^T: one batched matmul.
+LogicalResult convertAffineGrid(NodeContext &n) {
+  auto theta = n.input(0, "theta");
+  auto size = n.constInts(1, "size");
+  if (failed(theta) || failed(size))
+    return failure();
+  if (!eltOf(*theta).isF32())
+    return n.fail("only float32 theta is supported");
+  int64_t dims = size->size() - 2;
+  ArrayRef<int64_t> ts = shapeOf(*theta);
+  if ((dims != 2 && dims != 3) || ts.size() != 3 || ts[0] != (*size)[0] ||
+      ts[1] != dims || ts[2] != dims + 1)
+    return n.fail("theta " + shapeStr(ts) + " and size " + shapeStr(*size) +
+                  " must be [N, 2, 3] with [N, C, H, W] or [N, 3, 4] with "
+                  "[N, C, D, H, W]");
+  bool alignCorners = n.getInt("align_corners", 0) != 0;
+  // Spatial sizes, innermost (W) first, matching the coordinate order x, y, z.
+  Ints extent;
+  for (int64_t d = 0; d < dims; ++d)
+    extent.push_back((*size)[size->size() - 1 - d]);
+  auto coord = [&](int64_t i, int64_t len) {
+    if (alignCorners)
+      return len > 1 ? -1.0 + 2.0 * double(i) / double(len - 1) : 0.0;
+    return (2.0 * double(i) + 1.0) / double(len) - 1.0;
+  };
+  int64_t points = 1;
+  for (int64_t e : extent)
+    points *= e;
+  SmallVector<double> base;
+  for (int64_t p = 0; p < points; ++p) {
+    int64_t rest = p;
+    SmallVector<double> xyz(dims);
+    for (int64_t d = 0; d < dims; ++d) {
+      xyz[d] = coord(rest % extent[d], extent[d]);
+      rest /= extent[d];
+    }
+    base.append(xyz.begin(), xyz.end());
+    base.push_back(1.0);
+  }
+  auto baseType = RankedTensorType::get({points, dims + 1}, n.b.getF32Type());
+  Value baseV = n.constant(mnn::makeElementsFromDoubles(baseType, base));
+  auto thetaT = n.create<mnn::TransposeOp>(*theta, Ints{0, 2, 1});
+  if (failed(thetaT))
+    return failure();
+  auto zero = llvm::APFloat(0.0f);
+  auto grid = n.create<mnn::MatMulOp>(baseV, *thetaT, Value(), Value(), "none",
+                                      zero, zero);
+  if (failed(grid))
+    return failure();
+  Ints outShape = {(*size)[0]};
+  for (size_t d = 2; d < size->size(); ++d)
+    outShape.push_back((*size)[d]);
+  outShape.push_back(dims);
+  return n.setOutput(0, n.reshape(*grid, outShape));
+}
+
 } // namespace
 
 void addCompositeConverters(llvm::StringMap<Converter> &table) {
   table["Swish"] = convertSwish;
   table["LRN"] = convertLRN;
   table["EyeLike"] = convertEyeLike;
+  table["AffineGrid"] = convertAffineGrid;
   table["CausalConvWithState"] = computeInF32<convertCausalConvWithState>;
 }
 

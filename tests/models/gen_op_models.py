@@ -1110,6 +1110,14 @@ def gen_composite_ops(s):
     c.output("y")
     s.add(c)
 
+    for align in (0, 1):
+        c = Case(f"affine_grid_2d_align{align}", opset=20)
+        c.input("theta", [2, 2, 3])
+        c.i64("size", [2, 3, 4, 5])
+        c.node("AffineGrid", ["theta", "size"], ["y"], align_corners=align)
+        c.output("y")
+        s.add(c)
+
     c = Case("eyelike_k1")
     c.input("x", [3, 5])
     c.node("EyeLike", ["x"], ["e"], k=1)
