@@ -175,6 +175,7 @@ mlir::LogicalResult computeInF32(NodeContext &n) {
 void addTransformerConverters(llvm::StringMap<Converter> &table);
 void addCompositeConverters(llvm::StringMap<Converter> &table);
 void addSignalConverters(llvm::StringMap<Converter> &table);
+void addSamplingConverters(llvm::StringMap<Converter> &table);
 
 } // namespace mnn::onnx_import
 

@@ -1351,6 +1351,7 @@ const llvm::StringMap<Converter> &getConverters() {
   addTransformerConverters(table);
   addCompositeConverters(table);
   addSignalConverters(table);
+  addSamplingConverters(table);
   return table;
   }();
   return converters;

@@ -244,6 +244,7 @@ LogicalResult Lowering::lowerOp(Operation *op) {
       .Case([&](mnn::SliceOp o) { return lowerSlice(o, *out); })
       .Case([&](mnn::GatherOp o) { return lowerGather(o, *out); })
       .Case([&](mnn::CastOp o) { return lowerCast(o, *out); })
+      .Case([&](mnn::GridSampleOp o) { return lowerGridSample(o, *out); })
       .Default([&](Operation *o) { return lowerElementwise(o, *out); });
 }
 

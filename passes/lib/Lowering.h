@@ -103,6 +103,7 @@ struct Lowering {
   LogicalResult lowerGather(mnn::GatherOp op, Value out);
   LogicalResult lowerCast(mnn::CastOp op, Value out);
   LogicalResult lowerElementwise(Operation *op, Value out);
+  LogicalResult lowerGridSample(mnn::GridSampleOp op, Value out);
 };
 
 } // namespace mnn::lowering

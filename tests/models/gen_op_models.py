@@ -1118,6 +1118,18 @@ def gen_composite_ops(s):
         c.output("y")
         s.add(c)
 
+    # GridSample: every mode and padding mode, coordinates reaching outside [-1, 1].
+    for mode, pad, align in (("linear", "zeros", 0), ("nearest", "border", 1),
+                             ("cubic", "reflection", 0), ("linear", "reflection", 1)):
+        c = Case(f"grid_sample_{mode}_{pad}_align{align}", opset=20)
+        c.input("x", [1, 2, 5, 6])
+        c.input("grid", [1, 4, 3, 2],
+                gen=lambda rng, shape: rng.uniform(-1.6, 1.6, shape).astype(np.float32))
+        c.node("GridSample", ["x", "grid"], ["y"], mode=mode, padding_mode=pad,
+               align_corners=align)
+        c.output("y")
+        s.add(c)
+
     c = Case("eyelike_k1")
     c.input("x", [3, 5])
     c.node("EyeLike", ["x"], ["e"], k=1)
