@@ -102,6 +102,9 @@ mnn_dtype dtypeOf(mlir::Type type) {
   if (type.isF32()) return MNN_DTYPE_F32;
   if (type.isF16()) return MNN_DTYPE_F16;
   if (type.isInteger(1)) return MNN_DTYPE_BOOL;
+  // isInteger(w) ignores signedness: only ui8 has an unsigned C API dtype.
+  if (type.isUnsignedInteger() && !type.isUnsignedInteger(8))
+    return mnn_dtype(0);
   if (type.isUnsignedInteger(8)) return MNN_DTYPE_U8;
   if (type.isInteger(8)) return MNN_DTYPE_I8;
   if (type.isInteger(32)) return MNN_DTYPE_I32;
