@@ -176,6 +176,7 @@ void addTransformerConverters(llvm::StringMap<Converter> &table);
 void addCompositeConverters(llvm::StringMap<Converter> &table);
 void addSignalConverters(llvm::StringMap<Converter> &table);
 void addSamplingConverters(llvm::StringMap<Converter> &table);
+void addElementwiseConverters(llvm::StringMap<Converter> &table);
 
 } // namespace mnn::onnx_import
 

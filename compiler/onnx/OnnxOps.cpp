@@ -277,128 +277,6 @@ LogicalResult readWindowAttrs(NodeContext &n, Ints &strides, Ints &dilations,
 }
 
 //===----------------------------------------------------------------------===//
-// Elementwise
-//===----------------------------------------------------------------------===//
-
-template <typename OpTy> LogicalResult convertBinary(NodeContext &n) {
-  auto a = n.input(0, "A"), b = n.input(1, "B");
-  if (failed(a) || failed(b))
-    return failure();
-  if (n.opset < 7 && n.getInt("broadcast", 0) != 0)
-    return n.fail("the legacy 'broadcast' attribute (opset < 7) is not "
-                  "supported");
-  return n.setOutput(0, n.create<OpTy>(*a, *b));
-}
-
-LogicalResult convertPow(NodeContext &n) {
-  auto a = n.input(0, "X"), b = n.input(1, "Y");
-  if (failed(a) || failed(b))
-    return failure();
-  Value exponent = *b;
-  if (eltOf(exponent) != eltOf(*a)) {
-    auto cast = n.createTyped<mnn::CastOp>(
-        RankedTensorType::get(shapeOf(exponent), eltOf(*a)), exponent);
-    if (failed(cast))
-      return failure();
-    exponent = *cast;
-  }
-  return n.setOutput(0, n.create<mnn::PowOp>(*a, exponent));
-}
-
-template <typename OpTy> LogicalResult convertUnary(NodeContext &n) {
-  auto x = n.input(0, "X");
-  if (failed(x))
-    return failure();
-  return n.setOutput(0, n.create<OpTy>(*x));
-}
-
-LogicalResult convertIdentity(NodeContext &n) {
-  auto x = n.input(0, "input");
-  if (failed(x))
-    return failure();
-  n.outputs[0] = *x;
-  return success();
-}
-
-LogicalResult convertDropout(NodeContext &n) {
-  auto x = n.input(0, "data");
-  if (failed(x))
-    return failure();
-  if (n.opset >= 12 && n.hasInput(2)) {
-    auto training = n.constInts(2, "training_mode");
-    if (failed(training))
-      return failure();
-    if (llvm::any_of(*training, [](int64_t v) { return v != 0; }))
-      return n.fail("training mode is not supported");
-  }
-  n.outputs[0] = *x;
-  if (n.hasOutput(1)) {
-    if (n.opset < 10)
-      return n.fail("the mask output is not supported before opset 10");
-    // Inference: nothing is dropped, the mask is all true.
-    auto type = RankedTensorType::get(shapeOf(*x), n.b.getI1Type());
-    n.outputs[1] = n.constant(DenseElementsAttr::get(type, true));
-  }
-  return success();
-}
-
-LogicalResult convertClip(NodeContext &n) {
-  auto x = n.input(0, "input");
-  if (failed(x))
-    return failure();
-  double lo = -std::numeric_limits<double>::infinity();
-  double hi = std::numeric_limits<double>::infinity();
-  if (n.opset < 11) {
-    lo = n.getFloat("min", std::numeric_limits<float>::lowest());
-    hi = n.getFloat("max", std::numeric_limits<float>::max());
-  } else {
-    for (int i = 1; i <= 2; ++i) {
-      if (!n.hasInput(i))
-        continue;
-      StringRef what = i == 1 ? "min" : "max";
-      auto v = n.constDoubles(i, what);
-      if (failed(v))
-        return failure();
-      if (v->size() != 1)
-        return n.fail("input '" + what + "' must be a scalar");
-      (i == 1 ? lo : hi) = v->front();
-    }
-  }
-  return n.setOutput(0, n.create<mnn::ClipOp>(*x, f32(lo), f32(hi)));
-}
-
-LogicalResult convertHardSigmoid(NodeContext &n) {
-  auto x = n.input(0, "X");
-  if (failed(x))
-    return failure();
-  float alpha = n.getFloat("alpha", 0.2f), beta = n.getFloat("beta", 0.5f);
-  return n.setOutput(0,
-                     n.create<mnn::HardSigmoidOp>(*x, f32(alpha), f32(beta)));
-}
-
-LogicalResult convertGelu(NodeContext &n) {
-  auto x = n.input(0, "X");
-  if (failed(x))
-    return failure();
-  std::string approximate = n.getString("approximate", "none");
-  if (approximate != "none" && approximate != "tanh")
-    return n.fail("unknown approximate '" + approximate + "'");
-  return n.setOutput(0, n.create<mnn::GeluOp>(*x, approximate));
-}
-
-LogicalResult convertCast(NodeContext &n) {
-  auto x = n.input(0, "input");
-  if (failed(x))
-    return failure();
-  int64_t to = n.getInt("to", 0);
-  Type elt = convertElementType(n.ctx(), to);
-  if (!elt)
-    return n.fail("cast to " + onnxTypeName(to) + " is not supported");
-  auto type = RankedTensorType::get(shapeOf(*x), elt);
-  return n.setOutput(0, n.createTyped<mnn::CastOp>(type, *x));
-}
-
-//===----------------------------------------------------------------------===//
 // Matrix products, normalization
 //===----------------------------------------------------------------------===//
 
@@ -1292,27 +1170,6 @@ LogicalResult convertConstantOfShape(NodeContext &n) {
 const llvm::StringMap<Converter> &getConverters() {
   static const llvm::StringMap<Converter> converters = [] {
   llvm::StringMap<Converter> table = {
-      // Elementwise.
-      {"Add", convertBinary<mnn::AddOp>},
-      {"Sub", convertBinary<mnn::SubOp>},
-      {"Mul", convertBinary<mnn::MulOp>},
-      {"Div", convertBinary<mnn::DivOp>},
-      {"Pow", convertPow},
-      {"Neg", convertUnary<mnn::NegOp>},
-      {"Relu", convertUnary<mnn::ReluOp>},
-      {"Sigmoid", convertUnary<mnn::SigmoidOp>},
-      {"Tanh", convertUnary<mnn::TanhOp>},
-      {"Exp", convertUnary<mnn::ExpOp>},
-      {"Sqrt", convertUnary<mnn::SqrtOp>},
-      {"Erf", convertUnary<mnn::ErfOp>},
-      {"Reciprocal", convertUnary<mnn::ReciprocalOp>},
-      {"HardSwish", convertUnary<mnn::HardSwishOp>},
-      {"HardSigmoid", convertHardSigmoid},
-      {"Gelu", convertGelu},
-      {"Clip", convertClip},
-      {"Cast", convertCast},
-      {"Identity", convertIdentity},
-      {"Dropout", convertDropout},
       // Matrix products, normalization.
       {"MatMul", convertMatMul},
       {"Gemm", convertGemm},
@@ -1352,6 +1209,7 @@ const llvm::StringMap<Converter> &getConverters() {
   addCompositeConverters(table);
   addSignalConverters(table);
   addSamplingConverters(table);
+  addElementwiseConverters(table);
   return table;
   }();
   return converters;

@@ -1,6 +1,7 @@
-//===- LowerDataMovement.cpp - transpose, concat, slice, gather, cast -----===//
+//===- LowerDataMovement.cpp - transpose, concat, slice, gather ------------===//
 //
-// Ops that move or convert data without arithmetic.
+// Ops that move data without arithmetic (Cast lowers with the elementwise
+// ops, which share its element-type handling).
 //
 //===----------------------------------------------------------------------===//
 #include "Lowering.h"
@@ -108,33 +109,6 @@ LogicalResult Lowering::lowerGather(mnn::GatherOp op, Value out) {
                    at.push_back(nb.create<linalg::IndexOp>(nl, d - 1 + idxRank));
                  return nb.create<memref::LoadOp>(nl, data, at);
                });
-  return success();
-}
-
-LogicalResult Lowering::lowerCast(mnn::CastOp op, Value out) {
-  Type from = cast<RankedTensorType>(op.getInput().getType()).getElementType();
-  Type to = cast<RankedTensorType>(op.getType()).getElementType();
-  elementwise(op.getLoc(), out, {bufferOf(op.getInput())},
-              [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
-                Value x = a[0];
-                bool fromF = isa<FloatType>(from), toF = isa<FloatType>(to);
-                if (fromF && toF)
-                  return from.getIntOrFloatBitWidth() < to.getIntOrFloatBitWidth()
-                             ? nb.create<arith::ExtFOp>(nl, to, x).getResult()
-                             : nb.create<arith::TruncFOp>(nl, to, x).getResult();
-                if (fromF)
-                  return nb.create<arith::FPToSIOp>(nl, to, x);
-                // bool is 0 or 1, not 0 or -1.
-                if (toF && from.isInteger(1))
-                  return nb.create<arith::UIToFPOp>(nl, to, x);
-                if (toF)
-                  return nb.create<arith::SIToFPOp>(nl, to, x);
-                unsigned fw = from.getIntOrFloatBitWidth(), tw = to.getIntOrFloatBitWidth();
-                if (fw == tw)
-                  return x;
-                return fw < tw ? nb.create<arith::ExtSIOp>(nl, to, x).getResult()
-                               : nb.create<arith::TruncIOp>(nl, to, x).getResult();
-              });
   return success();
 }
 

@@ -22,7 +22,7 @@ namespace mnn::lowering {
 
 MemRefType memrefOf(Type tensorType) {
   auto t = cast<RankedTensorType>(tensorType);
-  return MemRefType::get(t.getShape(), t.getElementType());
+  return MemRefType::get(t.getShape(), storageType(t.getElementType()));
 }
 
 Value f32Const(OpBuilder &b, Location loc, double v) {
@@ -112,11 +112,20 @@ FailureOr<Value> Lowering::resultBuffer(OpResult result) {
 
 Value Lowering::constantBuffer(ElementsAttr value, Location loc) {
   auto type = cast<RankedTensorType>(value.getType());
-  // Globals are 1-D so that large weights become one flat LLVM array.
-  auto flatTensor =
-      RankedTensorType::get({type.getNumElements()}, type.getElementType());
+  // Globals are 1-D so that large weights become one flat LLVM array, and
+  // hold the storage type (signless integers, bools as bytes).
+  Type storage = storageType(type.getElementType());
+  auto flatTensor = RankedTensorType::get({type.getNumElements()}, storage);
   ElementsAttr flatValue;
-  if (auto dense = dyn_cast<DenseElementsAttr>(value))
+  auto dense = dyn_cast<DenseElementsAttr>(value);
+  if (dense && storage != type.getElementType()) {
+    if (type.getElementType().isInteger(1))
+      flatValue = mnn::makeElements(flatTensor, *mnn::getRawBytes(value));
+    else
+      flatValue = dense.reshape(RankedTensorType::get({type.getNumElements()},
+                                                      type.getElementType()))
+                      .bitcast(storage);
+  } else if (dense)
     flatValue = dense.reshape(flatTensor);
   else if (auto res = dyn_cast<DenseResourceElementsAttr>(value))
     flatValue = DenseResourceElementsAttr::get(flatTensor, res.getRawHandle());
@@ -125,7 +134,7 @@ Value Lowering::constantBuffer(ElementsAttr value, Location loc) {
   std::string name = "__mnn_const_" + std::to_string(globalCounter++);
   OpBuilder mb(module.getBodyRegion());
   mb.setInsertionPoint(target);
-  auto flatMemref = MemRefType::get({type.getNumElements()}, type.getElementType());
+  auto flatMemref = MemRefType::get({type.getNumElements()}, storage);
   mb.create<memref::GlobalOp>(loc, name, mb.getStringAttr("private"),
                               flatMemref, flatValue, /*constant=*/true,
                               mb.getI64IntegerAttr(64));
@@ -214,12 +223,19 @@ LogicalResult Lowering::lowerOp(Operation *op) {
         cast<RankedTensorType>(r.getType()).getShape());
     return success();
   }
-  // Generated kernels compute in f32; other element types only appear in
-  // constant subgraphs, which fold before this point.
-  bool movesData = isa<mnn::TransposeOp, mnn::ConcatOp, mnn::SliceOp,
-                       mnn::GatherOp, mnn::CastOp>(op);
+  // Data movement and the elementwise ops handle every supported element
+  // type (LowerElementwise checks each op's types); the compute-heavy
+  // kernels are f32 only.
+  bool anyType =
+      isa<mnn::TransposeOp, mnn::ConcatOp, mnn::SliceOp, mnn::GatherOp,
+          mnn::CastOp, mnn::AddOp, mnn::SubOp, mnn::MulOp, mnn::DivOp,
+          mnn::PowOp, mnn::NegOp, mnn::ReluOp, mnn::SigmoidOp, mnn::TanhOp,
+          mnn::ExpOp, mnn::SqrtOp, mnn::ErfOp, mnn::ReciprocalOp,
+          mnn::HardSwishOp, mnn::GeluOp, mnn::HardSigmoidOp, mnn::ClipOp,
+          mnn::UnaryFnOp, mnn::BinaryFnOp, mnn::CompareOp, mnn::SelectOp,
+          mnn::IsClassOp>(op);
   for (Type t : op->getResultTypes())
-    if (!movesData && !isF32Tensor(t))
+    if (!anyType && !isF32Tensor(t))
       return op->emitError("'") << op->getName() << "' on element type "
                                 << cast<ShapedType>(t).getElementType()
                                 << " is not supported by code generation (only f32)";

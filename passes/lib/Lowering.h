@@ -27,6 +27,10 @@ using llvm::SmallVector;
 
 using BodyFn = std::function<Value(OpBuilder &, Location, ValueRange)>;
 
+/// Buffer element type of a tensor element type: integers signless (the
+/// tensor type keeps ONNX signedness), bool as one byte (i8).
+Type storageType(Type elt);
+/// The buffer type of a tensor type (storage element type).
 MemRefType memrefOf(Type tensorType);
 Value f32Const(OpBuilder &b, Location loc, double v);
 SmallVector<int64_t> contiguousStrides(ArrayRef<int64_t> shape);
@@ -104,6 +108,8 @@ struct Lowering {
   LogicalResult lowerCast(mnn::CastOp op, Value out);
   LogicalResult lowerElementwise(Operation *op, Value out);
   LogicalResult lowerGridSample(mnn::GridSampleOp op, Value out);
+  /// A call of libm's `name` (f32: name + "f"), declared on first use.
+  Value libmCall(OpBuilder &nb, Location loc, StringRef name, ValueRange args);
 };
 
 } // namespace mnn::lowering

@@ -8,7 +8,8 @@ Run with the pip Python (needs onnx==1.22.* and onnxruntime, numpy):
 Writes, under OUT_DIR:
 
     <case>/model.onnx           one small model per operator case
-    <case>/input_<name>.npy     seeded random inputs (float32; int64 only for indices)
+    <case>/input_<name>.npy     seeded random inputs (mostly float32; other dtypes where
+                                the case tests them)
     <case>/ref_<name>.npy       ONNX Runtime reference outputs (onnx.reference for
                                 ops newer than the installed ONNX Runtime)
     bad/...                     malformed / unsupported models for the error tests
@@ -69,7 +70,16 @@ INT64_MIN = np.iinfo(np.int64).min
 
 NP_TO_ONNX = {
     np.dtype(np.float32): TensorProto.FLOAT,
+    np.dtype(np.float16): TensorProto.FLOAT16,
+    np.dtype(np.float64): TensorProto.DOUBLE,
+    np.dtype(np.int8): TensorProto.INT8,
+    np.dtype(np.uint8): TensorProto.UINT8,
+    np.dtype(np.int16): TensorProto.INT16,
+    np.dtype(np.uint16): TensorProto.UINT16,
+    np.dtype(np.int32): TensorProto.INT32,
+    np.dtype(np.uint32): TensorProto.UINT32,
     np.dtype(np.int64): TensorProto.INT64,
+    np.dtype(np.uint64): TensorProto.UINT64,
     np.dtype(np.bool_): TensorProto.BOOL,
 }
 
@@ -1342,6 +1352,309 @@ def gen_bad(s):
               ["1xAx8x8"], extra_args=["--input-shape", "image=1xAx8x8"])
 
 
+# --------------------------------------------------------------------------------------
+# Elementwise long tail: math functions, activations, comparisons, logic, bit ops, Cast,
+# and non-f32 element types (issue 4)
+# --------------------------------------------------------------------------------------
+
+
+def uniform(low, high, dtype=np.float32):
+    return lambda r, sh: r.uniform(low, high, sh).astype(dtype)
+
+
+def ints(low, high, dtype):
+    """Random integers in [low, high) of `dtype`."""
+    return lambda r, sh: r.integers(low, high, sh).astype(dtype)
+
+
+def nonzero_ints(low, high, dtype):
+    def gen(r, sh):
+        v = r.integers(low, high, sh)
+        v[v == 0] = 1
+        return v.astype(dtype)
+    return gen
+
+
+def bools(r, sh):
+    return r.random(sh) < 0.5
+
+
+def typed_unary(s, name, op, shape, dtype, gen, out_dtype=None, opset=DEFAULT_OPSET,
+                **attrs):
+    c = Case(name, opset)
+    c.input("x", shape, dtype, gen=gen)
+    c.node(op, ["x"], ["y"], **attrs)
+    c.output("y", out_dtype or dtype)
+    s.add(c)
+    return c
+
+
+def typed_binary(s, name, op, a_shape, b_shape, dtype, a_gen, b_gen, out_dtype=None,
+                 opset=DEFAULT_OPSET, **attrs):
+    c = Case(name, opset)
+    c.input("a", a_shape, dtype, gen=a_gen)
+    c.input("b", b_shape, dtype, gen=b_gen)
+    c.node(op, ["a", "b"], ["y"], **attrs)
+    c.output("y", out_dtype or dtype)
+    s.add(c)
+    return c
+
+
+def gen_elementwise_types(s):
+    f32 = np.float32
+    # Rounding and sign (halves exercise Round's half-to-even).
+    halves = lambda r, sh: (r.integers(-12, 12, sh) * 0.5).astype(f32)
+    for name, op in [("abs", "Abs"), ("ceil", "Ceil"), ("floor", "Floor"),
+                     ("round_half_even", "Round"), ("sign", "Sign")]:
+        typed_unary(s, f"{name}_f32", op, [3, 16], f32, halves)
+    # Math functions over wide ranges (accuracy against ONNX Runtime).
+    for name, op, gen in [
+            ("log", "Log", lambda r, sh: (10.0 ** r.uniform(-6, 6, sh)).astype(f32)),
+            ("sin", "Sin", uniform(-1000, 1000)), ("cos", "Cos", uniform(-1000, 1000)),
+            ("tan", "Tan", uniform(-1.5, 1.5)), ("asin", "Asin", uniform(-1, 1)),
+            ("acos", "Acos", uniform(-1, 1)), ("atan", "Atan", uniform(-100, 100)),
+            ("sinh", "Sinh", uniform(-8, 8)), ("cosh", "Cosh", uniform(-8, 8)),
+            ("asinh", "Asinh", uniform(-1000, 1000)), ("acosh", "Acosh", uniform(1, 1000)),
+            ("atanh", "Atanh", uniform(-0.99, 0.99)),
+            ("softplus", "Softplus", uniform(-40, 40)),
+            ("softsign", "Softsign", uniform(-10, 10)),
+            ("mish", "Mish", uniform(-10, 10))]:
+        typed_unary(s, f"{name}_f32", op, [4, 32], f32, gen, opset=18)
+    wide = uniform(-4, 4)
+    typed_unary(s, "elu", "Elu", [2, 3, 8], f32, wide, alpha=0.7)
+    typed_unary(s, "selu_default", "Selu", [2, 3, 8], f32, wide)
+    typed_unary(s, "selu_attrs", "Selu", [2, 3, 8], f32, wide, alpha=1.5, gamma=2.0)
+    typed_unary(s, "celu", "Celu", [2, 3, 8], f32, wide, alpha=2.0)
+    typed_unary(s, "leaky_relu", "LeakyRelu", [2, 3, 8], f32, wide, alpha=0.1)
+    typed_unary(s, "leaky_relu_default", "LeakyRelu", [2, 3, 8], f32, wide)
+    typed_unary(s, "thresholded_relu", "ThresholdedRelu", [2, 3, 8], f32, wide, alpha=0.5)
+    typed_unary(s, "shrink", "Shrink", [2, 3, 8], f32, wide, lambd=0.6, bias=0.3)
+    typed_unary(s, "shrink_int8", "Shrink", [2, 16], np.int8, ints(-5, 6, np.int8),
+                lambd=1.5, bias=1.0)
+    c = Case("prelu_channel_slope")
+    c.input("x", [2, 4, 3, 3], gen=wide)
+    c.init("slope", c.rng.uniform(0, 0.5, (4, 1, 1)).astype(f32))
+    c.node("PRelu", ["x", "slope"], ["y"])
+    c.output("y")
+    s.add(c)
+    typed_binary(s, "prelu_int32", "PRelu", [3, 4], [4], np.int32, ints(-9, 9, np.int32),
+                 ints(-3, 4, np.int32))
+
+    # IsNaN / IsInf on inputs with NaN and infinities.
+    def specials(r, sh):
+        v = r.standard_normal(sh).astype(f32)
+        flat = v.reshape(-1)
+        flat[::5] = np.nan
+        flat[1::7] = np.inf
+        flat[2::9] = -np.inf
+        return v
+    typed_unary(s, "isnan", "IsNaN", [4, 9], f32, specials, out_dtype=np.bool_)
+    typed_unary(s, "isinf", "IsInf", [4, 9], f32, specials, out_dtype=np.bool_)
+    typed_unary(s, "isinf_positive_only", "IsInf", [4, 9], f32, specials,
+                out_dtype=np.bool_, detect_negative=0)
+    typed_unary(s, "isinf_negative_only", "IsInf", [4, 9], f32, specials,
+                out_dtype=np.bool_, detect_positive=0)
+
+    # Integer arithmetic (Div truncates toward zero, as ONNX Runtime).
+    i32, i64, u8, i8 = np.int32, np.int64, np.uint8, np.int8
+    for op in ["Add", "Sub", "Mul"]:
+        typed_binary(s, f"{op.lower()}_int32", op, [3, 4], [4], i32,
+                     ints(-1000, 1000, i32), ints(-1000, 1000, i32))
+    typed_binary(s, "add_int8_wraps", "Add", [4, 8], [4, 8], i8, ints(-128, 128, i8),
+                 ints(-128, 128, i8))
+    typed_binary(s, "add_uint8_wraps", "Add", [4, 8], [4, 8], u8, ints(0, 256, u8),
+                 ints(0, 256, u8))
+    typed_binary(s, "div_int32_trunc", "Div", [3, 8], [3, 8], i32, ints(-100, 100, i32),
+                 nonzero_ints(-9, 9, i32))
+    typed_binary(s, "div_int64_bcast", "Div", [2, 3, 4], [1], i64,
+                 ints(-10**12, 10**12, i64), lambda r, sh: np.full(sh, -7, i64))
+    typed_binary(s, "div_uint8", "Div", [3, 8], [3, 8], u8, ints(0, 256, u8),
+                 nonzero_ints(1, 20, u8))
+    typed_unary(s, "neg_int64", "Neg", [3, 5], i64, ints(-10**15, 10**15, i64))
+    typed_unary(s, "abs_int32", "Abs", [3, 5], i32, ints(-1000, 1000, i32))
+    typed_unary(s, "abs_int8", "Abs", [3, 5], i8, ints(-127, 128, i8))
+    typed_unary(s, "relu_int8", "Relu", [3, 5], i8, ints(-128, 128, i8), opset=14)
+    typed_unary(s, "sign_int32", "Sign", [3, 5], i32, ints(-3, 4, i32))
+    typed_unary(s, "identity_int64", "Identity", [2, 3], i64, ints(-5, 5, i64))
+    typed_unary(s, "identity_bool", "Identity", [2, 3], np.bool_, bools)
+
+    # Mod: Python-style sign for integers (fmod=0), C fmod (fmod=1).
+    typed_binary(s, "mod_int32", "Mod", [4, 8], [8], i32, ints(-50, 50, i32),
+                 nonzero_ints(-7, 8, i32))
+    typed_binary(s, "mod_int64_fmod", "Mod", [4, 8], [8], i64, ints(-50, 50, i64),
+                 nonzero_ints(-7, 8, i64), fmod=1)
+    typed_binary(s, "mod_uint8", "Mod", [4, 8], [4, 8], u8, ints(0, 256, u8),
+                 nonzero_ints(1, 30, u8))
+    typed_binary(s, "mod_f32_fmod", "Mod", [4, 8], [8], f32, uniform(-20, 20),
+                 lambda r, sh: (np.sign(r.standard_normal(sh)) * r.uniform(0.5, 5, sh))
+                 .astype(f32), fmod=1)
+
+    # Variadic Max/Min/Sum/Mean with broadcasting.
+    for op in ["Max", "Min", "Sum", "Mean"]:
+        c = Case(f"{op.lower()}_variadic")
+        c.input("a", [2, 3, 4])
+        c.input("b", [3, 1])
+        c.input("c", [4])
+        c.node(op, ["a", "b", "c"], ["y"])
+        c.output("y")
+        s.add(c)
+    c = Case("max_int64_two")
+    c.input("a", [3, 4], i64, gen=ints(-100, 100, i64))
+    c.input("b", [4], i64, gen=ints(-100, 100, i64))
+    c.node("Max", ["a", "b"], ["y"])
+    c.output("y", i64)
+    s.add(c)
+    typed_binary(s, "min_uint8", "Min", [3, 4], [3, 4], u8, ints(0, 256, u8),
+                 ints(0, 256, u8))
+
+    # Clip on integers and with run-time bounds.
+    c = Case("clip_int32")
+    c.input("x", [3, 8], i32, gen=ints(-100, 100, i32))
+    c.init("lo", np.array(-20, i32))
+    c.init("hi", np.array(30, i32))
+    c.node("Clip", ["x", "lo", "hi"], ["y"])
+    c.output("y", i32)
+    s.add(c)
+    c = Case("clip_uint8_max_only")
+    c.input("x", [3, 8], u8, gen=ints(0, 256, u8))
+    c.init("hi", np.array(100, u8))
+    c.node("Clip", ["x", "", "hi"], ["y"])
+    c.output("y", u8)
+    s.add(c)
+    c = Case("clip_runtime_bounds")
+    c.input("x", [3, 8])
+    c.input("lo", [], gen=lambda r, sh: np.array(-0.5, f32))
+    c.input("hi", [], gen=lambda r, sh: np.array(0.7, f32))
+    c.node("Clip", ["x", "lo", "hi"], ["y"])
+    c.output("y")
+    s.add(c)
+
+    # Comparisons (bool outputs).
+    for name, op in [("equal", "Equal"), ("less", "Less"), ("greater", "Greater"),
+                     ("less_or_equal", "LessOrEqual"),
+                     ("greater_or_equal", "GreaterOrEqual")]:
+        typed_binary(s, f"{name}_f32", op, [3, 4], [4], f32, halves, halves,
+                     out_dtype=np.bool_)
+        typed_binary(s, f"{name}_int64", op, [3, 4], [3, 1], i64, ints(-3, 3, i64),
+                     ints(-3, 3, i64), out_dtype=np.bool_)
+    typed_binary(s, "greater_uint8", "Greater", [4, 8], [4, 8], u8, ints(0, 256, u8),
+                 ints(0, 256, u8), out_dtype=np.bool_)
+    typed_binary(s, "less_int8", "Less", [4, 8], [4, 8], i8, ints(-128, 128, i8),
+                 ints(-128, 128, i8), out_dtype=np.bool_)
+    typed_binary(s, "equal_bool", "Equal", [4, 8], [8], np.bool_, bools, bools,
+                 out_dtype=np.bool_, opset=19)
+
+    # Logic and bit ops.
+    typed_unary(s, "not", "Not", [3, 7], np.bool_, bools)
+    for op in ["And", "Or", "Xor"]:
+        typed_binary(s, f"{op.lower()}_bool", op, [3, 7], [7], np.bool_, bools, bools)
+    for op in ["BitwiseAnd", "BitwiseOr", "BitwiseXor"]:
+        typed_binary(s, f"{op.lower()}_int32", op, [3, 7], [7], i32,
+                     ints(-2**31, 2**31, i32), ints(-2**31, 2**31, i32), opset=18)
+        typed_binary(s, f"{op.lower()}_uint8", op, [3, 7], [3, 7], u8, ints(0, 256, u8),
+                     ints(0, 256, u8), opset=18)
+    typed_unary(s, "bitwisenot_int8", "BitwiseNot", [3, 7], i8, ints(-128, 128, i8),
+                opset=18)
+    typed_binary(s, "bitshift_left_uint8", "BitShift", [4, 8], [4, 8], u8,
+                 ints(0, 256, u8), ints(0, 8, u8), direction="LEFT")
+    typed_binary(s, "bitshift_right_uint8", "BitShift", [4, 8], [8], u8,
+                 ints(0, 256, u8), ints(0, 8, u8), direction="RIGHT")
+
+    # Where.
+    c = Case("where_bcast")
+    c.input("c", [3, 1], np.bool_, gen=bools)
+    c.input("x", [3, 4])
+    c.input("y", [4])
+    c.node("Where", ["c", "x", "y"], ["z"])
+    c.output("z")
+    s.add(c)
+    c = Case("where_int64_from_compare")  # the shape-subgraph idiom, on run-time data
+    c.input("x", [2, 5], i64, gen=ints(-3, 3, i64))
+    c.init("zero", np.array(0, i64))
+    c.init("minus", np.array(-1, i64))
+    c.node("Less", ["x", "zero"], ["neg"])
+    c.node("Where", ["neg", "minus", "x"], ["y"])
+    c.output("y", i64)
+    s.add(c)
+
+    # Cast between the supported types (float -> int truncates toward zero).
+    casts = [
+        ("f32_to_int32", f32, i32, uniform(-100, 100)),
+        ("f32_to_int64", f32, i64, uniform(-1e6, 1e6)),
+        ("f32_to_int8", f32, i8, uniform(-127, 127)),
+        ("f32_to_uint8", f32, u8, uniform(0, 255)),
+        ("f32_to_bool", f32, np.bool_, halves),
+        ("f32_to_f16", f32, np.float16, uniform(-100, 100)),
+        ("f16_to_f32", np.float16, f32, uniform(-100, 100, np.float16)),
+        ("bool_to_f32", np.bool_, f32, bools),
+        ("bool_to_int64", np.bool_, i64, bools),
+        ("int64_to_f32", i64, f32, ints(-10**6, 10**6, i64)),
+        ("int32_to_int8_wraps", i32, i8, ints(-1000, 1000, i32)),
+        ("int8_to_int64", i8, i64, ints(-128, 128, i8)),
+        ("uint8_to_int32", u8, i32, ints(0, 256, u8)),
+        ("uint8_to_f32", u8, f32, ints(0, 256, u8)),
+        ("int8_to_uint8", i8, u8, ints(-128, 128, i8)),
+        ("int64_to_bool", i64, np.bool_, ints(-2, 3, i64)),
+        ("int32_to_f16", i32, np.float16, ints(-1000, 1000, i32)),
+        ("f16_to_int32", np.float16, i32, uniform(-100, 100, np.float16)),
+    ]
+    for name, src, dst, gen in casts:
+        typed_unary(s, f"cast_{name}", "Cast", [3, 8], src, gen, out_dtype=dst,
+                    to=int(NP_TO_ONNX[np.dtype(dst)]))
+    c = Case("cast_through_f64_and_int16")  # internal types without a C API dtype
+    c.input("x", [3, 8], gen=uniform(-1000, 1000))
+    c.node("Cast", ["x"], ["d"], to=TensorProto.DOUBLE)
+    c.node("Mul", ["d", "d"], ["d2"])
+    c.node("Cast", ["d2"], ["y"], to=TensorProto.FLOAT)
+    c.node("Cast", ["x"], ["h"], to=TensorProto.INT16)
+    c.node("Cast", ["h"], ["z"], to=TensorProto.INT32)
+    c.output("y")
+    c.output("z", i32)
+    s.add(c)
+    c = Case("castlike_int32")
+    c.input("x", [3, 8], gen=uniform(-50, 50))
+    c.init("like", np.zeros([1], i32))
+    c.node("CastLike", ["x", "like"], ["y"])
+    c.output("y", i32)
+    s.add(c)
+
+    # Pow with integer/float mixes.
+    typed_binary(s, "pow_int32", "Pow", [3, 5], [5], i32, ints(-5, 6, i32),
+                 ints(0, 4, i32), opset=15)
+    c = Case("pow_int64_float_exponent", 15)
+    c.input("x", [3, 5], i64, gen=ints(1, 10, i64))
+    c.input("e", [5], gen=uniform(0, 3))
+    c.node("Pow", ["x", "e"], ["y"])
+    c.output("y", i64)
+    s.add(c)
+    c = Case("pow_f32_int_exponent", 15)
+    c.input("x", [3, 5], gen=uniform(0.5, 2))
+    c.input("e", [5], i32, gen=ints(-3, 4, i32))
+    c.node("Pow", ["x", "e"], ["y"])
+    c.output("y")
+    s.add(c)
+
+    # float16 compute (in f32, rounded to f16).
+    f16 = np.float16
+    for name, op in [("relu", "Relu"), ("sigmoid", "Sigmoid"), ("abs", "Abs"),
+                     ("neg", "Neg"), ("sqrt", "Sqrt"), ("exp", "Exp"), ("erf", "Erf"),
+                     ("tanh", "Tanh"), ("floor", "Floor")]:
+        gen = uniform(0.1, 4, f16) if op == "Sqrt" else uniform(-4, 4, f16)
+        typed_unary(s, f"{name}_f16", op, [3, 8], f16, gen)
+    for op in ["Add", "Mul", "Sub", "Div"]:
+        typed_binary(s, f"{op.lower()}_f16", op, [3, 8], [8], f16, uniform(-4, 4, f16),
+                     uniform(0.5, 4, f16))
+    typed_binary(s, "less_f16", "Less", [3, 8], [8], f16, uniform(-4, 4, f16),
+                 uniform(-4, 4, f16), out_dtype=np.bool_)
+    c = Case("where_f16")
+    c.input("c", [3, 8], np.bool_, gen=bools)
+    c.input("x", [3, 8], f16, gen=uniform(-4, 4, f16))
+    c.input("y", [8], f16, gen=uniform(-4, 4, f16))
+    c.node("Where", ["c", "x", "y"], ["z"])
+    c.output("z", f16)
+    s.add(c)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("out_dir", help="where to write the models and manifest.json")
@@ -1372,6 +1685,7 @@ def main():
     gen_composites(s)
     gen_transformer(s)
     gen_composite_ops(s)
+    gen_elementwise_types(s)
     gen_bad(s)
     s.write_manifest()
     ops = sorted({op for c in s.cases for op in c["ops"]})

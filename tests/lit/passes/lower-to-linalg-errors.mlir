@@ -1,9 +1,18 @@
-// RUN: not mnn-opt %s --mnn-plan-memory --mnn-lower-to-linalg 2>&1 | FileCheck %s
+// RUN: not mnn-opt %s --split-input-file --mnn-plan-memory --mnn-lower-to-linalg 2>&1 | FileCheck %s
 
-// Compute on integer tensors is not generated: a clear error naming the op
-// and the node, no crash.
-// CHECK: error: loc("int_add"): 'mnn.add' on element type 'i64' is not supported by code generation (only f32)
+// The compute-heavy kernels are f32 only: a clear error naming the op and the
+// node, no crash.
+// CHECK: error: loc("int_softmax"): 'mnn.softmax' on element type 'i64' is not supported by code generation (only f32)
 func.func @main(%x: tensor<4xi64>) -> tensor<4xi64> {
-  %y = mnn.add %x, %x : (tensor<4xi64>, tensor<4xi64>) -> tensor<4xi64> loc("int_add")
+  %y = mnn.softmax %x {axis = 0 : i64} : (tensor<4xi64>) -> tensor<4xi64> loc("int_softmax")
   return %y : tensor<4xi64>
+}
+
+// -----
+
+// Elementwise ops check the element types they are defined on.
+// CHECK: error: loc("bool_add"): 'mnn.add' on element type 'i1' is not supported
+func.func @main(%x: tensor<4xi1>) -> tensor<4xi1> {
+  %y = mnn.add %x, %x : (tensor<4xi1>, tensor<4xi1>) -> tensor<4xi1> loc("bool_add")
+  return %y : tensor<4xi1>
 }

@@ -259,5 +259,6 @@ def MNN_GatherOp : MNN_InferredOp<"gather"> {
 }
 
 include "include/mnn/MNNSamplingOps.td"
+include "include/mnn/MNNElementwiseOps.td"
 
 #endif // MNN_OPS_TD
