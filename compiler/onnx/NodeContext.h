@@ -17,6 +17,7 @@
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/StringMap.h"
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -54,6 +55,14 @@ public:
   llvm::SmallVector<mlir::Value> outputs;
   /// The converter's failure message (without the node prefix).
   std::string error;
+  /// Imports a subgraph (If branch, Loop body) inline at the builder's
+  /// insertion point: its inputs bound to `inputs`, names resolved innermost
+  /// scope first (subgraphs see the enclosing graphs' values). Returns the
+  /// graph's outputs, or failure with the inner error in `error`.
+  std::function<mlir::FailureOr<llvm::SmallVector<mlir::Value>>(
+      const onnx::GraphProto &graph, llvm::ArrayRef<mlir::Value> inputs,
+      std::string &error)>
+      importSubgraph;
 
   mlir::MLIRContext *ctx() { return b.getContext(); }
 
@@ -139,6 +148,8 @@ using Converter = mlir::LogicalResult (*)(NodeContext &);
 const llvm::StringMap<Converter> &getConverters();
 // Op families in files of their own (OnnxXxxOps.cpp) each add their
 // converters to the table through an addXxxConverters(table) declared here.
+void addControlFlowConverters(llvm::StringMap<Converter> &table);
+void addRecurrentConverters(llvm::StringMap<Converter> &table);
 
 } // namespace mnn::onnx_import
 

@@ -284,6 +284,9 @@ private:
   LogicalResult define(StringRef name, Value v, Location loc);
   FailureOr<Value> lookup(StringRef name);
   LogicalResult importNode(const onnx::NodeProto &node, int index);
+  FailureOr<SmallVector<Value>> importSubgraph(const onnx::GraphProto &g,
+                                               ArrayRef<Value> inputs,
+                                               std::string &error);
   LogicalResult checkDeclaredOutput(const onnx::ValueInfoProto &vi, Value v);
   void eraseDeadOps(Block &block);
 
@@ -300,6 +303,13 @@ private:
   llvm::StringMap<Value> values;
   llvm::StringMap<const onnx::TensorProto *> initializers;
   llvm::StringMap<std::string> nodeOpTypes; // node name -> op type
+  /// Scopes of the subgraphs being imported (innermost last): their values
+  /// and not yet materialized initializers. Empty for the main graph.
+  struct Scope {
+    llvm::StringMap<Value> values;
+    llvm::StringMap<const onnx::TensorProto *> initializers;
+  };
+  SmallVector<std::unique_ptr<Scope>> scopes;
 };
 
 LogicalResult GraphImporter::findOpset() {
@@ -452,6 +462,13 @@ GraphImporter::resolveInputType(const onnx::ValueInfoProto &vi) {
 }
 
 LogicalResult GraphImporter::define(StringRef name, Value v, Location loc) {
+  if (!scopes.empty()) {
+    Scope &s = *scopes.back();
+    if (s.values.count(name) || s.initializers.count(name))
+      return fail(loc, "tensor '" + name + "' is defined twice");
+    s.values[name] = v;
+    return success();
+  }
   if (values.count(name) || initializers.count(name))
     return fail(loc, "tensor '" + name + "' is defined twice");
   values[name] = v;
@@ -459,6 +476,25 @@ LogicalResult GraphImporter::define(StringRef name, Value v, Location loc) {
 }
 
 FailureOr<Value> GraphImporter::lookup(StringRef name) {
+  for (auto &scope : llvm::reverse(scopes)) {
+    auto v = scope->values.find(name);
+    if (v != scope->values.end())
+      return v->second;
+    auto init = scope->initializers.find(name);
+    if (init == scope->initializers.end())
+      continue;
+    std::string error;
+    auto attr = convertTensor(&ctx, *init->second, error, model);
+    Location loc = NameLoc::get(StringAttr::get(&ctx, name));
+    if (failed(attr)) {
+      setError(loc, "initializer '" + name + "' " + error);
+      return failure();
+    }
+    Value c = builder.create<mnn::ConstantOp>(loc, attr->getType(), *attr);
+    scope->initializers.erase(init);
+    scope->values[name] = c;
+    return c;
+  }
   auto it = values.find(name);
   if (it != values.end())
     return it->second;
@@ -516,6 +552,10 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
   }
 
   NodeContext nc(node, opset, builder, loc, std::move(inputs));
+  nc.importSubgraph = [this](const onnx::GraphProto &g, ArrayRef<Value> ins,
+                             std::string &error) {
+    return importSubgraph(g, ins, error);
+  };
   captured.reset();
   if (failed(conv->second(nc))) {
     std::string msg = nc.error;
@@ -533,6 +573,53 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
       return mlir::failure();
   }
   return success();
+}
+
+FailureOr<SmallVector<Value>>
+GraphImporter::importSubgraph(const onnx::GraphProto &g, ArrayRef<Value> ins,
+                              std::string &error) {
+  // The inner error replaces nothing of the outer state: it is handed back
+  // to the converter, which prefixes it with the enclosing node.
+  auto failWith = [&]() -> FailureOr<SmallVector<Value>> {
+    error = result.message.empty() ? "cannot be imported" : result.message;
+    result.message.clear();
+    result.loc.reset();
+    scopes.pop_back();
+    return failure();
+  };
+  scopes.push_back(std::make_unique<Scope>());
+  if (g.input_size() != (int)ins.size()) {
+    result.message = "graph '" + g.name() + "' has " +
+                     std::to_string(g.input_size()) + " inputs, expected " +
+                     std::to_string(ins.size());
+    return failWith();
+  }
+  if (g.sparse_initializer_size() > 0) {
+    result.message = "sparse initializers are not supported";
+    return failWith();
+  }
+  for (const auto &t : g.initializer())
+    scopes.back()->initializers[t.name()] = &t;
+  for (int i = 0; i < g.input_size(); ++i)
+    if (failed(define(g.input(i).name(), ins[i],
+                      NameLoc::get(StringAttr::get(&ctx, g.input(i).name())))))
+      return failWith();
+  for (int i = 0; i < g.node_size(); ++i)
+    if (failed(importNode(g.node(i), i)))
+      return failWith();
+  SmallVector<Value> outs;
+  for (const auto &vi : g.output()) {
+    auto v = lookup(vi.name());
+    if (failed(v)) {
+      if (result.message.empty())
+        result.message = "graph '" + g.name() + "' output '" + vi.name() +
+                         "' is not computed by any node";
+      return failWith();
+    }
+    outs.push_back(*v);
+  }
+  scopes.pop_back();
+  return outs;
 }
 
 LogicalResult GraphImporter::checkDeclaredOutput(const onnx::ValueInfoProto &vi,

@@ -1242,6 +1242,8 @@ const llvm::StringMap<Converter> &getConverters() {
       {"ConstantOfShape", convertConstantOfShape},
   };
   // Op families in files of their own add their converters here.
+  addControlFlowConverters(table);
+  addRecurrentConverters(table);
   return table;
   }();
   return converters;
