@@ -64,7 +64,10 @@ def render(text, size=DET_SIZE):
 def compile_model(mnn_compile, onnx_path, name, shape, work):
     out_dir = os.path.join(work, name)
     so = os.path.join(out_dir, f"lib{name}.so")
-    if os.path.exists(so):
+    # Reuse a build newer than both the compiler and the model (the ctest shares
+    # the builds of tests/e2e/check_real_models.py).
+    if os.path.exists(so) and os.path.getmtime(so) > max(
+            os.path.getmtime(mnn_compile), os.path.getmtime(onnx_path)):
         return so
     cmd = [mnn_compile, onnx_path, "-o", out_dir, "--name", name,
            "--input-shape", "x=" + "x".join(map(str, shape))]
@@ -161,7 +164,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--mnn-compile", required=True)
     ap.add_argument("--text", default="MNN 2026 compiler")
-    ap.add_argument("--work", help="where the compiled models go (reused if present)")
+    ap.add_argument("--work", help="where the compiled models go (reused while newer "
+                    "than mnn-compile and the model)")
     ap.add_argument("--image", help="save the rendered page here")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--check", action="store_true",
@@ -182,9 +186,9 @@ def main():
     rec_onnx = os.path.join(models, "ch_PP-OCRv4_rec_infer.onnx")
     work = args.work or tempfile.mkdtemp(prefix="mnn_ocr_")
     try:
-        det_so = compile_model(args.mnn_compile, det_onnx, "ocr_det",
+        det_so = compile_model(args.mnn_compile, det_onnx, "det",
                                [1, 3, DET_SIZE, DET_SIZE], work)
-        rec_so = compile_model(args.mnn_compile, rec_onnx, "ocr_rec",
+        rec_so = compile_model(args.mnn_compile, rec_onnx, "rec",
                                [1, 3, REC_H, REC_W], work)
     except Blocked as e:
         print(f"BLOCKED: {e}")

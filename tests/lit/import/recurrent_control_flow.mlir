@@ -3,6 +3,10 @@
 // RUN: mnn-import %t/if_then.onnx | FileCheck %s --check-prefix=THEN
 // RUN: mnn-import %t/if_else.onnx | FileCheck %s --check-prefix=ELSE
 // RUN: not mnn-import %t/if_runtime.onnx 2>&1 | FileCheck %s --check-prefix=IF-RUNTIME
+// RUN: mnn-import %t/if_runtime.onnx --const-input cond=0 | FileCheck %s --check-prefix=CONST-IN
+// RUN: not mnn-import %t/if_runtime.onnx --const-input cond=2 2>&1 | FileCheck %s --check-prefix=CONST-BAD
+// RUN: not mnn-import %t/if_runtime.onnx --const-input x=1,2 2>&1 | FileCheck %s --check-prefix=CONST-COUNT
+// RUN: not mnn-import %t/if_runtime.onnx --const-input nosuch=1 2>&1 | FileCheck %s --check-prefix=CONST-NAME
 // RUN: mnn-import %t/loop_const.onnx | FileCheck %s --check-prefix=LOOP
 // RUN: mnn-import %t/lstm_small.onnx | FileCheck %s --check-prefix=LSTM
 // RUN: mnn-import %t/gru_bidir.onnx | FileCheck %s --check-prefix=GRU
@@ -19,6 +23,15 @@
 // ELSE-NEXT:   %[[N:.*]] = mnn.neg %arg0
 // ELSE-NEXT:   return %[[N]]
 // IF-RUNTIME: error: node 'my_if' (If): condition must fold to a constant at compile time
+
+// --const-input bakes the condition input in: it leaves the signature and the
+// If folds.
+// CONST-IN:      func.func @main(%arg0: tensor<2x3xf32> {mnn.name = "x"}) -> (tensor<2x3xf32> {mnn.name = "y"})
+// CONST-IN-NEXT:   %[[N:.*]] = mnn.neg %arg0
+// CONST-IN-NEXT:   return %[[N]]
+// CONST-BAD: error: --const-input value 2{{.*}} for input 'cond' does not fit its type i1
+// CONST-COUNT: error: --const-input gives 2 values for input 'x' of shape 2x3 (6 elements; one value fills all)
+// CONST-NAME: error: --const-input names 'nosuch', which is not an input of the model (inputs: 'x', 'cond')
 
 // Loop with trip count 3: the body is unrolled, carrying the accumulator.
 // LOOP:      %[[A0:.*]] = mnn.add %arg0, %arg0
