@@ -8,8 +8,11 @@
 //  - per time step, the recurrent matmul h x R^T with that step's projection
 //    as the fused residual, then the gate math as elementwise ops.
 // The time loop is unrolled, which is right for the short sequences of the
-// models this targets (streaming VAD, small decoders) and bounded by
-// kMaxSteps; longer sequences get a clean error.
+// models this targets (streaming VAD: one step) and bounded by kMaxSteps
+// (steps x directions): each step is ~15 small kernels, so compile time and
+// code size grow linearly (a bidirectional T = 80 layer takes minutes to
+// compile). Longer sequences get a clean error; they need a loop-based
+// lowering.
 //
 // Supported: directions forward / reverse / bidirectional, layout 0 and 1,
 // initial_h / initial_c, LSTM peepholes, clip, activations Sigmoid, Tanh,
@@ -34,7 +37,7 @@ namespace {
 
 using Ints = SmallVector<int64_t>;
 
-constexpr int64_t kMaxSteps = 256;
+constexpr int64_t kMaxSteps = 64;
 
 enum class Cell { LSTM, GRU, RNN };
 
@@ -256,10 +259,11 @@ LogicalResult RecurrentBuilder::readInputs() {
   if (failed(x2))
     return failure();
   X2 = *x2;
-  if (T > kMaxSteps)
-    return n.fail("sequence length " + Twine(T) + " exceeds " +
-                  Twine(kMaxSteps) +
-                  " steps, which is not supported (the time loop is unrolled)");
+  if (T * D > kMaxSteps)
+    return n.fail("sequence length " + Twine(T) + " x " + Twine(D) +
+                  " direction(s) exceeds " + Twine(kMaxSteps) +
+                  " steps, which is not supported (the time loop is unrolled "
+                  "at compile time)");
   if (n.hasInput(3)) {
     Bias = n.inputs[3];
     if (shapeOf(Bias) != ArrayRef<int64_t>{D, 2 * G * H} ||

@@ -68,9 +68,9 @@ def with_strings(node_bytes, name, values):
     return node_bytes + mm.f_bytes(5, a)
 
 
-def lstm(extra_inputs=(), activations=None, **attrs):
-    # T=2, B=1, I=2, H=2.
-    inputs = [mm.value_info("X", [2, 1, 2])]
+def lstm(extra_inputs=(), activations=None, T=2, **attrs):
+    # B=1, I=2, H=2.
+    inputs = [mm.value_info("X", [T, 1, 2])]
     ins = ["X", "W", "R", "B"] + [n for n, _ in extra_inputs]
     inputs += [vi for _, vi in extra_inputs if vi]
     n = mm.node("LSTM", ins, ["", "Y_h"], name="my_lstm", hidden_size=2, **attrs)
@@ -97,6 +97,7 @@ MODELS = {
     "lstm_elu": lambda: lstm(activations=["Elu", "Tanh", "Tanh"]),
     "lstm_seq_lens": lambda: lstm([("lens", mm.value_info("lens", [1], mm.INT32))]),
     "lstm_input_forget": lambda: lstm(input_forget=1),
+    "lstm_long": lambda: lstm(T=65),
     "gru_bidir": gru_bidir,
 }
 

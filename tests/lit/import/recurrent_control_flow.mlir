@@ -13,6 +13,7 @@
 // RUN: not mnn-import %t/lstm_elu.onnx 2>&1 | FileCheck %s --check-prefix=ELU
 // RUN: not mnn-import %t/lstm_seq_lens.onnx 2>&1 | FileCheck %s --check-prefix=SEQLENS
 // RUN: not mnn-import %t/lstm_input_forget.onnx 2>&1 | FileCheck %s --check-prefix=FORGET
+// RUN: not mnn-import %t/lstm_long.onnx 2>&1 | FileCheck %s --check-prefix=LONG
 
 // If with a constant condition: only the taken branch is imported, inline; the
 // branch reads the enclosing graph's input.
@@ -66,3 +67,4 @@
 // ELU: error: node 'my_lstm' (LSTM): activation 'Elu' is not supported (attribute 'activations'
 // SEQLENS: error: node 'my_lstm' (LSTM): input 'sequence_lens' must be a constant
 // FORGET: error: node 'my_lstm' (LSTM): input_forget = 1 is not supported (attribute 'input_forget')
+// LONG: error: node 'my_lstm' (LSTM): sequence length 65 x 1 direction(s) exceeds 64 steps, which is not supported (the time loop is unrolled at compile time)
