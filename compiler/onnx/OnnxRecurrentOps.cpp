@@ -9,10 +9,10 @@
 //    as the fused residual, then the gate math as elementwise ops.
 // The time loop is unrolled, which is right for the short sequences of the
 // models this targets (streaming VAD: one step) and bounded by kMaxSteps
-// (steps x directions): each step is ~15 small kernels, so compile time and
-// code size grow linearly (a bidirectional T = 80 layer takes minutes to
-// compile). Longer sequences get a clean error; they need a loop-based
-// lowering.
+// (steps x directions): each step is ~15 small kernels, so code size grows
+// linearly and compile time faster than that (LLVM on one large function:
+// 16 steps of H = 64 take ~2 s of CPU, 64 steps ~20 s). Longer sequences get
+// a clean error; they need a loop-based lowering.
 //
 // Supported: directions forward / reverse / bidirectional, layout 0 and 1,
 // initial_h / initial_c, LSTM peepholes, clip, activations Sigmoid, Tanh,
