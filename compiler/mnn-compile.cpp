@@ -2,7 +2,8 @@
 //
 //   mnn-compile model.onnx -o out/ [--target x86_64|aarch64] [--cpu NAME]
 //               [--features +dotprod,...] [--name NAME]
-//               [--input-shape input=1x3x224x224 ...] [--emit=STAGE] [-v]
+//               [--input-shape input=1x3x224x224 ...] [--const-input sr=16000 ...]
+//               [--emit=STAGE] [-v]
 //
 // Every failure prints one line `mnn-compile: error: ...` and exits 1; the
 // output directory is only touched once everything has succeeded.
@@ -53,6 +54,14 @@ cl::opt<std::string> modelName("name",
                                cl::cat(category));
 cl::list<std::string> inputShapes("input-shape",
                                   cl::desc("Fix an input's shape: NAME=1x3x224x224 (repeatable)"),
+                                  cl::cat(category));
+cl::list<std::string> constInputs("const-input",
+                                  cl::desc("Bake an input into the model as a constant: "
+                                           "NAME=16000 or NAME=1,2,3 (one value fills the "
+                                           "whole tensor). It is no longer an input of the "
+                                           "compiled model, and what depends on it (If "
+                                           "conditions, shapes) folds at compile time. "
+                                           "Repeatable"),
                                   cl::cat(category));
 cl::opt<std::string> emitStage("emit",
                                cl::desc("Print the IR after a stage instead of building: "
@@ -182,6 +191,11 @@ int main(int argc, char **argv) {
   for (const std::string &spec : inputShapes) {
     std::string error;
     if (!mnn::parseInputShape(spec, importOptions, error))
+      fail(error);
+  }
+  for (const std::string &spec : constInputs) {
+    std::string error;
+    if (!mnn::parseConstInput(spec, importOptions, error))
       fail(error);
   }
 

@@ -2,7 +2,8 @@
 # Installs what building and testing mnn-compiler needs, if it is missing:
 # Debian packages (LLVM/MLIR 19, protobuf, googletest, AArch64 cross tools,
 # qemu, Debian's torch for model export) and pip packages for the tests
-# (numpy, onnx, onnxruntime). Idempotent: does nothing when all is there.
+# (numpy, onnx, onnxruntime; rapidocr-onnxruntime and faster-whisper for their
+# real-world models). Idempotent: does nothing when all is there.
 set -euo pipefail
 
 APT_PACKAGES=(
@@ -12,7 +13,7 @@ APT_PACKAGES=(
   gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
   python3-torch python3-torchvision python3-sklearn
 )
-PIP_PACKAGES=("numpy" "onnx==1.22.*" "onnxruntime" "mnn")
+PIP_PACKAGES=("numpy" "onnx==1.22.*" "onnxruntime" "mnn" "rapidocr-onnxruntime==1.4.4" "faster-whisper")
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -26,7 +27,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 PYTHON=${MNN_PYTHON:-python3}
-if ! "$PYTHON" -c "import numpy, onnx, onnxruntime, MNN; assert onnx.__version__.startswith('1.22')" >/dev/null 2>&1; then
+if ! "$PYTHON" -c "import numpy, onnx, onnxruntime, MNN, rapidocr_onnxruntime, faster_whisper, PIL; assert onnx.__version__.startswith('1.22')" >/dev/null 2>&1; then
   echo "setup: installing pip packages: ${PIP_PACKAGES[*]}"
   "$PYTHON" -m pip install -q "${PIP_PACKAGES[@]}"
 fi

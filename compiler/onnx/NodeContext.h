@@ -17,6 +17,7 @@
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/StringMap.h"
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -54,6 +55,14 @@ public:
   llvm::SmallVector<mlir::Value> outputs;
   /// The converter's failure message (without the node prefix).
   std::string error;
+  /// Imports a subgraph (If branch, Loop body) inline at the builder's
+  /// insertion point: its inputs bound to `inputs`, names resolved innermost
+  /// scope first (subgraphs see the enclosing graphs' values). Returns the
+  /// graph's outputs, or failure with the inner error in `error`.
+  std::function<mlir::FailureOr<llvm::SmallVector<mlir::Value>>(
+      const onnx::GraphProto &graph, llvm::ArrayRef<mlir::Value> inputs,
+      std::string &error)>
+      importSubgraph;
 
   mlir::MLIRContext *ctx() { return b.getContext(); }
 
@@ -177,6 +186,8 @@ void addCompositeConverters(llvm::StringMap<Converter> &table);
 void addSignalConverters(llvm::StringMap<Converter> &table);
 void addSamplingConverters(llvm::StringMap<Converter> &table);
 void addElementwiseConverters(llvm::StringMap<Converter> &table);
+void addControlFlowConverters(llvm::StringMap<Converter> &table);
+void addRecurrentConverters(llvm::StringMap<Converter> &table);
 
 } // namespace mnn::onnx_import
 

@@ -23,10 +23,12 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
 
 #include <algorithm>
 #include <climits>
+#include <cmath>
 #include <cstring>
 #include <memory>
 
@@ -296,9 +298,15 @@ private:
   FailureOr<RankedTensorType> inputType(const onnx::ValueInfoProto &vi);
   FailureOr<RankedTensorType> resolveInputType(const onnx::ValueInfoProto &vi);
   LogicalResult checkInputShapeOptions();
+  FailureOr<Value> constInput(const onnx::ValueInfoProto &vi,
+                              RankedTensorType type,
+                              const std::vector<double> &values);
   LogicalResult define(StringRef name, Value v, Location loc);
   FailureOr<Value> lookup(StringRef name);
   LogicalResult importNode(const onnx::NodeProto &node, int index);
+  FailureOr<SmallVector<Value>> importSubgraph(const onnx::GraphProto &g,
+                                               ArrayRef<Value> inputs,
+                                               std::string &error);
   LogicalResult checkDeclaredOutput(const onnx::ValueInfoProto &vi, Value v);
   void eraseDeadOps(Block &block);
 
@@ -315,6 +323,13 @@ private:
   llvm::StringMap<Value> values;
   llvm::StringMap<const onnx::TensorProto *> initializers;
   llvm::StringMap<std::string> nodeOpTypes; // node name -> op type
+  /// Scopes of the subgraphs being imported (innermost last): their values
+  /// and not yet materialized initializers. Empty for the main graph.
+  struct Scope {
+    llvm::StringMap<Value> values;
+    llvm::StringMap<const onnx::TensorProto *> initializers;
+  };
+  SmallVector<std::unique_ptr<Scope>> scopes;
 };
 
 LogicalResult GraphImporter::findOpset() {
@@ -350,17 +365,22 @@ LogicalResult GraphImporter::collectInitializers() {
 }
 
 LogicalResult GraphImporter::checkInputShapeOptions() {
-  for (const auto &entry : options.inputShapes) {
+  std::vector<std::pair<std::string, const char *>> named;
+  for (const auto &entry : options.inputShapes)
+    named.emplace_back(entry.first, "--input-shape");
+  for (const auto &entry : options.constInputs)
+    named.emplace_back(entry.first, "--const-input");
+  for (const auto &[inputName, option] : named) {
     bool isInput = false;
     for (const auto &vi : graph.input())
-      isInput |= vi.name() == entry.first && !initializers.count(vi.name());
+      isInput |= vi.name() == inputName && !initializers.count(vi.name());
     if (isInput)
       continue;
     std::string names;
     for (const auto &vi : graph.input())
       if (!initializers.count(vi.name()))
         names += (names.empty() ? "'" : ", '") + vi.name() + "'";
-    return fail(fileLoc(), "--input-shape names '" + entry.first +
+    return fail(fileLoc(), Twine(option) + " names '" + inputName +
                                "', which is not an input of the model "
                                "(inputs: " +
                                (names.empty() ? "none" : names) + ")");
@@ -466,7 +486,50 @@ GraphImporter::resolveInputType(const onnx::ValueInfoProto &vi) {
   return RankedTensorType::get(shape, elt);
 }
 
+FailureOr<Value>
+GraphImporter::constInput(const onnx::ValueInfoProto &vi, RankedTensorType type,
+                          const std::vector<double> &values) {
+  Location loc = NameLoc::get(StringAttr::get(&ctx, vi.name()));
+  int64_t n = type.getNumElements();
+  if ((int64_t)values.size() != n && values.size() != 1) {
+    setError(loc, "--const-input gives " + Twine(values.size()) +
+                      " values for input '" + vi.name() + "' of shape " +
+                      shapeStr(type.getShape()) + " (" + Twine(n) +
+                      " elements; one value fills all)");
+    return failure();
+  }
+  Type elt = type.getElementType();
+  SmallVector<Attribute> attrs;
+  for (double v : values) {
+    if (isa<FloatType>(elt)) {
+      attrs.push_back(FloatAttr::get(elt, v));
+      continue;
+    }
+    bool isSigned = !elt.isInteger(1) && !elt.isUnsignedInteger();
+    if (v != std::floor(v) || (elt.isInteger(1) && v != 0 && v != 1) ||
+        (!isSigned && v < 0)) {
+      setError(loc, "--const-input value " + llvm::formatv("{0}", v).str() +
+                        " for input '" +
+                        vi.name() + "' does not fit its type " + typeStr(elt));
+      return failure();
+    }
+    attrs.push_back(IntegerAttr::get(elt, APInt(elt.getIntOrFloatBitWidth(),
+                                                (int64_t)v, isSigned)));
+  }
+  auto value = values.size() == 1 && n != 1
+                   ? DenseElementsAttr::get(type, attrs.front())
+                   : DenseElementsAttr::get(type, attrs);
+  return builder.create<mnn::ConstantOp>(loc, type, value).getResult();
+}
+
 LogicalResult GraphImporter::define(StringRef name, Value v, Location loc) {
+  if (!scopes.empty()) {
+    Scope &s = *scopes.back();
+    if (s.values.count(name) || s.initializers.count(name))
+      return fail(loc, "tensor '" + name + "' is defined twice");
+    s.values[name] = v;
+    return success();
+  }
   if (values.count(name) || initializers.count(name))
     return fail(loc, "tensor '" + name + "' is defined twice");
   values[name] = v;
@@ -474,6 +537,25 @@ LogicalResult GraphImporter::define(StringRef name, Value v, Location loc) {
 }
 
 FailureOr<Value> GraphImporter::lookup(StringRef name) {
+  for (auto &scope : llvm::reverse(scopes)) {
+    auto v = scope->values.find(name);
+    if (v != scope->values.end())
+      return v->second;
+    auto init = scope->initializers.find(name);
+    if (init == scope->initializers.end())
+      continue;
+    std::string error;
+    auto attr = convertTensor(&ctx, *init->second, error, model);
+    Location loc = NameLoc::get(StringAttr::get(&ctx, name));
+    if (failed(attr)) {
+      setError(loc, "initializer '" + name + "' " + error);
+      return failure();
+    }
+    Value c = builder.create<mnn::ConstantOp>(loc, attr->getType(), *attr);
+    scope->initializers.erase(init);
+    scope->values[name] = c;
+    return c;
+  }
   auto it = values.find(name);
   if (it != values.end())
     return it->second;
@@ -531,6 +613,10 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
   }
 
   NodeContext nc(node, opset, builder, loc, std::move(inputs));
+  nc.importSubgraph = [this](const onnx::GraphProto &g, ArrayRef<Value> ins,
+                             std::string &error) {
+    return importSubgraph(g, ins, error);
+  };
   captured.reset();
   if (failed(conv->second(nc))) {
     std::string msg = nc.error;
@@ -548,6 +634,53 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
       return mlir::failure();
   }
   return success();
+}
+
+FailureOr<SmallVector<Value>>
+GraphImporter::importSubgraph(const onnx::GraphProto &g, ArrayRef<Value> ins,
+                              std::string &error) {
+  // The inner error replaces nothing of the outer state: it is handed back
+  // to the converter, which prefixes it with the enclosing node.
+  auto failWith = [&]() -> FailureOr<SmallVector<Value>> {
+    error = result.message.empty() ? "cannot be imported" : result.message;
+    result.message.clear();
+    result.loc.reset();
+    scopes.pop_back();
+    return failure();
+  };
+  scopes.push_back(std::make_unique<Scope>());
+  if (g.input_size() != (int)ins.size()) {
+    result.message = "graph '" + g.name() + "' has " +
+                     std::to_string(g.input_size()) + " inputs, expected " +
+                     std::to_string(ins.size());
+    return failWith();
+  }
+  if (g.sparse_initializer_size() > 0) {
+    result.message = "sparse initializers are not supported";
+    return failWith();
+  }
+  for (const auto &t : g.initializer())
+    scopes.back()->initializers[t.name()] = &t;
+  for (int i = 0; i < g.input_size(); ++i)
+    if (failed(define(g.input(i).name(), ins[i],
+                      NameLoc::get(StringAttr::get(&ctx, g.input(i).name())))))
+      return failWith();
+  for (int i = 0; i < g.node_size(); ++i)
+    if (failed(importNode(g.node(i), i)))
+      return failWith();
+  SmallVector<Value> outs;
+  for (const auto &vi : g.output()) {
+    auto v = lookup(vi.name());
+    if (failed(v)) {
+      if (result.message.empty())
+        result.message = "graph '" + g.name() + "' output '" + vi.name() +
+                         "' is not computed by any node";
+      return failWith();
+    }
+    outs.push_back(*v);
+  }
+  scopes.pop_back();
+  return outs;
 }
 
 LogicalResult GraphImporter::checkDeclaredOutput(const onnx::ValueInfoProto &vi,
@@ -596,11 +729,19 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
     return nullptr;
 
   // Runtime inputs (old exporters also list the initializers as inputs).
-  SmallVector<const onnx::ValueInfoProto *> inputs;
-  SmallVector<Type> inputTypes;
+  SmallVector<const onnx::ValueInfoProto *> inputs, constInputs;
+  SmallVector<Type> inputTypes, constTypes;
   for (const auto &vi : graph.input()) {
     if (initializers.count(vi.name()))
       continue;
+    if (options.constInputs.count(vi.name())) {
+      auto type = inputType(vi);
+      if (failed(type))
+        return nullptr;
+      constInputs.push_back(&vi);
+      constTypes.push_back(*type);
+      continue;
+    }
     if (vi.name().empty()) {
       setFileError("a graph input has no name");
       return nullptr;
@@ -628,6 +769,15 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
     body->getArgument(i).setLoc(loc);
     func.setArgAttr(i, "mnn.name", builder.getStringAttr(name));
     if (failed(define(name, body->getArgument(i), loc)))
+      return nullptr;
+  }
+  for (size_t i = 0; i < constInputs.size(); ++i) {
+    const auto &vi = *constInputs[i];
+    auto c = constInput(vi, cast<RankedTensorType>(constTypes[i]),
+                        options.constInputs.at(vi.name()));
+    if (failed(c) ||
+        failed(define(vi.name(), *c,
+                      NameLoc::get(StringAttr::get(&ctx, vi.name())))))
       return nullptr;
   }
 
@@ -774,6 +924,36 @@ bool parseInputShape(StringRef spec, ImportOptions &options,
   }
   if (!options.inputShapes.emplace(name.str(), shape).second) {
     error = ("--input-shape is given twice for '" + name + "'").str();
+    return false;
+  }
+  return true;
+}
+
+bool parseConstInput(StringRef spec, ImportOptions &options,
+                     std::string &error) {
+  size_t eq = spec.find('=');
+  auto bad = [&](const Twine &why) {
+    error = ("malformed --const-input '" + spec + "': " + why +
+             " (expected name=16000 or name=1,2,3)")
+                .str();
+    return false;
+  };
+  if (eq == StringRef::npos || eq == 0)
+    return bad("no 'name='");
+  StringRef name = spec.take_front(eq), list = spec.drop_front(eq + 1);
+  if (list.empty())
+    return bad("no value");
+  std::vector<double> values;
+  SmallVector<StringRef> parts;
+  list.split(parts, ',');
+  for (StringRef p : parts) {
+    double v;
+    if (p.trim().getAsDouble(v))
+      return bad("'" + p + "' is not a number");
+    values.push_back(v);
+  }
+  if (!options.constInputs.emplace(name.str(), values).second) {
+    error = ("--const-input is given twice for '" + name + "'").str();
     return false;
   }
   return true;

@@ -41,6 +41,11 @@ struct ImportOptions {
   /// Required for inputs with symbolic or unknown dims; must match the rank
   /// and the fixed dims of the model's input.
   std::map<std::string, std::vector<int64_t>> inputShapes;
+  /// Inputs baked into the model as constants, from `--const-input
+  /// sr=16000`: one value (a splat) or one per element, in row-major order.
+  /// They stop being inputs of the compiled model, and computations on them
+  /// (shape arithmetic, If conditions) fold at compile time.
+  std::map<std::string, std::vector<double>> constInputs;
 };
 
 /// Parses `path` and imports its main graph. On failure returns a null module
@@ -57,6 +62,11 @@ mlir::OwningOpRef<mlir::ModuleOp> importOnnxFile(mlir::MLIRContext &context,
 /// "name="), into `options`. On failure returns false and sets `error` to a
 /// message that quotes `spec`.
 bool parseInputShape(llvm::StringRef spec, ImportOptions &options,
+                     std::string &error);
+
+/// Parses one `--const-input` value, "name=16000" or "name=1,2,3", into
+/// `options`. On failure returns false and sets `error`.
+bool parseConstInput(llvm::StringRef spec, ImportOptions &options,
                      std::string &error);
 
 } // namespace mnn

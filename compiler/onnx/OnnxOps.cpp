@@ -1210,6 +1210,8 @@ const llvm::StringMap<Converter> &getConverters() {
   addSignalConverters(table);
   addSamplingConverters(table);
   addElementwiseConverters(table);
+  addControlFlowConverters(table);
+  addRecurrentConverters(table);
   return table;
   }();
   return converters;

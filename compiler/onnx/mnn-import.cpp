@@ -29,6 +29,11 @@ static cl::list<std::string>
     inputShapes("input-shape",
                 cl::desc("Shape of an input with symbolic dims: name=1x3x8x8"),
                 cl::value_desc("name=AxBx..."));
+static cl::list<std::string>
+    constInputs("const-input",
+                cl::desc("Bake an input into the model as a constant: "
+                         "name=16000 or name=1,2,3"),
+                cl::value_desc("name=v,..."));
 static cl::opt<bool>
     elideWeights("elide-weights",
                  cl::desc("Print large constants and weight blobs elided"));
@@ -44,6 +49,13 @@ int main(int argc, char **argv) {
   for (const std::string &spec : inputShapes) {
     std::string error;
     if (!mnn::parseInputShape(spec, options, error)) {
+      llvm::errs() << "error: " << error << "\n";
+      return 1;
+    }
+  }
+  for (const std::string &spec : constInputs) {
+    std::string error;
+    if (!mnn::parseConstInput(spec, options, error)) {
       llvm::errs() << "error: " << error << "\n";
       return 1;
     }

@@ -118,6 +118,9 @@ class Case:
         # Ops newer than the installed ONNX Runtime: onnx's reference evaluator
         # (the code that produced the official node-test outputs) instead.
         self.onnx_reference = False
+        # Optional callable(feeds) -> {output: array} replacing ONNX Runtime, for
+        # features it lacks (RNN layout 1, checked through an equivalent model).
+        self.reference = None
         self._n = 0
 
     # -- graph pieces ------------------------------------------------------------------
@@ -250,7 +253,12 @@ class Suite:
         # Reference outputs from ONNX Runtime; then record concrete output shapes in the
         # graph (unless inputs are symbolic, where shape inference fills what it can).
         model = c.make_model()
-        refs = run_onnx_reference(model, feeds) if c.onnx_reference else run_ort(model, feeds)
+        if c.reference:
+            refs = c.reference(feeds)
+        elif c.onnx_reference:
+            refs = run_onnx_reference(model, feeds)
+        else:
+            refs = run_ort(model, feeds)
         if c.input_shapes:
             model = onnx.shape_inference.infer_shapes(model)
         else:
@@ -1226,6 +1234,197 @@ def gen_transformer(s):
 
 
 # --------------------------------------------------------------------------------------
+# Recurrent layers and compile-time control flow
+# --------------------------------------------------------------------------------------
+
+
+def gen_recurrents(s):
+    def rnn_case(name, op, T, B, I, H, direction="forward", layout=0, init_state=False,
+                 bias=True, peephole=False, seq_lens=False, outputs=("Y", "Y_h", "Y_c"),
+                 **attrs):
+        gates = {"LSTM": 4, "GRU": 3, "RNN": 1}[op]
+        D = 2 if direction == "bidirectional" else 1
+        c = Case(name)
+        c.input("X", [T, B, I] if layout == 0 else [B, T, I])
+        c.weight("W", [D, gates * H, I], scale=0.5)
+        c.weight("R", [D, gates * H, H], scale=0.5)
+        ins = ["X", "W", "R"]
+        ins.append(c.weight("B", [D, 2 * gates * H], scale=0.3) if bias else "")
+        ins.append(c.init("seq_lens", np.full([B], T, np.int32)) if seq_lens else "")
+        state = [D, B, H] if layout == 0 else [B, D, H]
+        if init_state:
+            ins.append(c.input("initial_h", state))
+            if op == "LSTM":
+                ins.append(c.input("initial_c", state))
+        if peephole:
+            while len(ins) < 7:
+                ins.append("")
+            ins.append(c.weight("P", [D, 3 * H], scale=0.5))
+        while ins and ins[-1] == "":
+            ins.pop()
+        outs = [o if o in outputs else "" for o in (("Y", "Y_h", "Y_c") if op == "LSTM"
+                                                     else ("Y", "Y_h"))]
+        while outs[-1] == "":
+            outs.pop()
+        kw = dict(hidden_size=H, direction=direction, **attrs)
+        if layout:
+            kw["layout"] = layout
+            # ONNX Runtime rejects layout 1 (and onnx.reference gets it wrong): the
+            # reference is the layout-0 model on transposed inputs, outputs transposed.
+            def reference(feeds, c=c, ins=list(ins), outs=list(outs), kw=dict(kw)):
+                kw.pop("layout")
+                ref = Case(c.name + "_layout0")
+                perm = {"X": (1, 0, 2), "initial_h": (1, 0, 2), "initial_c": (1, 0, 2)}
+                ref.inputs = [(n, dt, [sh[i] for i in perm[n]]) for n, dt, sh in c.inputs]
+                ref.inits = c.inits
+                ref.nodes = [helper.make_node(op, ins, outs, **kw)]
+                ref.outputs = [(o, np.dtype(np.float32)) for o in outs if o]
+                f0 = {k: np.ascontiguousarray(v.transpose(perm[k])) for k, v in feeds.items()}
+                r = run_ort(ref.make_model(), f0)
+                back = {"Y": (2, 0, 1, 3), "Y_h": (1, 0, 2), "Y_c": (1, 0, 2)}
+                return {k: np.ascontiguousarray(v.transpose(back[k])) for k, v in r.items()}
+
+            c.reference = reference
+        c.node(op, ins, outs, **kw)
+        for o in outs:
+            if o:
+                c.output(o)
+        s.add(c)
+
+    rnn_case("lstm_forward", "LSTM", 5, 2, 4, 3, init_state=True)
+    rnn_case("lstm_bidirectional_peephole", "LSTM", 4, 3, 5, 4, direction="bidirectional",
+             peephole=True, seq_lens=True)
+    rnn_case("lstm_reverse_clip", "LSTM", 6, 1, 3, 5, direction="reverse", clip=0.7,
+             init_state=True)
+    rnn_case("lstm_layout1_no_bias", "LSTM", 3, 2, 4, 3, layout=1, bias=False,
+             init_state=True)
+    # Silero-VAD-like: one step, batch 1, only the states used.
+    rnn_case("lstm_single_step_states", "LSTM", 1, 1, 16, 8, init_state=True,
+             outputs=("Y_h", "Y_c"))
+    rnn_case("gru_forward", "GRU", 5, 2, 4, 3, init_state=True)
+    rnn_case("gru_bidirectional_lbr", "GRU", 4, 2, 3, 5, direction="bidirectional",
+             linear_before_reset=1, init_state=True)
+    rnn_case("gru_reverse_hardsigmoid", "GRU", 3, 2, 4, 3, direction="reverse",
+             activations=["HardSigmoid", "Tanh"], activation_alpha=[0.3],
+             activation_beta=[0.4], outputs=("Y",))
+    rnn_case("gru_layout1", "GRU", 4, 3, 2, 4, layout=1, linear_before_reset=1,
+             init_state=True)
+    rnn_case("rnn_forward", "RNN", 5, 2, 4, 3, init_state=True)
+    rnn_case("rnn_bidirectional_relu", "RNN", 4, 2, 3, 4, direction="bidirectional",
+             activations=["Relu", "Tanh"])
+
+    # If with a constant condition: only the taken branch is compiled; both branches
+    # read values of the enclosing graph (x, w).
+    def if_case(name, cond):
+        c = Case(name)
+        c.input("x", [2, 5])
+        c.weight("w", [2, 5])
+        c.init("cond", np.array(cond))
+        out = helper.make_tensor_value_info("b_out", TensorProto.FLOAT, [2, 5])
+        then_g = helper.make_graph([helper.make_node("Add", ["x", "w"], ["b_out"])],
+                                   "then_g", [], [out])
+        else_g = helper.make_graph(
+            [helper.make_node("Mul", ["x", "w"], ["m"]),
+             helper.make_node("Sigmoid", ["m"], ["b_out"])], "else_g", [], [out])
+        c.node("If", ["cond"], ["t"], then_branch=then_g, else_branch=else_g)
+        c.node("Relu", ["t"], ["y"])
+        c.output("y")
+        s.add(c)
+
+    if_case("if_const_then", True)
+    if_case("if_const_else", False)
+
+    # Condition computed from the input's shape (folds at compile time): dim 1 is
+    # 4 - 4 = 0 -> false -> else branch.
+    c = Case("if_shape_condition")
+    c.input("x", [3, 4])
+    c.i64("idx", 1)
+    c.i64("four", 4)
+    c.node("Shape", ["x"], ["shp"])
+    c.node("Gather", ["shp", "idx"], ["dim"], axis=0)
+    c.node("Sub", ["dim", "four"], ["diff"])
+    c.node("Cast", ["diff"], ["cond"], to=TensorProto.BOOL)
+    out = helper.make_tensor_value_info("b_out", TensorProto.FLOAT, [3, 4])
+    then_g = helper.make_graph([helper.make_node("Tanh", ["x"], ["b_out"])], "then_g", [],
+                               [out])
+    else_g = helper.make_graph([helper.make_node("Neg", ["x"], ["b_out"])], "else_g", [],
+                               [out])
+    c.node("If", ["cond"], ["y"], then_branch=then_g, else_branch=else_g)
+    c.output("y")
+    s.add(c)
+
+    # Loop with a constant trip count: a carried accumulator and a scan output that
+    # uses the iteration number.
+    c = Case("loop_const_trip_count")
+    c.input("x", [2, 3])
+    c.i64("trip", 4)
+    c.init("cond", np.array(True))
+    c.f32("zero", np.zeros((2, 3), np.float32))
+    body = helper.make_graph(
+        [
+            helper.make_node("Cast", ["i"], ["i_f"], to=TensorProto.FLOAT),
+            helper.make_node("Mul", ["x", "i_f"], ["xi"]),
+            helper.make_node("Add", ["acc_in", "xi"], ["acc_out"]),
+            helper.make_node("Tanh", ["acc_out"], ["scan"]),
+            helper.make_node("Identity", ["c_in"], ["c_out"]),
+        ],
+        "body",
+        [helper.make_tensor_value_info("i", TensorProto.INT64, []),
+         helper.make_tensor_value_info("c_in", TensorProto.BOOL, []),
+         helper.make_tensor_value_info("acc_in", TensorProto.FLOAT, [2, 3])],
+        [helper.make_tensor_value_info("c_out", TensorProto.BOOL, []),
+         helper.make_tensor_value_info("acc_out", TensorProto.FLOAT, [2, 3]),
+         helper.make_tensor_value_info("scan", TensorProto.FLOAT, [2, 3])],
+    )
+    c.node("Loop", ["trip", "cond", "zero"], ["acc", "scans"], body=body)
+    c.output("acc")
+    c.output("scans")
+    s.add(c)
+
+    # Errors: data-dependent control flow and variable sequence lengths.
+    bad_dir = os.path.join(s.out_dir, "bad")
+    os.makedirs(bad_dir, exist_ok=True)
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 5])
+    cond = helper.make_tensor_value_info("flag", TensorProto.BOOL, [])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 5])
+    br = helper.make_tensor_value_info("b_out", TensorProto.FLOAT, [2, 5])
+    g = helper.make_graph(
+        [helper.make_node("If", ["flag"], ["y"], name="runtime_if",
+                          then_branch=helper.make_graph(
+                              [helper.make_node("Relu", ["x"], ["b_out"])], "t", [], [br]),
+                          else_branch=helper.make_graph(
+                              [helper.make_node("Neg", ["x"], ["b_out"])], "e", [], [br]))],
+        "runtime_if", [x, cond], [y])
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)])
+    m.ir_version = 8
+    onnx.checker.check_model(m)
+    p = os.path.join(bad_dir, "runtime_if.onnx")
+    onnx.save(m, p)
+    s.add_bad("if_runtime_condition", p,
+              "error names node 'runtime_if' (If) and says the condition must be constant",
+              ["runtime_if", "If", "condition", "constant"])
+
+    xs = helper.make_tensor_value_info("X", TensorProto.FLOAT, [3, 2, 4])
+    lens = helper.make_tensor_value_info("lens", TensorProto.INT32, [2])
+    yh = helper.make_tensor_value_info("Y_h", TensorProto.FLOAT, [1, 2, 3])
+    rng = np.random.default_rng(7)
+    g = helper.make_graph(
+        [helper.make_node("LSTM", ["X", "W", "R", "", "lens"], ["", "Y_h"],
+                          name="varlen_lstm", hidden_size=3)],
+        "varlen", [xs, lens], [yh],
+        [numpy_helper.from_array(rng.standard_normal((1, 12, 4)).astype(np.float32), "W"),
+         numpy_helper.from_array(rng.standard_normal((1, 12, 3)).astype(np.float32), "R")])
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)])
+    m.ir_version = 8
+    onnx.checker.check_model(m)
+    p = os.path.join(bad_dir, "lstm_runtime_seq_lens.onnx")
+    onnx.save(m, p)
+    s.add_bad("lstm_runtime_sequence_lens", p,
+              "error names node 'varlen_lstm' (LSTM) and input 'sequence_lens'",
+              ["varlen_lstm", "LSTM", "sequence_lens"])
+
+
+# --------------------------------------------------------------------------------------
 # Bad inputs
 # --------------------------------------------------------------------------------------
 
@@ -1686,6 +1885,7 @@ def main():
     gen_transformer(s)
     gen_composite_ops(s)
     gen_elementwise_types(s)
+    gen_recurrents(s)
     gen_bad(s)
     s.write_manifest()
     ops = sorted({op for c in s.cases for op in c["ops"]})
