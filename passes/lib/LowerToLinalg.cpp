@@ -218,6 +218,7 @@ LogicalResult Lowering::lowerOp(Operation *op) {
   // constant subgraphs, which fold before this point.
   bool movesData = isa<mnn::TransposeOp, mnn::ConcatOp, mnn::SliceOp,
                        mnn::GatherOp, mnn::CastOp>(op);
+  movesData |= lowersAnyElementType(op);
   for (Type t : op->getResultTypes())
     if (!movesData && !isF32Tensor(t))
       return op->emitError("'") << op->getName() << "' on element type "
@@ -244,6 +245,16 @@ LogicalResult Lowering::lowerOp(Operation *op) {
       .Case([&](mnn::SliceOp o) { return lowerSlice(o, *out); })
       .Case([&](mnn::GatherOp o) { return lowerGather(o, *out); })
       .Case([&](mnn::CastOp o) { return lowerCast(o, *out); })
+      .Case([&](mnn::LogSoftmaxOp o) { return lowerLogSoftmax(o, *out); })
+      .Case([&](mnn::ArgTopKOp o) { return lowerArgTopK(o, *out); })
+      .Case([&](mnn::GatherElementsOp o) { return lowerGatherElements(o, *out); })
+      .Case([&](mnn::GatherNDOp o) { return lowerGatherND(o, *out); })
+      .Case([&](mnn::ScatterElementsOp o) { return lowerScatterElements(o, *out); })
+      .Case([&](mnn::ScatterNDOp o) { return lowerScatterND(o, *out); })
+      .Case([&](mnn::OneHotOp o) { return lowerOneHot(o, *out); })
+      .Case([&](mnn::TriluOp o) { return lowerTrilu(o, *out); })
+      .Case([&](mnn::CumSumOp o) { return lowerCumSum(o, *out); })
+      .Case([&](mnn::ClassWeightOp o) { return lowerClassWeight(o, *out); })
       .Default([&](Operation *o) { return lowerElementwise(o, *out); });
 }
 
