@@ -188,6 +188,8 @@ void addSamplingConverters(llvm::StringMap<Converter> &table);
 void addElementwiseConverters(llvm::StringMap<Converter> &table);
 void addControlFlowConverters(llvm::StringMap<Converter> &table);
 void addRecurrentConverters(llvm::StringMap<Converter> &table);
+void addReductionConverters(llvm::StringMap<Converter> &table);
+void addIndexingConverters(llvm::StringMap<Converter> &table);
 
 } // namespace mnn::onnx_import
 

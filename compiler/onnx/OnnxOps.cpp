@@ -378,16 +378,38 @@ LogicalResult convertSoftmax(NodeContext &n) {
 
 LogicalResult convertLayerNorm(NodeContext &n) {
   auto x = n.input(0, "X"), scale = n.input(1, "Scale");
-  if (failed(x) || failed(scale) ||
-      failed(n.onlyOutputsBelow(1, "the Mean/InvStdDev output")))
+  if (failed(x) || failed(scale))
     return failure();
   auto axis = n.normalizeAxis(n.getInt("axis", -1), rankOf(*x));
   if (failed(axis))
     return failure();
   Value bias = n.hasInput(2) ? n.inputs[2] : Value();
   float eps = n.getFloat("epsilon", 1e-5f);
-  return n.setOutput(
-      0, n.create<mnn::LayerNormOp>(*x, *scale, bias, *axis, f32(eps)));
+  if (failed(n.setOutput(
+          0, n.create<mnn::LayerNormOp>(*x, *scale, bias, *axis, f32(eps)))))
+    return failure();
+  if (!n.hasOutput(1) && !n.hasOutput(2))
+    return success();
+  // The optional Mean and InvStdDev outputs (normalized dims kept as 1),
+  // recomputed with plain reductions: training graphs only need them.
+  Ints axes;
+  for (int64_t i = *axis; i < rankOf(*x); ++i)
+    axes.push_back(i);
+  auto mean = n.create<mnn::ReduceOp>(*x, "mean", axes, true);
+  if (failed(mean))
+    return failure();
+  auto d = n.create<mnn::SubOp>(*x, *mean);
+  auto sq = succeeded(d) ? n.create<mnn::MulOp>(*d, *d) : d;
+  auto var = succeeded(sq) ? n.create<mnn::ReduceOp>(*sq, "mean", axes, true)
+                           : sq;
+  auto shifted = succeeded(var) ? n.create<mnn::AddOp>(
+                                      *var, n.scalarConstant(eltOf(*x), eps))
+                                : var;
+  auto sd = succeeded(shifted) ? n.create<mnn::SqrtOp>(*shifted) : shifted;
+  if (failed(sd))
+    return failure();
+  n.outputs[1] = *mean;
+  return n.setOutput(2, n.create<mnn::ReciprocalOp>(*sd));
 }
 
 LogicalResult convertBatchNorm(NodeContext &n) {
@@ -443,117 +465,7 @@ LogicalResult convertBatchNorm(NodeContext &n) {
 // Reductions
 //===----------------------------------------------------------------------===//
 
-/// Axes of a Reduce* node: attribute before `axesInputOpset`, input after;
-/// nullopt means "all" (or identity with noop_with_empty_axes).
-FailureOr<std::optional<Ints>> reduceAxes(NodeContext &n,
-                                          int64_t axesInputOpset) {
-  std::optional<Ints> axes;
-  if (n.opset >= axesInputOpset) {
-    if (n.hasInput(1)) {
-      auto v = n.constInts(1, "axes");
-      if (failed(v))
-        return failure();
-      axes = *v;
-    }
-  } else {
-    axes = n.getInts("axes");
-  }
-  if (axes && axes->empty())
-    axes.reset();
-  return axes;
-}
-
-LogicalResult convertReduce(NodeContext &n, StringRef kind,
-                            int64_t axesInputOpset) {
-  auto x = n.input(0, "data");
-  auto given = reduceAxes(n, axesInputOpset);
-  if (failed(x) || failed(given))
-    return failure();
-  int64_t rank = rankOf(*x);
-  Ints axes;
-  if (*given) {
-    auto normalized = normalizeAxes(n, **given, rank);
-    if (failed(normalized))
-      return failure();
-    axes = *normalized;
-  } else {
-    if (n.getInt("noop_with_empty_axes", 0) != 0) {
-      n.outputs[0] = *x;
-      return success();
-    }
-    for (int64_t i = 0; i < rank; ++i)
-      axes.push_back(i);
-  }
-  bool keep = n.getInt("keepdims", 1) != 0;
-  return n.setOutput(0, n.create<mnn::ReduceOp>(*x, kind, axes, keep));
-}
-
-template <int64_t AxesInputOpset>
-LogicalResult convertReduceSum(NodeContext &n) {
-  return convertReduce(n, "sum", AxesInputOpset);
-}
-LogicalResult convertReduceMean(NodeContext &n) {
-  return convertReduce(n, "mean", 18);
-}
-LogicalResult convertReduceMax(NodeContext &n) {
-  return convertReduce(n, "max", 18);
-}
-LogicalResult convertReduceMin(NodeContext &n) {
-  return convertReduce(n, "min", 18);
-}
-
-// Only in shape arithmetic (e.g. the product of a Shape slice): evaluated here.
-LogicalResult convertReduceProd(NodeContext &n) {
-  auto x = n.input(0, "data");
-  auto given = reduceAxes(n, 18);
-  if (failed(x) || failed(given))
-    return failure();
-  Attribute attr;
-  if (!matchPattern(*x, m_Constant(&attr)))
-    return n.fail("only supported on constant inputs (shape arithmetic)");
-  auto type = NodeContext::typeOf(*x);
-  int64_t rank = type.getRank();
-  Ints axes;
-  if (*given) {
-    auto normalized = normalizeAxes(n, **given, rank);
-    if (failed(normalized))
-      return failure();
-    axes = *normalized;
-  } else if (n.getInt("noop_with_empty_axes", 0) != 0) {
-    n.outputs[0] = *x;
-    return success();
-  } else {
-    for (int64_t i = 0; i < rank; ++i)
-      axes.push_back(i);
-  }
-  bool keep = n.getInt("keepdims", 1) != 0;
-  Ints outShape, keptShape; // keptShape: reduced dims as 1
-  for (int64_t i = 0; i < rank; ++i) {
-    bool reduced = llvm::is_contained(axes, i);
-    keptShape.push_back(reduced ? 1 : type.getDimSize(i));
-    if (!reduced || keep)
-      outShape.push_back(reduced ? 1 : type.getDimSize(i));
-  }
-  auto values = mnn::getAsDoubles(cast<ElementsAttr>(attr));
-  if (!values)
-    return n.fail("unsupported constant element type");
-  std::vector<double> out(product(keptShape), 1.0);
-  ArrayRef<int64_t> shape = type.getShape();
-  for (int64_t i = 0, e = values->size(); i < e; ++i) {
-    int64_t rest = i, outIndex = 0, stride = 1;
-    for (int64_t d = rank - 1; d >= 0; --d) {
-      int64_t idx = rest % shape[d];
-      rest /= shape[d];
-      if (keptShape[d] != 1)
-        outIndex += idx * stride;
-      stride *= keptShape[d];
-    }
-    out[outIndex] *= (*values)[i];
-  }
-  auto outType = RankedTensorType::get(outShape, type.getElementType());
-  n.outputs[0] = n.constant(mnn::makeElementsFromDoubles(outType, out));
-  return success();
-}
+// Reduce* converters live in OnnxReductionOps.cpp.
 
 LogicalResult convertGlobalPool(NodeContext &n, StringRef kind) {
   auto x = n.input(0, "X");
@@ -1177,11 +1089,6 @@ const llvm::StringMap<Converter> &getConverters() {
       {"LayerNormalization", convertLayerNorm},
       {"BatchNormalization", convertBatchNorm},
       // Reductions.
-      {"ReduceSum", convertReduceSum<13>},
-      {"ReduceMean", convertReduceMean},
-      {"ReduceMax", convertReduceMax},
-      {"ReduceMin", convertReduceMin},
-      {"ReduceProd", convertReduceProd},
       {"GlobalAveragePool", convertGlobalAveragePool},
       {"GlobalMaxPool", convertGlobalMaxPool},
       // Convolution and pooling.
@@ -1212,6 +1119,8 @@ const llvm::StringMap<Converter> &getConverters() {
   addElementwiseConverters(table);
   addControlFlowConverters(table);
   addRecurrentConverters(table);
+  addReductionConverters(table);
+  addIndexingConverters(table);
   return table;
   }();
   return converters;

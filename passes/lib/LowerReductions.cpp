@@ -1,6 +1,6 @@
 //===- LowerReductions.cpp - pooling, reductions and normalizations -------===//
 //
-// pool2d, reduce, softmax and layer_norm.
+// pool2d, reduce, softmax, log_softmax and layer_norm.
 //
 //===----------------------------------------------------------------------===//
 #include "Lowering.h"
@@ -80,9 +80,10 @@ LogicalResult Lowering::lowerReduce(mnn::ReduceOp op, Value out) {
   auto inType = cast<RankedTensorType>(op.getInput().getType());
   int64_t rank = inType.getRank();
   StringRef kind = op.getKind();
-  double init = kind == "max" ? -std::numeric_limits<float>::infinity()
-                : kind == "min" ? std::numeric_limits<float>::infinity()
-                                : 0.0;
+  double init = kind == "max"    ? -std::numeric_limits<float>::infinity()
+                : kind == "min"  ? std::numeric_limits<float>::infinity()
+                : kind == "prod" ? 1.0
+                                 : 0.0;
   // Output viewed with the reduced dims removed.
   SmallVector<int64_t> kept;
   SmallVector<AffineExpr> exprs;
@@ -108,10 +109,21 @@ LogicalResult Lowering::lowerReduce(mnn::ReduceOp op, Value out) {
                    return nb.create<arith::MaximumFOp>(nl, a[0], a[1]);
                  if (kind == "min")
                    return nb.create<arith::MinimumFOp>(nl, a[0], a[1]);
-                 return nb.create<arith::AddFOp>(nl, a[0], a[1]);
+                 if (kind == "prod")
+                   return nb.create<arith::MulFOp>(nl, a[0], a[1]);
+                 Value x = a[0];
+                 if (kind == "l1")
+                   x = nb.create<math::AbsFOp>(nl, x);
+                 else if (kind == "l2" || kind == "sum_square")
+                   x = nb.create<arith::MulFOp>(nl, x, x);
+                 return nb.create<arith::AddFOp>(nl, x, a[1]);
                });
-  if (kind == "mean")
-    elementwise(loc, outView, {outView}, [&](OpBuilder &nb, Location nl, ValueRange a) {
+  if (kind == "mean" || kind == "l2" || kind == "log_sum")
+    elementwise(loc, outView, {outView}, [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+      if (kind == "l2")
+        return nb.create<math::SqrtOp>(nl, a[0]);
+      if (kind == "log_sum")
+        return nb.create<math::LogOp>(nl, a[0]);
       return nb.create<arith::MulFOp>(nl, a[0], f32Const(nb, nl, 1.0 / count));
     });
   return success();
@@ -161,6 +173,59 @@ LogicalResult Lowering::lowerSoftmax(mnn::SoftmaxOp op, Value out) {
             [&](OpBuilder &b3, Location l3, Value k, ValueRange) {
               Value e = b3.create<memref::LoadOp>(l3, o, ValueRange{i, k, j});
               b3.create<memref::StoreOp>(l3, b3.create<arith::MulFOp>(l3, e, inv), o,
+                                         ValueRange{i, k, j});
+              b3.create<scf::YieldOp>(l3);
+            });
+          b2.create<scf::YieldOp>(l2);
+        });
+      b1.create<scf::YieldOp>(l);
+    });
+  return success();
+}
+
+// Same row loops as softmax: y = x - (max + log(sum(exp(x - max)))).
+LogicalResult Lowering::lowerLogSoftmax(mnn::LogSoftmaxOp op, Value out) {
+  Location loc = op.getLoc();
+  auto type = cast<RankedTensorType>(op.getType());
+  if (type.getNumElements() == 0)
+    return success();
+  int64_t axis = op.getAxis();
+  int64_t outer = 1, len = type.getDimSize(axis), inner = 1;
+  for (int64_t i = 0; i < axis; ++i)
+    outer *= type.getDimSize(i);
+  for (int64_t i = axis + 1; i < type.getRank(); ++i)
+    inner *= type.getDimSize(i);
+  Value in = reshapeBuffer(b, loc, bufferOf(op.getInput()), {outer, len, inner});
+  Value o = reshapeBuffer(b, loc, out, {outer, len, inner});
+  Value c0 = b.create<arith::ConstantIndexOp>(loc, 0);
+  Value c1 = b.create<arith::ConstantIndexOp>(loc, 1);
+  Value cOuter = b.create<arith::ConstantIndexOp>(loc, outer);
+  Value cLen = b.create<arith::ConstantIndexOp>(loc, len);
+  Value cInner = b.create<arith::ConstantIndexOp>(loc, inner);
+  Value lowest = f32Const(b, loc, -std::numeric_limits<float>::infinity());
+  Value zero = f32Const(b, loc, 0);
+  b.create<scf::ForOp>(loc, c0, cOuter, c1, ValueRange{},
+    [&](OpBuilder &b1, Location l, Value i, ValueRange) {
+      b1.create<scf::ForOp>(l, c0, cInner, c1, ValueRange{},
+        [&](OpBuilder &b2, Location l2, Value j, ValueRange) {
+          auto maxLoop = b2.create<scf::ForOp>(l2, c0, cLen, c1, ValueRange{lowest},
+            [&](OpBuilder &b3, Location l3, Value k, ValueRange acc) {
+              Value x = b3.create<memref::LoadOp>(l3, in, ValueRange{i, k, j});
+              b3.create<scf::YieldOp>(l3, ValueRange{b3.create<arith::MaximumFOp>(l3, acc[0], x)});
+            });
+          Value mx = maxLoop.getResult(0);
+          auto sumLoop = b2.create<scf::ForOp>(l2, c0, cLen, c1, ValueRange{zero},
+            [&](OpBuilder &b3, Location l3, Value k, ValueRange acc) {
+              Value x = b3.create<memref::LoadOp>(l3, in, ValueRange{i, k, j});
+              Value e = b3.create<math::ExpOp>(l3, b3.create<arith::SubFOp>(l3, x, mx));
+              b3.create<scf::YieldOp>(l3, ValueRange{b3.create<arith::AddFOp>(l3, acc[0], e)});
+            });
+          Value lse = b2.create<arith::AddFOp>(
+              l2, mx, b2.create<math::LogOp>(l2, sumLoop.getResult(0)));
+          b2.create<scf::ForOp>(l2, c0, cLen, c1, ValueRange{},
+            [&](OpBuilder &b3, Location l3, Value k, ValueRange) {
+              Value x = b3.create<memref::LoadOp>(l3, in, ValueRange{i, k, j});
+              b3.create<memref::StoreOp>(l3, b3.create<arith::SubFOp>(l3, x, lse), o,
                                          ValueRange{i, k, j});
               b3.create<scf::YieldOp>(l3);
             });

@@ -233,7 +233,8 @@ LogicalResult Lowering::lowerOp(Operation *op) {
           mnn::ExpOp, mnn::SqrtOp, mnn::ErfOp, mnn::ReciprocalOp,
           mnn::HardSwishOp, mnn::GeluOp, mnn::HardSigmoidOp, mnn::ClipOp,
           mnn::UnaryFnOp, mnn::BinaryFnOp, mnn::CompareOp, mnn::SelectOp,
-          mnn::IsClassOp>(op);
+          mnn::IsClassOp>(op) ||
+      lowersAnyElementType(op);
   for (Type t : op->getResultTypes())
     if (!anyType && !isF32Tensor(t))
       return op->emitError("'") << op->getName() << "' on element type "
@@ -261,6 +262,16 @@ LogicalResult Lowering::lowerOp(Operation *op) {
       .Case([&](mnn::GatherOp o) { return lowerGather(o, *out); })
       .Case([&](mnn::CastOp o) { return lowerCast(o, *out); })
       .Case([&](mnn::GridSampleOp o) { return lowerGridSample(o, *out); })
+      .Case([&](mnn::LogSoftmaxOp o) { return lowerLogSoftmax(o, *out); })
+      .Case([&](mnn::ArgTopKOp o) { return lowerArgTopK(o, *out); })
+      .Case([&](mnn::GatherElementsOp o) { return lowerGatherElements(o, *out); })
+      .Case([&](mnn::GatherNDOp o) { return lowerGatherND(o, *out); })
+      .Case([&](mnn::ScatterElementsOp o) { return lowerScatterElements(o, *out); })
+      .Case([&](mnn::ScatterNDOp o) { return lowerScatterND(o, *out); })
+      .Case([&](mnn::OneHotOp o) { return lowerOneHot(o, *out); })
+      .Case([&](mnn::TriluOp o) { return lowerTrilu(o, *out); })
+      .Case([&](mnn::CumSumOp o) { return lowerCumSum(o, *out); })
+      .Case([&](mnn::ClassWeightOp o) { return lowerClassWeight(o, *out); })
       .Default([&](Operation *o) { return lowerElementwise(o, *out); });
 }
 

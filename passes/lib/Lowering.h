@@ -51,6 +51,10 @@ linalg::GenericOp buildGeneric(OpBuilder &b, Location loc, ValueRange ins,
 Value activationBody(OpBuilder &b, Location loc, Value x, StringRef act,
                      double lo, double hi);
 
+/// Indexing ops whose kernels handle any int/float element type
+/// (LowerIndexing.cpp).
+bool lowersAnyElementType(Operation *op);
+
 struct Lowering {
   ModuleOp module;
   func::FuncOp source;
@@ -110,6 +114,17 @@ struct Lowering {
   LogicalResult lowerGridSample(mnn::GridSampleOp op, Value out);
   /// A call of libm's `name` (f32: name + "f"), declared on first use.
   Value libmCall(OpBuilder &nb, Location loc, StringRef name, ValueRange args);
+  // Indexing ops (LowerIndexing.cpp) and log_softmax (LowerReductions.cpp).
+  LogicalResult lowerLogSoftmax(mnn::LogSoftmaxOp op, Value out);
+  LogicalResult lowerArgTopK(mnn::ArgTopKOp op, Value out);
+  LogicalResult lowerGatherElements(mnn::GatherElementsOp op, Value out);
+  LogicalResult lowerGatherND(mnn::GatherNDOp op, Value out);
+  LogicalResult lowerScatterElements(mnn::ScatterElementsOp op, Value out);
+  LogicalResult lowerScatterND(mnn::ScatterNDOp op, Value out);
+  LogicalResult lowerOneHot(mnn::OneHotOp op, Value out);
+  LogicalResult lowerTrilu(mnn::TriluOp op, Value out);
+  LogicalResult lowerCumSum(mnn::CumSumOp op, Value out);
+  LogicalResult lowerClassWeight(mnn::ClassWeightOp op, Value out);
 };
 
 } // namespace mnn::lowering

@@ -70,7 +70,8 @@ def compare(got, ref, rel):
             idx = tuple(int(i) for i in np.argwhere(bad)[0])
             return False, (f"{int(bad.sum())} non-finite values (first at {list(idx)}: "
                            f"{got[idx]}), bound {bound:.3g}")
-        diff = np.abs(got.astype(np.float64) - ref.astype(np.float64))
+        # np.array: a 0-d difference stays an array (scalar outputs, e.g. losses).
+        diff = np.array(np.abs(got.astype(np.float64) - ref.astype(np.float64)))
         diff[~finite_ref] = 0.0  # non-finite references: only finiteness is compared
         err = float(diff.max())
         ok = err <= bound

@@ -1429,6 +1429,244 @@ def gen_recurrents(s):
 # --------------------------------------------------------------------------------------
 
 
+def gen_reductions_indexing(s):
+    """Reduce* variants, ArgMax/ArgMin/TopK/Hardmax, LogSoftmax, CumSum, gathers and
+    scatters, Trilu, OneHot, Einsum, Size, LayerNormalization's extra outputs and the
+    losses."""
+
+    def ints_gen(lo, hi):
+        return lambda r, sh: r.integers(lo, hi, sh).astype(np.int64)
+
+    def few_values(r, sh):
+        """Small integers as floats: many ties."""
+        return r.integers(0, 3, sh).astype(np.float32)
+
+    def reduce(name, op, shape, axes=None, keepdims=None, opset=DEFAULT_OPSET, gen=None,
+               axes_input=False, **attrs):
+        c = Case(name, opset)
+        c.input("x", shape, gen=gen)
+        ins = ["x"]
+        if keepdims is not None:
+            attrs["keepdims"] = keepdims
+        if axes is not None:
+            if axes_input:
+                c.i64("axes", axes)
+                ins.append("axes")
+            else:
+                attrs["axes"] = axes
+        c.node(op, ins, ["y"], **attrs)
+        c.output("y")
+        s.add(c)
+
+    reduce("reduce_l1_axis1", "ReduceL1", [2, 5, 3], axes=[1])
+    reduce("reduce_l2_axes_input", "ReduceL2", [2, 5, 3], axes=[0, -1], keepdims=0,
+           opset=18, axes_input=True)
+    reduce("reduce_sum_square_all", "ReduceSumSquare", [3, 4, 2], keepdims=0)
+    reduce("reduce_log_sum_axis2", "ReduceLogSum", [2, 3, 6], axes=[2], gen=positive)
+    reduce("reduce_log_sum_exp_last", "ReduceLogSumExp", [2, 3, 8], axes=[-1], keepdims=0,
+           gen=lambda r, sh: (r.standard_normal(sh) * 20).astype(np.float32))
+    reduce("reduce_prod_runtime", "ReduceProd", [2, 4, 3], axes=[1], gen=positive)
+    reduce("reduce_sum_noop_empty_axes", "ReduceSum", [2, 3], opset=13,
+           noop_with_empty_axes=1)
+    reduce("reduce_mean_axes_input_opset18", "ReduceMean", [2, 3, 4], axes=[1],
+           keepdims=0, opset=18, axes_input=True)
+    reduce("reduce_max_opset18_default_axes", "ReduceMax", [2, 3, 4], opset=18)
+
+    def arg(name, op, shape, gen=None, **attrs):
+        c = Case(name)
+        c.input("x", shape, gen=gen)
+        c.node(op, ["x"], ["y"], **attrs)
+        c.output("y", np.int64)
+        s.add(c)
+
+    arg("argmax_axis1", "ArgMax", [2, 5, 3], axis=1)
+    arg("argmax_no_keepdims_last", "ArgMax", [3, 7], gen=few_values, axis=-1,
+        keepdims=0, select_last_index=1)
+    arg("argmin_ties_first", "ArgMin", [4, 6], gen=few_values, axis=0)
+
+    def topk(name, shape, k, opset=DEFAULT_OPSET, gen=None, **attrs):
+        c = Case(name, opset)
+        c.input("x", shape, gen=gen)
+        c.i64("k", [k])
+        c.node("TopK", ["x", "k"], ["values", "indices"], **attrs)
+        c.output("values")
+        c.output("indices", np.int64)
+        s.add(c)
+
+    topk("topk_largest_last_axis", [3, 10], 4)
+    topk("topk_smallest_axis0", [6, 3, 2], 2, axis=0, largest=0)
+    topk("topk_ties", [2, 12], 5, gen=few_values)
+
+    unary(s, "hardmax_opset13_last", "Hardmax", [2, 3, 5], opset=13)
+    unary(s, "hardmax_opset11_coerced", "Hardmax", [2, 3, 4], opset=11, gen=few_values,
+          axis=1)
+    unary(s, "logsoftmax_axis1", "LogSoftmax", [2, 5, 3], opset=13, axis=1)
+    unary(s, "logsoftmax_opset11_coerced", "LogSoftmax", [2, 3, 4], opset=11, axis=1)
+    unary(s, "logsoftmax_large_logits", "LogSoftmax", [2, 16],
+          gen=lambda r, sh: (r.standard_normal(sh) * 30 + 50).astype(np.float32))
+
+    def cumsum(name, shape, axis, dtype=np.float32, **attrs):
+        c = Case(name)
+        c.input("x", shape, dtype=dtype,
+                gen=ints_gen(-5, 5) if dtype == np.int64 else None)
+        c.i64("axis", axis)
+        c.node("CumSum", ["x", "axis"], ["y"], **attrs)
+        c.output("y", dtype)
+        s.add(c)
+
+    cumsum("cumsum_axis1", [2, 5, 3], [1])
+    cumsum("cumsum_exclusive_reverse", [3, 6], [-1], exclusive=1, reverse=1)
+    cumsum("cumsum_int64_reverse", [4, 3], [0], dtype=np.int64, reverse=1)
+
+    # Gathers.
+    c = Case("gather_elements_axis1_negative")
+    c.input("x", [3, 5, 2])
+    c.input("idx", [3, 4, 2], dtype=np.int64, gen=ints_gen(-5, 5))
+    c.node("GatherElements", ["x", "idx"], ["y"], axis=1)
+    c.output("y")
+    s.add(c)
+    c = Case("gather_nd_pairs")
+    c.input("x", [4, 3, 5])
+    c.i64("idx", np.array([[[0, 1], [3, -1]], [[2, 2], [1, 0]]]))
+    c.node("GatherND", ["x", "idx"], ["y"])
+    c.output("y")
+    s.add(c)
+    c = Case("gather_nd_batch_dims1")
+    c.input("x", [2, 4, 3])
+    c.i64("idx", np.array([[[1], [3]], [[0], [2]]]))
+    c.node("GatherND", ["x", "idx"], ["y"], batch_dims=1)
+    c.output("y")
+    s.add(c)
+
+    # Scatters (constant indices with duplicates for the reductions).
+    def scatter_elements(name, reduction, opset=18):
+        c = Case(name, opset)
+        c.input("x", [3, 4])
+        c.input("upd", [3, 3])
+        c.i64("idx", np.array([[1, 3, 1], [0, -1, 0], [2, 2, 2]]))
+        attrs = {} if reduction is None else {"reduction": reduction}
+        c.node("ScatterElements", ["x", "idx", "upd"], ["y"], axis=1, **attrs)
+        c.output("y")
+        s.add(c)
+
+    scatter_elements("scatter_elements_none", None)
+    scatter_elements("scatter_elements_add", "add")
+    scatter_elements("scatter_elements_mul", "mul")
+    scatter_elements("scatter_elements_max", "max")
+    scatter_elements("scatter_elements_min", "min")
+
+    def scatter_nd(name, reduction):
+        c = Case(name, 18)
+        c.input("x", [4, 3, 2])
+        c.input("upd", [3, 3, 2])
+        c.i64("idx", np.array([[1], [3], [1]] if reduction else [[1], [3], [0]]))
+        attrs = {"reduction": reduction} if reduction else {}
+        c.node("ScatterND", ["x", "idx", "upd"], ["y"], **attrs)
+        c.output("y")
+        s.add(c)
+
+    scatter_nd("scatter_nd_none", None)
+    scatter_nd("scatter_nd_add_duplicates", "add")
+    scatter_nd("scatter_nd_max_duplicates", "max")
+
+    def trilu(name, shape, k, upper):
+        c = Case(name, 14)
+        c.input("x", shape)
+        ins = ["x"]
+        if k is not None:
+            c.i64("k", np.array(k))
+            ins.append("k")
+        c.node("Trilu", ins, ["y"], upper=upper)
+        c.output("y")
+        s.add(c)
+
+    trilu("trilu_upper_k1", [2, 4, 5], 1, 1)
+    trilu("trilu_lower_default_k", [5, 3], None, 0)
+    trilu("trilu_lower_k_neg", [3, 4, 4], -1, 0)
+
+    c = Case("onehot_last_axis")
+    c.input("idx", [2, 3], dtype=np.int64, gen=ints_gen(-5, 5))
+    c.i64("depth", np.array(5))
+    c.f32("vals", [-1.0, 3.0])
+    c.node("OneHot", ["idx", "depth", "vals"], ["y"])
+    c.output("y")
+    s.add(c)
+    c = Case("onehot_axis0_out_of_range")
+    c.input("idx", [4], dtype=np.int64, gen=lambda r, sh: np.array([0, 6, -2, 3], np.int64))
+    c.i64("depth", np.array([4]))
+    c.input("vals", [2])
+    c.node("OneHot", ["idx", "depth", "vals"], ["y"], axis=0)
+    c.output("y")
+    s.add(c)
+
+    def einsum(name, eq, shapes):
+        c = Case(name, 12)
+        names = []
+        for i, sh in enumerate(shapes):
+            names.append(c.input(f"in{i}", sh))
+        c.node("Einsum", names, ["y"], equation=eq)
+        c.output("y")
+        s.add(c)
+
+    einsum("einsum_matmul", "ij,jk->ik", [[3, 4], [4, 5]])
+    einsum("einsum_batch_matmul", "bij,bjk->bik", [[2, 3, 4], [2, 4, 5]])
+    einsum("einsum_attention_scores", "bhqd,bhkd->bhqk", [[1, 2, 3, 4], [1, 2, 5, 4]])
+    einsum("einsum_transpose", "ijk->kji", [[2, 3, 4]])
+    einsum("einsum_sum_axis", "ij->j", [[3, 4]])
+    einsum("einsum_outer", "i,j->ij", [[3], [4]])
+    einsum("einsum_implicit", "ij,jk", [[3, 4], [4, 2]])
+    einsum("einsum_ellipsis_matmul", "...ij,...jk->...ik", [[2, 3, 4], [2, 4, 2]])
+    einsum("einsum_three_operands", "ij,jk,kl->il", [[2, 3], [3, 4], [4, 2]])
+    einsum("einsum_inner_product", "i,i", [[5], [5]])
+
+    c = Case("size_times_input")
+    c.input("x", [2, 3, 4])
+    c.node("Size", ["x"], ["n"])
+    c.node("Cast", ["n"], ["nf"], to=TensorProto.FLOAT)
+    c.node("Mul", ["x", "nf"], ["y"])
+    c.output("y")
+    s.add(c)
+
+    c = Case("layernorm_mean_invstd_outputs")
+    c.input("x", [2, 3, 8])
+    c.weight("g", [8])
+    c.weight("b", [8])
+    c.node("LayerNormalization", ["x", "g", "b"], ["y", "mean", "invstd"], axis=-1)
+    c.output("y")
+    c.output("mean")
+    c.output("invstd")
+    s.add(c)
+
+    def loss(name, op, shape, reduction, weight=False, ignore=None, log_prob=False,
+             opset=13):
+        c = Case(name, opset)
+        c.input("x", shape)
+        classes = shape[1]
+        tshape = [shape[0]] + shape[2:]
+        c.input("t", tshape, dtype=np.int64, gen=ints_gen(0, classes))
+        ins = ["x", "t"]
+        if weight:
+            c.positive("w", [classes])
+            ins.append("w")
+        attrs = {"reduction": reduction}
+        if ignore is not None:
+            attrs["ignore_index"] = ignore
+        outs = ["loss"] + (["log_prob"] if log_prob else [])
+        c.node(op, ins, outs, **attrs)
+        for o in outs:
+            c.output(o)
+        s.add(c)
+
+    loss("nll_loss_mean_weight_ignore", "NegativeLogLikelihoodLoss", [4, 5, 3], "mean",
+         weight=True, ignore=2)
+    loss("nll_loss_none_2d", "NegativeLogLikelihoodLoss", [6, 4], "none")
+    loss("nll_loss_sum", "NegativeLogLikelihoodLoss", [3, 4, 2, 2], "sum", weight=True)
+    loss("sce_mean_log_prob", "SoftmaxCrossEntropyLoss", [3, 5], "mean", log_prob=True)
+    loss("sce_none_weight_ignore", "SoftmaxCrossEntropyLoss", [2, 4, 3], "none",
+         weight=True, ignore=0)
+    loss("sce_sum_ignore", "SoftmaxCrossEntropyLoss", [2, 3, 4], "sum", ignore=1)
+
+
 def gen_bad(s):
     bad_dir = os.path.join(s.out_dir, "bad")
     os.makedirs(bad_dir, exist_ok=True)
@@ -1886,6 +2124,7 @@ def main():
     gen_composite_ops(s)
     gen_elementwise_types(s)
     gen_recurrents(s)
+    gen_reductions_indexing(s)
     gen_bad(s)
     s.write_manifest()
     ops = sorted({op for c in s.cases for op in c["ops"]})

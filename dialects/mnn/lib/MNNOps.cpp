@@ -83,7 +83,9 @@ LogicalResult mnn::MatMulOp::verify() {
 }
 
 LogicalResult mnn::ReduceOp::verify() {
-  if (!llvm::is_contained({"sum", "mean", "max", "min"}, getKind()))
+  if (!llvm::is_contained({"sum", "mean", "max", "min", "prod", "l1", "l2",
+                             "sum_square", "log_sum"},
+                            getKind()))
     return emitOpError("unknown reduction kind '") << getKind() << "'";
   int64_t rank = cast<RankedTensorType>(getInput().getType()).getRank();
   for (int64_t a : getAxes())

@@ -182,7 +182,11 @@ def MNN_LayerNormOp : MNN_InferredOp<"layer_norm"> {
 }
 
 def MNN_ReduceOp : MNN_InferredOp<"reduce"> {
-  let summary = "Reduction over axes: kind = sum | mean | max | min";
+  let summary = "Reduction over axes";
+  let description = [{
+    kind: sum | mean | max | min | prod | l1 (sum |x|) | l2 (sqrt of the sum
+    of squares) | sum_square | log_sum (log of the sum).
+  }];
   let arguments = (ins AnyRankedTensor:$input, StrAttr:$kind,
       DenseI64ArrayAttr:$axes, BoolAttr:$keepdims);
   let results = (outs AnyRankedTensor:$output);
@@ -258,7 +262,8 @@ def MNN_GatherOp : MNN_InferredOp<"gather"> {
   let hasVerifier = 1;
 }
 
-include "include/mnn/MNNSamplingOps.td"
-include "include/mnn/MNNElementwiseOps.td"
+include "mnn/MNNSamplingOps.td"
+include "mnn/MNNElementwiseOps.td"
+include "mnn/MNNIndexingOps.td"
 
 #endif // MNN_OPS_TD
