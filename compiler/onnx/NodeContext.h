@@ -139,6 +139,7 @@ using Converter = mlir::LogicalResult (*)(NodeContext &);
 const llvm::StringMap<Converter> &getConverters();
 // Op families in files of their own (OnnxXxxOps.cpp) each add their
 // converters to the table through an addXxxConverters(table) declared here.
+void addSpatialConverters(llvm::StringMap<Converter> &table);
 
 } // namespace mnn::onnx_import
 

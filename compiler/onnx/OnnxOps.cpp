@@ -1242,6 +1242,7 @@ const llvm::StringMap<Converter> &getConverters() {
       {"ConstantOfShape", convertConstantOfShape},
   };
   // Op families in files of their own add their converters here.
+  addSpatialConverters(table);
   return table;
   }();
   return converters;

@@ -217,7 +217,10 @@ LogicalResult Lowering::lowerOp(Operation *op) {
   // Generated kernels compute in f32; other element types only appear in
   // constant subgraphs, which fold before this point.
   bool movesData = isa<mnn::TransposeOp, mnn::ConcatOp, mnn::SliceOp,
-                       mnn::GatherOp, mnn::CastOp>(op);
+                       mnn::GatherOp, mnn::CastOp, mnn::PadOp,
+                       mnn::BroadcastOp>(op);
+  if (auto r = dyn_cast<mnn::ResampleOp>(op))
+    movesData = r.isGather();
   for (Type t : op->getResultTypes())
     if (!movesData && !isF32Tensor(t))
       return op->emitError("'") << op->getName() << "' on element type "
@@ -244,6 +247,9 @@ LogicalResult Lowering::lowerOp(Operation *op) {
       .Case([&](mnn::SliceOp o) { return lowerSlice(o, *out); })
       .Case([&](mnn::GatherOp o) { return lowerGather(o, *out); })
       .Case([&](mnn::CastOp o) { return lowerCast(o, *out); })
+      .Case([&](mnn::PadOp o) { return lowerPad(o, *out); })
+      .Case([&](mnn::BroadcastOp o) { return lowerBroadcast(o, *out); })
+      .Case([&](mnn::ResampleOp o) { return lowerResample(o, *out); })
       .Default([&](Operation *o) { return lowerElementwise(o, *out); });
 }
 

@@ -103,6 +103,10 @@ struct Lowering {
   LogicalResult lowerGather(mnn::GatherOp op, Value out);
   LogicalResult lowerCast(mnn::CastOp op, Value out);
   LogicalResult lowerElementwise(Operation *op, Value out);
+  // LowerSpatial.cpp
+  LogicalResult lowerPad(mnn::PadOp op, Value out);
+  LogicalResult lowerBroadcast(mnn::BroadcastOp op, Value out);
+  LogicalResult lowerResample(mnn::ResampleOp op, Value out);
 };
 
 } // namespace mnn::lowering

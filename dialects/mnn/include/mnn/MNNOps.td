@@ -258,4 +258,6 @@ def MNN_GatherOp : MNN_InferredOp<"gather"> {
   let hasVerifier = 1;
 }
 
+include "include/mnn/MNNSpatialOps.td"
+
 #endif // MNN_OPS_TD
