@@ -190,6 +190,7 @@ void addControlFlowConverters(llvm::StringMap<Converter> &table);
 void addRecurrentConverters(llvm::StringMap<Converter> &table);
 void addReductionConverters(llvm::StringMap<Converter> &table);
 void addIndexingConverters(llvm::StringMap<Converter> &table);
+void addSpatialConverters(llvm::StringMap<Converter> &table);
 
 } // namespace mnn::onnx_import
 

@@ -1121,6 +1121,7 @@ const llvm::StringMap<Converter> &getConverters() {
   addRecurrentConverters(table);
   addReductionConverters(table);
   addIndexingConverters(table);
+  addSpatialConverters(table);
   return table;
   }();
   return converters;

@@ -233,8 +233,11 @@ LogicalResult Lowering::lowerOp(Operation *op) {
           mnn::ExpOp, mnn::SqrtOp, mnn::ErfOp, mnn::ReciprocalOp,
           mnn::HardSwishOp, mnn::GeluOp, mnn::HardSigmoidOp, mnn::ClipOp,
           mnn::UnaryFnOp, mnn::BinaryFnOp, mnn::CompareOp, mnn::SelectOp,
-          mnn::IsClassOp>(op) ||
+          mnn::IsClassOp, mnn::PadOp, mnn::BroadcastOp>(op) ||
       lowersAnyElementType(op);
+  // Nearest resampling is a gather; linear and cubic compute in f32.
+  if (auto r = dyn_cast<mnn::ResampleOp>(op))
+    anyType = r.isGather();
   for (Type t : op->getResultTypes())
     if (!anyType && !isF32Tensor(t))
       return op->emitError("'") << op->getName() << "' on element type "
@@ -272,6 +275,9 @@ LogicalResult Lowering::lowerOp(Operation *op) {
       .Case([&](mnn::TriluOp o) { return lowerTrilu(o, *out); })
       .Case([&](mnn::CumSumOp o) { return lowerCumSum(o, *out); })
       .Case([&](mnn::ClassWeightOp o) { return lowerClassWeight(o, *out); })
+      .Case([&](mnn::PadOp o) { return lowerPad(o, *out); })
+      .Case([&](mnn::BroadcastOp o) { return lowerBroadcast(o, *out); })
+      .Case([&](mnn::ResampleOp o) { return lowerResample(o, *out); })
       .Default([&](Operation *o) { return lowerElementwise(o, *out); });
 }
 

@@ -125,6 +125,10 @@ struct Lowering {
   LogicalResult lowerTrilu(mnn::TriluOp op, Value out);
   LogicalResult lowerCumSum(mnn::CumSumOp op, Value out);
   LogicalResult lowerClassWeight(mnn::ClassWeightOp op, Value out);
+  // LowerSpatial.cpp
+  LogicalResult lowerPad(mnn::PadOp op, Value out);
+  LogicalResult lowerBroadcast(mnn::BroadcastOp op, Value out);
+  LogicalResult lowerResample(mnn::ResampleOp op, Value out);
 };
 
 } // namespace mnn::lowering

@@ -13,6 +13,7 @@ Writes OUT_DIR/<name>.onnx, OUT_DIR/<name>.input.npy (seeded random normal input
 OUT_DIR/<name>.torch_output.npy (torch's result, only for comparison) for
 
     mobilenet_v2, mobilenet_v3_small, resnet18, squeezenet1_1   input [1,3,224,224]
+    densenet121, mobilenet_v3_large                             input [1,3,224,224]
     encoder_layer (nn.TransformerEncoderLayer d_model=64, 4 heads)  input [1,16,64]
 
 All models: weights=None with torch.manual_seed(0) (nothing is downloaded), eval mode,
@@ -144,6 +145,8 @@ MODELS = {
     "mobilenet_v3_small": make_cnn,
     "resnet18": make_cnn,
     "squeezenet1_1": make_cnn,
+    "densenet121": make_cnn,  # exports a zero Pad before each transition AveragePool
+    "mobilenet_v3_large": make_cnn,
     "encoder_layer": make_encoder_layer,
 }
 

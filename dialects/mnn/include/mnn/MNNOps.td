@@ -265,5 +265,6 @@ def MNN_GatherOp : MNN_InferredOp<"gather"> {
 include "mnn/MNNSamplingOps.td"
 include "mnn/MNNElementwiseOps.td"
 include "mnn/MNNIndexingOps.td"
+include "mnn/MNNSpatialOps.td"
 
 #endif // MNN_OPS_TD
