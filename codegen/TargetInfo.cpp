@@ -224,6 +224,15 @@ bool TargetInfo::hasFMA() const {
   return hasFeature("fma");
 }
 
+unsigned TargetInfo::indexedFMALanes() const {
+  return arch_ == "aarch64" && hasFeature("neon") ? 4 : 0;
+}
+
+unsigned TargetInfo::convChannelBlock() const {
+  unsigned lanes = preferredVectorBits() / 32;
+  return arch_ == "aarch64" ? 2 * lanes : lanes;
+}
+
 unsigned TargetInfo::numVectorRegisters() const {
   if (arch_ == "aarch64")
     return 32;

@@ -64,6 +64,14 @@ public:
   unsigned preferredVectorBits() const;
   /// Fused multiply-add available (x86 "fma", AArch64 NEON always).
   bool hasFMA() const;
+  /// f32 lanes a lane-indexed FMA can take its scalar operand from (AArch64
+  /// `fmla v.4s, v.4s, v.s[i]`: 4), 0 where there is none (x86 broadcasts).
+  unsigned indexedFMALanes() const;
+  /// Output channels per packed conv weight block (and channel-lane conv
+  /// tile): one vector register of f32, two on NEON, where one 4-lane
+  /// register times at most 8 pixels leaves the two FMA pipes waiting on the
+  /// 4-cycle fmla latency.
+  unsigned convChannelBlock() const;
   /// Architectural vector registers: 16 (SSE/AVX), 32 (AVX-512, NEON).
   unsigned numVectorRegisters() const;
   /// Whether an LLVM subtarget feature ("avx512f", "dotprod", "i8mm", ...)

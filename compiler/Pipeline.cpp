@@ -35,6 +35,12 @@ std::optional<Stage> parseStage(llvm::StringRef name) {
 
 llvm::StringRef stageName(Stage stage) { return kStageNames[(int)stage]; }
 
+/// The channel-lane conv tile reads one packed block of weights per step.
+static int64_t channelBlock(const PipelineOptions &options) {
+  return options.convChannelBlock > 0 ? options.convChannelBlock
+                                      : options.vectorBits / 32;
+}
+
 static void addStage(OpPassManager &pm, Stage stage,
                      const PipelineOptions &options) {
   switch (stage) {
@@ -46,7 +52,7 @@ static void addStage(OpPassManager &pm, Stage stage,
     pm.addNestedPass<func::FuncOp>(createFoldConstants());
     pm.addNestedPass<func::FuncOp>(createFuseEpilogue());
     PackWeightsOptions pack;
-    pack.block = options.vectorBits / 32; // one register of f32 lanes
+    pack.block = channelBlock(options);
     pm.addNestedPass<func::FuncOp>(createPackWeights(pack));
     pm.addNestedPass<func::FuncOp>(createFoldConstants());
     break;
@@ -61,15 +67,19 @@ static void addStage(OpPassManager &pm, Stage stage,
   case Stage::Tiled: {
     TileOptions tile;
     tile.vectorBits = options.vectorBits;
+    tile.channelLanes = channelBlock(options);
     pm.addNestedPass<func::FuncOp>(createTile(tile));
     break;
   }
-  case Stage::Vectorized:
-    pm.addNestedPass<func::FuncOp>(createVectorize());
+  case Stage::Vectorized: {
+    VectorizeOptions vectorize;
+    vectorize.indexedLanes = options.indexedFmaLanes;
+    pm.addNestedPass<func::FuncOp>(createVectorize(vectorize));
     pm.addPass(createOutlineParallel());
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
     break;
+  }
   case Stage::LLVM: {
     LowerToLLVMOptions llvm;
     llvm.vectorBits = options.vectorBits;

@@ -17,6 +17,11 @@ llvm::StringRef stageName(Stage stage);
 
 struct PipelineOptions {
   int64_t vectorBits = 256;
+  /// Lanes a lane-indexed FMA can pick its scalar from (0: none, x86).
+  int64_t indexedFmaLanes = 0;
+  /// Output channels per packed weight block and channel-lane conv tile
+  /// (0: one register of f32, vectorBits / 32).
+  int64_t convChannelBlock = 0;
   bool verbose = false; ///< print each stage's wall time to stderr
   bool profile = false; ///< emit per-op timing hooks (mnn-run --profile)
 };

@@ -235,6 +235,8 @@ int main(int argc, char **argv) {
 
   mnn::PipelineOptions pipeline;
   pipeline.vectorBits = target->preferredVectorBits();
+  pipeline.indexedFmaLanes = target->indexedFMALanes();
+  pipeline.convChannelBlock = target->convChannelBlock();
   pipeline.verbose = verbose;
   pipeline.profile = profile;
   if (stopAfter) {

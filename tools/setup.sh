@@ -8,7 +8,7 @@ set -euo pipefail
 
 APT_PACKAGES=(
   cmake ninja-build ccache build-essential
-  llvm-19-dev libmlir-19-dev mlir-19-tools clang-19 lld-19 llvm-19-tools
+  llvm-19 llvm-19-dev libmlir-19-dev mlir-19-tools clang-19 lld-19 llvm-19-tools
   libprotobuf-dev protobuf-compiler libonnx-dev libgtest-dev libgmock-dev
   gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
   python3-torch python3-torchvision python3-sklearn

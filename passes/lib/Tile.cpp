@@ -59,11 +59,12 @@ bool unitStrideAlongOW(linalg::GenericOp op) {
 }
 
 /// Register and parallel tile sizes for a kernel op. `vectorWidth` is the
-/// number of f32 lanes the microkernel uses for one row.
+/// number of f32 lanes the microkernel uses for one row, `channelLanes` the
+/// output channels of a channel-lane conv tile (= the weight packing block).
 std::optional<KernelSchedule> scheduleKernel(linalg::GenericOp op,
                                              StringRef kind,
                                              int64_t vectorWidth,
-                                             int64_t vectorBits) {
+                                             int64_t channelLanes) {
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   unsigned n = ranges.size();
   KernelSchedule s;
@@ -82,7 +83,6 @@ std::optional<KernelSchedule> scheduleKernel(linalg::GenericOp op,
     // Its accumulators are gathered/scattered from NCHW once per tile, which
     // only pays off with a long reduction; short ones (1x1 convs over few
     // channels) on wide maps take pixel lanes.
-    int64_t channelLanes = vectorBits / 32;
     int64_t pixelRows = largestDivisor(ranges[OW], {8, 7, 6, 5, 4});
     int64_t reduction = 1;
     for (unsigned d = OW + 1; d < ranges.size(); ++d)
@@ -198,7 +198,8 @@ struct TilePass : mnn::impl::TileBase<TilePass> {
       auto kind = op->getAttrOfType<StringAttr>(mnn::kKernelAttr);
       std::optional<KernelSchedule> s;
       if (generic && kind)
-        s = scheduleKernel(generic, kind.getValue(), vectorWidth, vectorBits);
+        s = scheduleKernel(generic, kind.getValue(), vectorWidth,
+                           channelLanes > 0 ? channelLanes : vectorBits / 32);
       if (!s) {
         if (failed(tileWith(rewriter, op, scheduleGeneric(op),
                             linalg::LinalgTilingLoopType::ParallelLoops))) {

@@ -8,6 +8,11 @@
 //     operand depends on the cols dim: one vector load (gathered when the
 //       lanes are not contiguous), otherwise a scalar load + broadcast;
 //     acc[r] = fma(a_r, b_r, acc[r])
+// With indexed-lanes = L (AArch64: fmla by element reads its scalar from
+// any lane of a 128-bit register), a per-row operand that is contiguous
+// along the rows is loaded L rows at a time, and one contiguous along the
+// innermost reduction dim L steps at a time (that loop is unrolled by L):
+// fewer loads per fmla and no ld1r, which occupies an FP pipe.
 //   transfer_write acc[r]
 // Partial tiles (C < VW at the edge) use masked loads and stores. Every other
 // linalg op is left to be lowered to loops, which LLVM's loop vectorizer
@@ -59,6 +64,36 @@ struct Microkernel {
   Value colsSize; // runtime lane count (index)
   Value mask;     // null for full tiles
   VectorType vType;
+  int64_t indexedLanes; // 0: per-row operands are scalar loads + broadcasts
+
+  /// How the operand that varies per row (and not along the lanes) is read.
+  enum class PerRowLoads {
+    Scalar,         // one scalar load + broadcast per row and step
+    AlongRows,      // contiguous along the rows: L rows per vector load
+    AlongReduction, // contiguous along the innermost reduction dim: L steps
+  };
+
+  PerRowLoads choosePerRowLoads(ArrayRef<AffineMap> maps, bool aRows, bool bRows,
+                                ArrayRef<unsigned> reductionDims,
+                                ArrayRef<int64_t> ranges) {
+    if (indexedLanes <= 1 || aRows == bRows)
+      return PerRowLoads::Scalar;
+    unsigned p = aRows ? 0 : 1;
+    if (mapUses(maps[p], colsDim) || mapUses(maps[1 - p], rowsDim))
+      return PerRowLoads::Scalar;
+    auto type = cast<MemRefType>(op.getDpsInputOperand(p)->get().getType());
+    SmallVector<int64_t> strides;
+    int64_t offset;
+    if (failed(getStridesAndOffset(type, strides, offset)) || strides.back() != 1)
+      return PerRowLoads::Scalar;
+    unsigned last = cast<AffineDimExpr>(maps[p].getResults().back()).getPosition();
+    if (last == rowsDim && rows >= indexedLanes)
+      return PerRowLoads::AlongRows;
+    if (!reductionDims.empty() && last == reductionDims.back() &&
+        ranges[last] % indexedLanes == 0)
+      return PerRowLoads::AlongReduction;
+    return PerRowLoads::Scalar;
+  }
 
   SmallVector<Value> indices(AffineMap map, ArrayRef<Value> dims) {
     SmallVector<Value> idx;
@@ -154,11 +189,17 @@ struct Microkernel {
     SmallVector<int64_t> ranges = op.getStaticLoopRanges();
     SmallVector<unsigned> reductionDims;
     op.getReductionDims(reductionDims);
+    bool aRows = mapUses(maps[0], rowsDim), bRows = mapUses(maps[1], rowsDim);
+    PerRowLoads perRow = choosePerRowLoads(maps, aRows, bRows, reductionDims, ranges);
     SmallVector<Value> dims = zeroDims;
     OpBuilder::InsertionGuard guard(b);
     SmallVector<scf::ForOp> loops;
     for (unsigned d : reductionDims) {
-      auto loop = b.create<scf::ForOp>(loc, cst(0), cst(ranges[d]), cst(1), accs);
+      // Along-reduction lane loads take `indexedLanes` steps per iteration.
+      int64_t step = perRow == PerRowLoads::AlongReduction && d == reductionDims.back()
+                         ? indexedLanes
+                         : 1;
+      auto loop = b.create<scf::ForOp>(loc, cst(0), cst(ranges[d]), cst(step), accs);
       if (!loops.empty())
         b.create<scf::YieldOp>(loc, loop.getResults());
       loops.push_back(loop);
@@ -166,19 +207,77 @@ struct Microkernel {
       dims[d] = loop.getInductionVar();
       accs.assign(loop.getRegionIterArgs().begin(), loop.getRegionIterArgs().end());
     }
-    bool aRows = mapUses(maps[0], rowsDim), bRows = mapUses(maps[1], rowsDim);
-    Value aShared, bShared;
-    if (!aRows)
-      aShared = operandValue(a, maps[0], dims);
-    if (!bRows)
-      bShared = operandValue(bb, maps[1], dims);
     SmallVector<Value> next;
-    for (int64_t r = 0; r < rows; ++r) {
-      SmallVector<Value> rowDims = dims;
-      rowDims[rowsDim] = cst(r);
-      Value av = aRows ? operandValue(a, maps[0], rowDims) : aShared;
-      Value bv = bRows ? operandValue(bb, maps[1], rowDims) : bShared;
-      next.push_back(b.create<vector::FMAOp>(loc, av, bv, accs[r]));
+    if (perRow == PerRowLoads::Scalar) {
+      Value aShared, bShared;
+      if (!aRows)
+        aShared = operandValue(a, maps[0], dims);
+      if (!bRows)
+        bShared = operandValue(bb, maps[1], dims);
+      for (int64_t r = 0; r < rows; ++r) {
+        SmallVector<Value> rowDims = dims;
+        rowDims[rowsDim] = cst(r);
+        Value av = aRows ? operandValue(a, maps[0], rowDims) : aShared;
+        Value bv = bRows ? operandValue(bb, maps[1], rowDims) : bShared;
+        next.push_back(b.create<vector::FMAOp>(loc, av, bv, accs[r]));
+      }
+    } else {
+      // One operand is per row (a scalar broadcast to all lanes), the other
+      // shared by all rows; the per-row scalars come from lanes of
+      // `indexedLanes`-wide loads (lane-indexed fmla on AArch64).
+      unsigned p = aRows ? 0 : 1;
+      Value perRowMem = p == 0 ? a : bb, sharedMem = p == 0 ? bb : a;
+      auto laneType = VectorType::get({indexedLanes}, b.getF32Type());
+      auto laneLoad = [&](SmallVector<Value> at) -> Value {
+        auto type = cast<MemRefType>(perRowMem.getType());
+        auto perm = AffineMap::getMinorIdentityMap(type.getRank(), 1, b.getContext());
+        Value pad = b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(0));
+        return b.create<vector::TransferReadOp>(loc, laneType, perRowMem,
+                                                indices(maps[p], at),
+                                                AffineMapAttr::get(perm), pad, Value(),
+                                                b.getBoolArrayAttr({true}));
+      };
+      auto fma = [&](Value scalarLanes, int64_t lane, Value shared, Value acc) {
+        Value x = b.create<vector::ExtractOp>(loc, scalarLanes, lane);
+        Value perRowV = b.create<vector::BroadcastOp>(loc, vType, x);
+        return p == 0 ? b.create<vector::FMAOp>(loc, perRowV, shared, acc).getResult()
+                      : b.create<vector::FMAOp>(loc, shared, perRowV, acc).getResult();
+      };
+      if (perRow == PerRowLoads::AlongRows) {
+        // Rows r.. r+L-1 from one load; a last partial group overlaps the
+        // one before it (start rows-L) so nothing past the tile is read.
+        Value shared = operandValue(sharedMem, maps[1 - p], dims);
+        int64_t groups = (rows + indexedLanes - 1) / indexedLanes;
+        SmallVector<Value> groupLanes;
+        for (int64_t g = 0; g < groups; ++g) {
+          SmallVector<Value> at = dims;
+          at[rowsDim] = cst(std::min(g * indexedLanes, rows - indexedLanes));
+          groupLanes.push_back(laneLoad(at));
+        }
+        for (int64_t r = 0; r < rows; ++r) {
+          int64_t g = std::min(r / indexedLanes, groups - 1);
+          int64_t start = std::min(g * indexedLanes, rows - indexedLanes);
+          next.push_back(fma(groupLanes[g], r - start, shared, accs[r]));
+        }
+      } else {
+        // L reduction steps per iteration: row r's scalars for all of them
+        // from one load.
+        unsigned d = reductionDims.back();
+        SmallVector<Value> rowLanes;
+        for (int64_t r = 0; r < rows; ++r) {
+          SmallVector<Value> at = dims;
+          at[rowsDim] = cst(r);
+          rowLanes.push_back(laneLoad(at));
+        }
+        next.assign(accs.begin(), accs.end());
+        for (int64_t u = 0; u < indexedLanes; ++u) {
+          SmallVector<Value> at = dims;
+          at[d] = b.create<arith::AddIOp>(loc, dims[d], cst(u));
+          Value shared = operandValue(sharedMem, maps[1 - p], at);
+          for (int64_t r = 0; r < rows; ++r)
+            next[r] = fma(rowLanes[r], u, shared, next[r]);
+        }
+      }
     }
     if (!loops.empty()) {
       b.create<scf::YieldOp>(loc, next);
@@ -209,7 +308,7 @@ struct Microkernel {
   }
 };
 
-LogicalResult vectorizeKernel(linalg::GenericOp op, int64_t vw) {
+LogicalResult vectorizeKernel(linalg::GenericOp op, int64_t vw, int64_t indexedLanes) {
   if (!isMultiplyAccumulate(op) || op.getNumDpsInputs() != 2 ||
       !op.hasPureBufferSemantics())
     return failure();
@@ -234,7 +333,7 @@ LogicalResult vectorizeKernel(linalg::GenericOp op, int64_t vw) {
     }
   }
   Microkernel k{op, b, loc, rowsDim, colsDim, *rows, vw, Value(), Value(),
-                VectorType::get({vw}, b.getF32Type())};
+                VectorType::get({vw}, b.getF32Type()), indexedLanes};
   std::optional<int64_t> cols = getConstantIntValue(ranges[colsDim].size);
   if (cols && *cols > vw)
     return failure();
@@ -271,6 +370,8 @@ LogicalResult vectorizeKernel(linalg::GenericOp op, int64_t vw) {
 }
 
 struct VectorizePass : mnn::impl::VectorizeBase<VectorizePass> {
+  using VectorizeBase::VectorizeBase;
+
   void runOnOperation() override {
     SmallVector<linalg::GenericOp> kernels;
     getOperation().walk([&](linalg::GenericOp op) {
@@ -281,7 +382,7 @@ struct VectorizePass : mnn::impl::VectorizeBase<VectorizePass> {
       // Lanes = the cols tile size mnn-tile chose. A tile that does not fit
       // the microkernel stays a linalg op and is lowered to loops.
       int64_t lanes = op->getAttrOfType<IntegerAttr>("mnn.lanes").getInt();
-      (void)vectorizeKernel(op, lanes);
+      (void)vectorizeKernel(op, lanes, indexedLanes);
     }
   }
 };

@@ -36,6 +36,8 @@ TEST(TargetInfo, X86DefaultsToV3) {
   EXPECT_FALSE(t.hasFeature("avx512f"));
   EXPECT_EQ(t.preferredVectorBits(), 256u);
   EXPECT_EQ(t.numVectorRegisters(), 16u);
+  EXPECT_EQ(t.indexedFMALanes(), 0u);
+  EXPECT_EQ(t.convChannelBlock(), 8u);
   EXPECT_EQ(t.targetMachine().getRelocationModel(), llvm::Reloc::PIC_);
   EXPECT_EQ(t.targetMachine().getOptLevel(),
             llvm::CodeGenOptLevel::Aggressive);
@@ -70,6 +72,8 @@ TEST(TargetInfo, AArch64DefaultsToGenericNeon) {
   EXPECT_TRUE(t.hasFMA());
   EXPECT_EQ(t.preferredVectorBits(), 128u);
   EXPECT_EQ(t.numVectorRegisters(), 32u);
+  EXPECT_EQ(t.indexedFMALanes(), 4u);
+  EXPECT_EQ(t.convChannelBlock(), 8u);
 }
 
 TEST(TargetInfo, AArch64CpuAndExtensionNames) {

@@ -109,6 +109,9 @@ def Tile : Pass<"mnn-tile", "mlir::func::FuncOp"> {
   let options = [
     Option<"vectorBits", "vector-bits", "int64_t", "256",
            "Width of the target's vector registers">,
+    Option<"channelLanes", "channel-lanes", "int64_t", "0",
+           "Output channels per register tile of the channel-lane conv "
+           "schedule (the weight packing block); 0: one register of f32">,
   ];
   let dependentDialects = ["mlir::scf::SCFDialect", "mlir::affine::AffineDialect"];
 }
@@ -123,6 +126,13 @@ def Vectorize : Pass<"mnn-vectorize", "mlir::func::FuncOp"> {
     vary along the lanes is broadcast), masked loads/stores for partial edge
     tiles. Other linalg ops are left to be lowered to loops.
   }];
+  let options = [
+    Option<"indexedLanes", "indexed-lanes", "int64_t", "0",
+           "Lanes of the register a lane-indexed FMA takes its scalar operand "
+           "from (4 for AArch64 NEON); per-row operands contiguous along the "
+           "rows or the innermost reduction dim are then loaded that many at "
+           "a time. 0: one scalar load + broadcast per row">,
+  ];
   let dependentDialects = ["mlir::vector::VectorDialect", "mlir::scf::SCFDialect"];
 }
 
