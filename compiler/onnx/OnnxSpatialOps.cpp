@@ -1087,6 +1087,12 @@ LogicalResult convertLpNorm(NodeContext &n) {
     norm = n.create<mnn::SqrtOp>(*norm);
   if (failed(norm))
     return failure();
+  // A zero vector stays zero (0 / FLT_MIN) instead of becoming 0 / 0 = NaN.
+  norm = n.create<mnn::ClipOp>(
+      *norm, llvm::APFloat(std::numeric_limits<float>::min()),
+      llvm::APFloat(std::numeric_limits<float>::infinity()));
+  if (failed(norm))
+    return failure();
   return n.setOutput(0, n.create<mnn::DivOp>(*x, *norm));
 }
 
