@@ -571,7 +571,9 @@ Taps axisTaps(const ResizeAttrs &r, int64_t in, int64_t out, float scale,
     } else if (c == "pytorch_half_pixel")
       x = out > 1 ? (xr + 0.5f) / scale - 0.5f : 0.0f;
     else if (c == "align_corners")
-      x = out == 1 ? 0.0f : xr * (fin - 1) / (fout - 1);
+      // The ONNX spec's length_resized is length_original * scale, which is
+      // not the (floored) output size when scales do not divide evenly.
+      x = out == 1 ? 0.0f : xr * (fin - 1) / (fin * scale - 1);
     else if (c == "asymmetric")
       x = xr / scale;
     else if (c == "tf_half_pixel_for_nn")
