@@ -143,6 +143,23 @@ private:
   mlir::FailureOr<mlir::Value> finish(mlir::Operation *op, bool inferType);
 };
 
+//--- Small helpers shared by the converter files ---------------------------
+using Ints = llvm::SmallVector<int64_t>;
+inline llvm::ArrayRef<int64_t> shapeOf(mlir::Value v) {
+  return NodeContext::typeOf(v).getShape();
+}
+inline int64_t rankOf(mlir::Value v) { return NodeContext::typeOf(v).getRank(); }
+inline mlir::Type eltOf(mlir::Value v) {
+  return NodeContext::typeOf(v).getElementType();
+}
+inline int64_t product(llvm::ArrayRef<int64_t> dims) {
+  int64_t p = 1;
+  for (int64_t d : dims)
+    p *= d;
+  return p;
+}
+inline llvm::APFloat f32(double v) { return llvm::APFloat(static_cast<float>(v)); }
+
 using Converter = mlir::LogicalResult (*)(NodeContext &);
 /// Op type -> converter, for the default domain.
 const llvm::StringMap<Converter> &getConverters();

@@ -16,11 +16,6 @@ using llvm::Twine;
 namespace mnn::onnx_import {
 namespace {
 
-using Ints = SmallVector<int64_t>;
-
-ArrayRef<int64_t> shapeOf(Value v) { return NodeContext::typeOf(v).getShape(); }
-Type eltOf(Value v) { return NodeContext::typeOf(v).getElementType(); }
-
 // Swish (opset 24): x * sigmoid(alpha * x).
 LogicalResult convertSwish(NodeContext &n) {
   auto x = n.input(0, "X");

@@ -25,10 +25,6 @@ namespace mnn::onnx_import {
 
 namespace {
 
-ArrayRef<int64_t> shapeOf(Value v) { return NodeContext::typeOf(v).getShape(); }
-Type eltOf(Value v) { return NodeContext::typeOf(v).getElementType(); }
-APFloat f32(double v) { return APFloat(static_cast<float>(v)); }
-
 FailureOr<Value> castTo(NodeContext &n, Value v, Type elt) {
   if (eltOf(v) == elt)
     return v;

@@ -26,19 +26,6 @@ using llvm::Twine;
 namespace mnn::onnx_import {
 namespace {
 
-using Ints = SmallVector<int64_t>;
-
-ArrayRef<int64_t> shapeOf(Value v) { return NodeContext::typeOf(v).getShape(); }
-int64_t rankOf(Value v) { return NodeContext::typeOf(v).getRank(); }
-Type eltOf(Value v) { return NodeContext::typeOf(v).getElementType(); }
-
-int64_t product(ArrayRef<int64_t> dims) {
-  int64_t p = 1;
-  for (int64_t d : dims)
-    p *= d;
-  return p;
-}
-
 Ints allAxes(int64_t rank) {
   Ints axes;
   for (int64_t i = 0; i < rank; ++i)

@@ -27,8 +27,6 @@ using llvm::Twine;
 
 namespace mnn::onnx_import {
 
-using Ints = SmallVector<int64_t>;
-
 //===----------------------------------------------------------------------===//
 // NodeContext
 //===----------------------------------------------------------------------===//
@@ -193,18 +191,7 @@ namespace {
 // Helpers
 //===----------------------------------------------------------------------===//
 
-ArrayRef<int64_t> shapeOf(Value v) { return NodeContext::typeOf(v).getShape(); }
-int64_t rankOf(Value v) { return NodeContext::typeOf(v).getRank(); }
-Type eltOf(Value v) { return NodeContext::typeOf(v).getElementType(); }
-
 bool isConstant(Value v) { return matchPattern(v, m_Constant()); }
-
-int64_t product(ArrayRef<int64_t> dims) {
-  int64_t p = 1;
-  for (int64_t d : dims)
-    p *= d;
-  return p;
-}
 
 /// Product of dims that come from the model (reshape targets, ...), or
 /// nullopt if it is not a plausible element count (negative, > 2^40).
@@ -220,8 +207,6 @@ std::optional<int64_t> checkedProduct(ArrayRef<int64_t> dims) {
 }
 
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
-
-APFloat f32(double v) { return APFloat(static_cast<float>(v)); }
 
 FailureOr<Value> matmul(NodeContext &n, Value a, Value b, Value bias) {
   return n.create<mnn::MatMulOp>(a, b, bias, Value(), "none", f32(0), f32(0));

@@ -35,14 +35,9 @@ using llvm::Twine;
 namespace mnn::onnx_import {
 namespace {
 
-using Ints = SmallVector<int64_t>;
-
 constexpr int64_t kMaxSteps = 64;
 
 enum class Cell { LSTM, GRU, RNN };
-
-APFloat f32(double v) { return APFloat(static_cast<float>(v)); }
-ArrayRef<int64_t> shapeOf(Value v) { return NodeContext::typeOf(v).getShape(); }
 
 struct Activation {
   std::string name;

@@ -24,19 +24,6 @@ using llvm::Twine;
 namespace mnn::onnx_import {
 namespace {
 
-using Ints = SmallVector<int64_t>;
-
-ArrayRef<int64_t> shapeOf(Value v) { return NodeContext::typeOf(v).getShape(); }
-int64_t rankOf(Value v) { return NodeContext::typeOf(v).getRank(); }
-Type eltOf(Value v) { return NodeContext::typeOf(v).getElementType(); }
-
-int64_t product(ArrayRef<int64_t> dims) {
-  int64_t p = 1;
-  for (int64_t d : dims)
-    p *= d;
-  return p;
-}
-
 /// Sorted, non-negative, duplicate-free axes.
 FailureOr<Ints> normalizeAxes(NodeContext &n, ArrayRef<int64_t> axes,
                               int64_t rank) {

@@ -20,18 +20,6 @@ using llvm::Twine;
 namespace mnn::onnx_import {
 namespace {
 
-using Ints = SmallVector<int64_t>;
-
-ArrayRef<int64_t> shapeOf(Value v) { return NodeContext::typeOf(v).getShape(); }
-Type eltOf(Value v) { return NodeContext::typeOf(v).getElementType(); }
-
-int64_t product(ArrayRef<int64_t> dims) {
-  int64_t p = 1;
-  for (int64_t d : dims)
-    p *= d;
-  return p;
-}
-
 Value f32Constant(NodeContext &n, ArrayRef<int64_t> shape,
                   ArrayRef<double> values) {
   auto type = RankedTensorType::get(shape, n.b.getF32Type());

@@ -32,21 +32,6 @@ namespace mnn::onnx_import {
 
 namespace {
 
-using Ints = SmallVector<int64_t>;
-
-ArrayRef<int64_t> shapeOf(Value v) { return NodeContext::typeOf(v).getShape(); }
-int64_t rankOf(Value v) { return NodeContext::typeOf(v).getRank(); }
-Type eltOf(Value v) { return NodeContext::typeOf(v).getElementType(); }
-
-int64_t product(ArrayRef<int64_t> dims) {
-  int64_t p = 1;
-  for (int64_t d : dims)
-    p *= d;
-  return p;
-}
-
-APFloat f32(double v) { return APFloat(static_cast<float>(v)); }
-
 FailureOr<Value> reshape(NodeContext &n, FailureOr<Value> v,
                          ArrayRef<int64_t> shape) {
   if (failed(v))

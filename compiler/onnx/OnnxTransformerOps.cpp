@@ -20,13 +20,7 @@ using llvm::Twine;
 namespace mnn::onnx_import {
 namespace {
 
-using Ints = SmallVector<int64_t>;
 using Result = FailureOr<Value>;
-
-ArrayRef<int64_t> shapeOf(Value v) { return NodeContext::typeOf(v).getShape(); }
-int64_t rankOf(Value v) { return NodeContext::typeOf(v).getRank(); }
-Type eltOf(Value v) { return NodeContext::typeOf(v).getElementType(); }
-APFloat f32(double v) { return APFloat(static_cast<float>(v)); }
 
 /// Chains ops that may fail: every helper takes and returns FailureOr.
 struct Builder {

@@ -140,7 +140,6 @@ LogicalResult Lowering::lowerMatMul(mnn::MatMulOp op, Value out) {
   MLIRContext *ctx = b.getContext();
   auto aType = cast<RankedTensorType>(op.getLhs().getType());
   auto bType = cast<RankedTensorType>(op.getRhs().getType());
-  auto outType = cast<RankedTensorType>(op.getType());
   SmallVector<int64_t> as(aType.getShape()), bs(bType.getShape());
   if (as.size() == 1)
     as.insert(as.begin(), 1);
