@@ -18,9 +18,8 @@
 --check compares the recognized text with the rendered one, ignoring case and
 spaces (DB may split a line into words, and the recognizer may drop a space), and
 allowing an edit distance of 1 for a confusable glyph. Exit status: 0 ok, 1 mismatch
-or error, 77 (skip) when rapidocr_onnxruntime / PIL are not installed or when a
-model cannot be compiled yet because of an unsupported operator (the line
-"BLOCKED: ..." names it).
+or error (an unsupported operator is named by a line "BLOCKED: ..."), 77 (skip)
+only when rapidocr_onnxruntime / PIL are not installed.
 """
 
 import argparse
@@ -192,8 +191,8 @@ def main():
                                [1, 3, REC_H, REC_W], work)
     except Blocked as e:
         print(f"BLOCKED: {e}")
-        print("SKIP: a model needs an operator the compiler does not support yet")
-        return SKIP
+        print("FAIL: a model needs an operator the compiler does not support")
+        return 1
     det = MnnModel(det_so, threads=args.threads)
     rec = MnnModel(rec_so, threads=args.threads)
     meta = {p.key: p.value for p in onnx.load(rec_onnx, load_external_data=False)
