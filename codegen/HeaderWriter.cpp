@@ -31,6 +31,16 @@ llvm::StringRef dtypeShortName(mnn_dtype dtype) {
     return "i64";
   case MNN_DTYPE_BOOL:
     return "bool";
+  case MNN_DTYPE_F64:
+    return "f64";
+  case MNN_DTYPE_I16:
+    return "i16";
+  case MNN_DTYPE_U16:
+    return "u16";
+  case MNN_DTYPE_U32:
+    return "u32";
+  case MNN_DTYPE_U64:
+    return "u64";
   }
   return "?";
 }

@@ -192,14 +192,19 @@ unsigned dtypeSizeBytes(mnn_dtype dtype) {
   switch (dtype) {
   case MNN_DTYPE_F32:
   case MNN_DTYPE_I32:
+  case MNN_DTYPE_U32:
     return 4;
   case MNN_DTYPE_F16:
+  case MNN_DTYPE_I16:
+  case MNN_DTYPE_U16:
     return 2;
   case MNN_DTYPE_I8:
   case MNN_DTYPE_U8:
   case MNN_DTYPE_BOOL:
     return 1;
   case MNN_DTYPE_I64:
+  case MNN_DTYPE_U64:
+  case MNN_DTYPE_F64:
     return 8;
   }
   return 0;
@@ -221,6 +226,16 @@ llvm::StringRef dtypeEnumName(mnn_dtype dtype) {
     return "MNN_DTYPE_I64";
   case MNN_DTYPE_BOOL:
     return "MNN_DTYPE_BOOL";
+  case MNN_DTYPE_F64:
+    return "MNN_DTYPE_F64";
+  case MNN_DTYPE_I16:
+    return "MNN_DTYPE_I16";
+  case MNN_DTYPE_U16:
+    return "MNN_DTYPE_U16";
+  case MNN_DTYPE_U32:
+    return "MNN_DTYPE_U32";
+  case MNN_DTYPE_U64:
+    return "MNN_DTYPE_U64";
   }
   return "";
 }

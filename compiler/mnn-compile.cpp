@@ -110,15 +110,18 @@ mnn_dtype dtypeOf(mlir::Type type) {
   type = cast<mlir::ShapedType>(type).getElementType();
   if (type.isF32()) return MNN_DTYPE_F32;
   if (type.isF16()) return MNN_DTYPE_F16;
+  if (type.isF64()) return MNN_DTYPE_F64;
   if (type.isInteger(1)) return MNN_DTYPE_BOOL;
-  // isInteger(w) ignores signedness: only ui8 has an unsigned C API dtype.
-  if (type.isUnsignedInteger() && !type.isUnsignedInteger(8))
-    return mnn_dtype(0);
+  // isInteger(w) ignores signedness: test the unsigned types first.
   if (type.isUnsignedInteger(8)) return MNN_DTYPE_U8;
+  if (type.isUnsignedInteger(16)) return MNN_DTYPE_U16;
+  if (type.isUnsignedInteger(32)) return MNN_DTYPE_U32;
+  if (type.isUnsignedInteger(64)) return MNN_DTYPE_U64;
   if (type.isInteger(8)) return MNN_DTYPE_I8;
+  if (type.isInteger(16)) return MNN_DTYPE_I16;
   if (type.isInteger(32)) return MNN_DTYPE_I32;
   if (type.isInteger(64)) return MNN_DTYPE_I64;
-  return mnn_dtype(0); // no C API dtype (f64, int16, uint16/32/64)
+  return mnn_dtype(0); // no C API dtype (bfloat16, ...)
 }
 
 /// Inputs and outputs of the imported entry function, before lowering.
@@ -136,8 +139,8 @@ mnn::codegen::ModelInterface describe(mlir::ModuleOp module) {
         llvm::raw_string_ostream(elt) << cast<mlir::ShapedType>(t).getElementType();
         fail("model " + Twine(fallback.rfind("input", 0) == 0 ? "input" : "output") +
              " '" + s.name + "' has element type " + elt +
-             ", which the C API does not support (float32, float16, int8, "
-             "uint8, int32, int64, bool)");
+             ", which the C API does not support (float32, float64, float16, "
+             "int8/16/32/64, uint8/16/32/64, bool)");
       }
       auto shape = cast<mlir::ShapedType>(t).getShape();
       s.shape.assign(shape.begin(), shape.end());

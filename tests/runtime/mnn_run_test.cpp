@@ -200,10 +200,10 @@ TEST_F(Npy, RejectsBadFiles) {
                                     "abcd")),
                "big-endian");
   EXPECT_PRED2(has,
-               ReadError(MakeRawNpy(1, "{'descr': '<f8', 'fortran_order': "
+               ReadError(MakeRawNpy(1, "{'descr': '<c8', 'fortran_order': "
                                        "False, 'shape': (1,)}",
                                     std::string(8, '\0'))),
-               "unsupported dtype '<f8'");
+               "unsupported dtype '<c8'");
   EXPECT_PRED2(has,
                ReadError(MakeRawNpy(1, "{'descr': '<f4', 'fortran_order': "
                                        "True, 'shape': (2, 2)}",

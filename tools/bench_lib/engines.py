@@ -59,7 +59,8 @@ KNOWN_ABI_VERSIONS = (1, 2)
 MNN_MAX_RANK = 8
 MNN_OK = 0
 _DTYPES = {1: np.float32, 2: np.float16, 3: np.int8, 4: np.uint8, 5: np.int32, 6: np.int64,
-           7: np.bool_}
+           7: np.bool_, 8: np.float64, 9: np.int16, 10: np.uint16, 11: np.uint32,
+           12: np.uint64}
 
 
 class _TensorDesc(ctypes.Structure):

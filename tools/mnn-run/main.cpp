@@ -52,7 +52,7 @@ const char kUsage[] =
     "  --help                 print this help\n"
     "\n"
     ".npy files: versions 1.0/2.0/3.0, C order, little-endian, dtypes\n"
-    "f4 f2 i1 u1 i4 i8 b1.\n"
+    "f8 f4 f2 i1 i2 i4 i8 u1 u2 u4 u8 b1.\n"
     "Exit status: 0 success, 1 error, 2 usage error.\n";
 
 // Ends the program: Main's objects unwind (removing partial outputs), then

@@ -36,6 +36,11 @@ constexpr DtypeInfo kDtypes[] = {
     {MNN_DTYPE_I32, 'i', 4, "int32", "<i4"},
     {MNN_DTYPE_I64, 'i', 8, "int64", "<i8"},
     {MNN_DTYPE_BOOL, 'b', 1, "bool", "|b1"},
+    {MNN_DTYPE_F64, 'f', 8, "float64", "<f8"},
+    {MNN_DTYPE_I16, 'i', 2, "int16", "<i2"},
+    {MNN_DTYPE_U16, 'u', 2, "uint16", "<u2"},
+    {MNN_DTYPE_U32, 'u', 4, "uint32", "<u4"},
+    {MNN_DTYPE_U64, 'u', 8, "uint64", "<u8"},
 };
 
 const DtypeInfo* FindDtype(int dtype) {
@@ -207,7 +212,7 @@ bool ParseDescr(const std::string& descr, mnn_dtype* dtype,
     }
   }
   *error = "unsupported dtype '" + descr +
-           "' (supported: f4 f2 i1 u1 i4 i8 b1, little-endian)";
+           "' (supported: f8 f4 f2 i1 i2 i4 i8 u1 u2 u4 u8 b1, little-endian)";
   return false;
 }
 

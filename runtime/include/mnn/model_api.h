@@ -51,7 +51,12 @@ typedef enum mnn_dtype {
   MNN_DTYPE_U8 = 4,
   MNN_DTYPE_I32 = 5,
   MNN_DTYPE_I64 = 6,
-  MNN_DTYPE_BOOL = 7
+  MNN_DTYPE_BOOL = 7,
+  MNN_DTYPE_F64 = 8,
+  MNN_DTYPE_I16 = 9,
+  MNN_DTYPE_U16 = 10,
+  MNN_DTYPE_U32 = 11,
+  MNN_DTYPE_U64 = 12
 } mnn_dtype;
 
 /* Memory layout of a buffer the caller passes or receives. Models keep the
