@@ -111,6 +111,9 @@ public:
   /// Resolves a possibly negative axis against `rank`.
   mlir::FailureOr<int64_t> normalizeAxis(int64_t axis, int64_t rank,
                                          llvm::StringRef what = "axis");
+  /// Resolves axes: sorted, non-negative, no repeats.
+  mlir::FailureOr<llvm::SmallVector<int64_t>>
+  normalizeAxes(llvm::ArrayRef<int64_t> axes, int64_t rank);
   mlir::Value constant(mlir::ElementsAttr value);
   mlir::Value i64Constant(llvm::ArrayRef<int64_t> values,
                           llvm::ArrayRef<int64_t> shape);

@@ -117,6 +117,21 @@ FailureOr<int64_t> NodeContext::normalizeAxis(int64_t axis, int64_t rank,
   return axis < 0 ? axis + rank : axis;
 }
 
+FailureOr<Ints> NodeContext::normalizeAxes(ArrayRef<int64_t> axes,
+                                           int64_t rank) {
+  Ints out;
+  for (int64_t a : axes) {
+    auto ax = normalizeAxis(a, rank);
+    if (failed(ax))
+      return failure();
+    if (llvm::is_contained(out, *ax))
+      return fail("axis " + Twine(a) + " is repeated");
+    out.push_back(*ax);
+  }
+  llvm::sort(out);
+  return out;
+}
+
 Value NodeContext::constant(ElementsAttr value) {
   return b.create<mnn::ConstantOp>(loc, value.getType(), value);
 }
@@ -214,22 +229,6 @@ FailureOr<Value> matmul(NodeContext &n, Value a, Value b, Value bias) {
 
 FailureOr<Value> transpose(NodeContext &n, Value v, ArrayRef<int64_t> perm) {
   return n.create<mnn::TransposeOp>(v, perm);
-}
-
-/// Sorted, non-negative, duplicate-free axes.
-FailureOr<Ints> normalizeAxes(NodeContext &n, ArrayRef<int64_t> axes,
-                              int64_t rank) {
-  Ints out;
-  for (int64_t a : axes) {
-    auto ax = n.normalizeAxis(a, rank);
-    if (failed(ax))
-      return failure();
-    if (llvm::is_contained(out, *ax))
-      return n.fail("axis " + Twine(a) + " is repeated");
-    out.push_back(*ax);
-  }
-  llvm::sort(out);
-  return out;
 }
 
 /// Window placement of a conv/pool dim under auto_pad SAME_UPPER/SAME_LOWER.
@@ -748,7 +747,7 @@ LogicalResult convertUnsqueeze(NodeContext &n) {
   }
   ArrayRef<int64_t> in = shapeOf(*x);
   int64_t outRank = in.size() + axes.size();
-  auto normalized = normalizeAxes(n, axes, outRank);
+  auto normalized = n.normalizeAxes(axes, outRank);
   if (failed(normalized))
     return failure();
   Ints out;
@@ -779,7 +778,7 @@ LogicalResult convertSqueeze(NodeContext &n) {
       if (d != 1)
         out.push_back(d);
   } else {
-    auto normalized = normalizeAxes(n, *axes, in.size());
+    auto normalized = n.normalizeAxes(*axes, in.size());
     if (failed(normalized))
       return failure();
     for (int64_t i = 0; i < (int64_t)in.size(); ++i) {

@@ -24,22 +24,6 @@ using llvm::Twine;
 namespace mnn::onnx_import {
 namespace {
 
-/// Sorted, non-negative, duplicate-free axes.
-FailureOr<Ints> normalizeAxes(NodeContext &n, ArrayRef<int64_t> axes,
-                              int64_t rank) {
-  Ints out;
-  for (int64_t a : axes) {
-    auto ax = n.normalizeAxis(a, rank);
-    if (failed(ax))
-      return failure();
-    if (llvm::is_contained(out, *ax))
-      return n.fail("axis " + Twine(a) + " is repeated");
-    out.push_back(*ax);
-  }
-  llvm::sort(out);
-  return out;
-}
-
 /// Shape of `shape` with the dims in `axes` removed (or kept as 1).
 Ints reducedShape(ArrayRef<int64_t> shape, ArrayRef<int64_t> axes, bool keep) {
   Ints out;
@@ -142,7 +126,7 @@ LogicalResult convertReduce(NodeContext &n, StringRef kind,
   int64_t rank = rankOf(*x);
   Ints axes;
   if (*given) {
-    auto normalized = normalizeAxes(n, **given, rank);
+    auto normalized = n.normalizeAxes(**given, rank);
     if (failed(normalized))
       return failure();
     axes = *normalized;

@@ -131,10 +131,12 @@ LogicalResult Lowering::lowerReduce(mnn::ReduceOp op, Value out) {
 
 // Row-wise loops: softmax and layer_norm need two passes over each row and
 // scalar state between them; plain scf loops say that most directly.
-LogicalResult Lowering::lowerSoftmax(mnn::SoftmaxOp op, Value out) {
-  Location loc = op.getLoc();
-  auto type = cast<RankedTensorType>(op.getType());
-  int64_t axis = op.getAxis();
+// Softmax: exp(x - max) / sum; log-softmax: x - (max + log(sum)).
+LogicalResult Lowering::lowerSoftmaxRows(Location loc, Value input, Value out,
+                                         RankedTensorType type, int64_t axis,
+                                         bool logForm) {
+  if (type.getNumElements() == 0)
+    return success();
   if (axis < 0)
     axis += type.getRank();
   int64_t outer = 1, len = type.getDimSize(axis), inner = 1;
@@ -142,7 +144,7 @@ LogicalResult Lowering::lowerSoftmax(mnn::SoftmaxOp op, Value out) {
     outer *= type.getDimSize(i);
   for (int64_t i = axis + 1; i < type.getRank(); ++i)
     inner *= type.getDimSize(i);
-  Value in = reshapeBuffer(b, loc, bufferOf(op.getInput()), {outer, len, inner});
+  Value in = reshapeBuffer(b, loc, input, {outer, len, inner});
   Value o = reshapeBuffer(b, loc, out, {outer, len, inner});
   Value c0 = b.create<arith::ConstantIndexOp>(loc, 0);
   Value c1 = b.create<arith::ConstantIndexOp>(loc, 1);
@@ -165,15 +167,25 @@ LogicalResult Lowering::lowerSoftmax(mnn::SoftmaxOp op, Value out) {
             [&](OpBuilder &b3, Location l3, Value k, ValueRange acc) {
               Value x = b3.create<memref::LoadOp>(l3, in, ValueRange{i, k, j});
               Value e = b3.create<math::ExpOp>(l3, b3.create<arith::SubFOp>(l3, x, mx));
-              b3.create<memref::StoreOp>(l3, e, o, ValueRange{i, k, j});
+              if (!logForm) // kept for the scaling pass
+                b3.create<memref::StoreOp>(l3, e, o, ValueRange{i, k, j});
               b3.create<scf::YieldOp>(l3, ValueRange{b3.create<arith::AddFOp>(l3, acc[0], e)});
             });
-          Value inv = b2.create<arith::DivFOp>(l2, f32Const(b2, l2, 1.0), sumLoop.getResult(0));
+          Value sum = sumLoop.getResult(0);
+          Value shift = logForm
+              ? b2.create<arith::AddFOp>(l2, mx, b2.create<math::LogOp>(l2, sum)).getResult()
+              : b2.create<arith::DivFOp>(l2, f32Const(b2, l2, 1.0), sum).getResult();
           b2.create<scf::ForOp>(l2, c0, cLen, c1, ValueRange{},
             [&](OpBuilder &b3, Location l3, Value k, ValueRange) {
-              Value e = b3.create<memref::LoadOp>(l3, o, ValueRange{i, k, j});
-              b3.create<memref::StoreOp>(l3, b3.create<arith::MulFOp>(l3, e, inv), o,
-                                         ValueRange{i, k, j});
+              Value y;
+              if (logForm) {
+                Value x = b3.create<memref::LoadOp>(l3, in, ValueRange{i, k, j});
+                y = b3.create<arith::SubFOp>(l3, x, shift);
+              } else {
+                Value e = b3.create<memref::LoadOp>(l3, o, ValueRange{i, k, j});
+                y = b3.create<arith::MulFOp>(l3, e, shift);
+              }
+              b3.create<memref::StoreOp>(l3, y, o, ValueRange{i, k, j});
               b3.create<scf::YieldOp>(l3);
             });
           b2.create<scf::YieldOp>(l2);
@@ -183,57 +195,16 @@ LogicalResult Lowering::lowerSoftmax(mnn::SoftmaxOp op, Value out) {
   return success();
 }
 
-// Same row loops as softmax: y = x - (max + log(sum(exp(x - max)))).
+LogicalResult Lowering::lowerSoftmax(mnn::SoftmaxOp op, Value out) {
+  return lowerSoftmaxRows(op.getLoc(), bufferOf(op.getInput()), out,
+                          cast<RankedTensorType>(op.getType()), op.getAxis(),
+                          /*logForm=*/false);
+}
+
 LogicalResult Lowering::lowerLogSoftmax(mnn::LogSoftmaxOp op, Value out) {
-  Location loc = op.getLoc();
-  auto type = cast<RankedTensorType>(op.getType());
-  if (type.getNumElements() == 0)
-    return success();
-  int64_t axis = op.getAxis();
-  int64_t outer = 1, len = type.getDimSize(axis), inner = 1;
-  for (int64_t i = 0; i < axis; ++i)
-    outer *= type.getDimSize(i);
-  for (int64_t i = axis + 1; i < type.getRank(); ++i)
-    inner *= type.getDimSize(i);
-  Value in = reshapeBuffer(b, loc, bufferOf(op.getInput()), {outer, len, inner});
-  Value o = reshapeBuffer(b, loc, out, {outer, len, inner});
-  Value c0 = b.create<arith::ConstantIndexOp>(loc, 0);
-  Value c1 = b.create<arith::ConstantIndexOp>(loc, 1);
-  Value cOuter = b.create<arith::ConstantIndexOp>(loc, outer);
-  Value cLen = b.create<arith::ConstantIndexOp>(loc, len);
-  Value cInner = b.create<arith::ConstantIndexOp>(loc, inner);
-  Value lowest = f32Const(b, loc, -std::numeric_limits<float>::infinity());
-  Value zero = f32Const(b, loc, 0);
-  b.create<scf::ForOp>(loc, c0, cOuter, c1, ValueRange{},
-    [&](OpBuilder &b1, Location l, Value i, ValueRange) {
-      b1.create<scf::ForOp>(l, c0, cInner, c1, ValueRange{},
-        [&](OpBuilder &b2, Location l2, Value j, ValueRange) {
-          auto maxLoop = b2.create<scf::ForOp>(l2, c0, cLen, c1, ValueRange{lowest},
-            [&](OpBuilder &b3, Location l3, Value k, ValueRange acc) {
-              Value x = b3.create<memref::LoadOp>(l3, in, ValueRange{i, k, j});
-              b3.create<scf::YieldOp>(l3, ValueRange{b3.create<arith::MaximumFOp>(l3, acc[0], x)});
-            });
-          Value mx = maxLoop.getResult(0);
-          auto sumLoop = b2.create<scf::ForOp>(l2, c0, cLen, c1, ValueRange{zero},
-            [&](OpBuilder &b3, Location l3, Value k, ValueRange acc) {
-              Value x = b3.create<memref::LoadOp>(l3, in, ValueRange{i, k, j});
-              Value e = b3.create<math::ExpOp>(l3, b3.create<arith::SubFOp>(l3, x, mx));
-              b3.create<scf::YieldOp>(l3, ValueRange{b3.create<arith::AddFOp>(l3, acc[0], e)});
-            });
-          Value lse = b2.create<arith::AddFOp>(
-              l2, mx, b2.create<math::LogOp>(l2, sumLoop.getResult(0)));
-          b2.create<scf::ForOp>(l2, c0, cLen, c1, ValueRange{},
-            [&](OpBuilder &b3, Location l3, Value k, ValueRange) {
-              Value x = b3.create<memref::LoadOp>(l3, in, ValueRange{i, k, j});
-              b3.create<memref::StoreOp>(l3, b3.create<arith::SubFOp>(l3, x, lse), o,
-                                         ValueRange{i, k, j});
-              b3.create<scf::YieldOp>(l3);
-            });
-          b2.create<scf::YieldOp>(l2);
-        });
-      b1.create<scf::YieldOp>(l);
-    });
-  return success();
+  return lowerSoftmaxRows(op.getLoc(), bufferOf(op.getInput()), out,
+                          cast<RankedTensorType>(op.getType()), op.getAxis(),
+                          /*logForm=*/true);
 }
 
 LogicalResult Lowering::lowerLayerNorm(mnn::LayerNormOp op, Value out) {

@@ -104,6 +104,9 @@ struct Lowering {
   LogicalResult lowerPool(mnn::Pool2DOp op, Value out);
   LogicalResult lowerReduce(mnn::ReduceOp op, Value out);
   LogicalResult lowerSoftmax(mnn::SoftmaxOp op, Value out);
+  LogicalResult lowerSoftmaxRows(Location loc, Value input, Value out,
+                                 RankedTensorType type, int64_t axis,
+                                 bool logForm);
   LogicalResult lowerLayerNorm(mnn::LayerNormOp op, Value out);
   LogicalResult lowerTranspose(mnn::TransposeOp op, Value out);
   LogicalResult lowerConcat(mnn::ConcatOp op, Value out);
