@@ -268,6 +268,29 @@ def attention_nonpad():
 
 
 @register
+def dft_onesided_complex():
+    return model(
+        [node("DFT", ["x"], ["y"], name="dft_bad", onesided=1, axis=1)],
+        [value_info("x", [1, 8, 2])], [value_info("y", [1, 5, 2])], opset=19)
+
+
+@register
+def linear_attention_bad_rule():
+    return model(
+        [node("LinearAttention", ["q", "k", "v"], ["y"], name="la_bad",
+              q_num_heads=2, kv_num_heads=2, update_rule="gated")],
+        [value_info("q", [1, 3, 8]), value_info("k", [1, 3, 8]), value_info("v", [1, 3, 8])],
+        [value_info("y", [1, 3, 8])], opset=27)
+
+
+@register
+def lppool_ceil():
+    return model(
+        [node("LpPool", ["x"], ["y"], name="lp_ceil", kernel_shape=[2, 2], ceil_mode=1)],
+        [value_info("x", [1, 1, 5, 5])], [value_info("y", [1, 1, 4, 4])], opset=18)
+
+
+@register
 def unsupported_op():
     return model(
         [node("Relu", ["x"], ["r"], name="relu_before"),

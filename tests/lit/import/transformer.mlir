@@ -1,7 +1,7 @@
 // Opset-23 transformer ops decompose at import: RMSNormalization into
 // mul/reduce/sqrt/div, Attention into matmul/softmax with the causal mask a
 // constant and grouped-query heads repeated by concat.
-// RUN: python3 %S/make_models.py %t rms_norm attention_gqa_causal attention_nonpad
+// RUN: python3 %S/make_models.py %t rms_norm attention_gqa_causal attention_nonpad dft_onesided_complex linear_attention_bad_rule lppool_ceil
 // RUN: mnn-import %t/rms_norm.onnx | FileCheck %s --check-prefix=RMS
 // RUN: mnn-import %t/attention_gqa_causal.onnx | FileCheck %s --check-prefix=ATTN
 // RUN: not mnn-import %t/attention_nonpad.onnx 2>&1 | FileCheck %s --check-prefix=NONPAD
@@ -23,3 +23,12 @@
 // ATTN-NEXT: mnn.matmul %[[P]], %{{.*}} -> tensor<1x4x3x8xf32>
 
 // NONPAD: error: node 'attn_nonpad' (Attention): the nonpad_kv_seqlen input is not supported
+
+// Unsupported attribute combinations of the ops built from other ops are one
+// clean error naming the node.
+// RUN: not mnn-import %t/dft_onesided_complex.onnx 2>&1 | FileCheck %s --check-prefix=DFT
+// RUN: not mnn-import %t/linear_attention_bad_rule.onnx 2>&1 | FileCheck %s --check-prefix=LINATT
+// RUN: not mnn-import %t/lppool_ceil.onnx 2>&1 | FileCheck %s --check-prefix=LPPOOL
+// DFT: error: node 'dft_bad' (DFT): onesided needs a real signal (last dim 1)
+// LINATT: error: node 'la_bad' (LinearAttention): update_rule 'gated' needs the decay input
+// LPPOOL: error: node 'lp_ceil' (LpPool): ceil_mode = 1 is not supported
