@@ -233,6 +233,8 @@ unsigned TargetInfo::convChannelBlock() const {
   return arch_ == "aarch64" ? 2 * lanes : lanes;
 }
 
+unsigned TargetInfo::l1DataCacheBytes() const { return 32 * 1024; }
+
 unsigned TargetInfo::numVectorRegisters() const {
   if (arch_ == "aarch64")
     return 32;

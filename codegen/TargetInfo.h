@@ -72,6 +72,10 @@ public:
   /// register times at most 8 pixels leaves the two FMA pipes waiting on the
   /// 4-cycle fmla latency.
   unsigned convChannelBlock() const;
+  /// L1 data cache per core, the budget of the conv reduction blocks: 32 KiB
+  /// (Zen 3, Skylake, most AArch64 cores; Cortex-A76 has 64 KiB, so this
+  /// is conservative there).
+  unsigned l1DataCacheBytes() const;
   /// Architectural vector registers: 16 (SSE/AVX), 32 (AVX-512, NEON).
   unsigned numVectorRegisters() const;
   /// Whether an LLVM subtarget feature ("avx512f", "dotprod", "i8mm", ...)

@@ -68,6 +68,9 @@ static void addStage(OpPassManager &pm, Stage stage,
     TileOptions tile;
     tile.vectorBits = options.vectorBits;
     tile.channelLanes = channelBlock(options);
+    // Three quarters of L1: the accumulators' output lines and the stack
+    // need the rest.
+    tile.cacheBytes = options.l1CacheBytes * 3 / 4;
     pm.addNestedPass<func::FuncOp>(createTile(tile));
     break;
   }

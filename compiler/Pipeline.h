@@ -22,6 +22,9 @@ struct PipelineOptions {
   /// Output channels per packed weight block and channel-lane conv tile
   /// (0: one register of f32, vectorBits / 32).
   int64_t convChannelBlock = 0;
+  /// L1 data cache bytes the conv reduction blocks are sized for (0: no
+  /// reduction blocking).
+  int64_t l1CacheBytes = 32 * 1024;
   bool verbose = false; ///< print each stage's wall time to stderr
   bool profile = false; ///< emit per-op timing hooks (mnn-run --profile)
 };

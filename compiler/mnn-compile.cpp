@@ -69,6 +69,11 @@ cl::opt<std::string> emitStage("emit",
                                cl::cat(category));
 cl::opt<bool> verbose("v", cl::desc("Print progress, stage timings and memory plan"),
                       cl::cat(category));
+cl::opt<unsigned> l1CacheBytes(
+    "l1-cache-bytes",
+    cl::desc("L1 data cache per core that conv loops are blocked for "
+             "(default: the target's, 32768; 0 turns the blocking off)"),
+    cl::cat(category));
 cl::opt<bool> profile("profile",
                       cl::desc("Time every fused op at run time (read it with "
                                "mnn-run --profile); adds a little overhead"),
@@ -240,6 +245,9 @@ int main(int argc, char **argv) {
   pipeline.vectorBits = target->preferredVectorBits();
   pipeline.indexedFmaLanes = target->indexedFMALanes();
   pipeline.convChannelBlock = target->convChannelBlock();
+  pipeline.l1CacheBytes = l1CacheBytes.getNumOccurrences()
+                              ? static_cast<int64_t>(l1CacheBytes)
+                              : target->l1DataCacheBytes();
   pipeline.verbose = verbose;
   pipeline.profile = profile;
   if (stopAfter) {

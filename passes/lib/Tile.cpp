@@ -4,6 +4,8 @@
 // lowering) get two levels:
 //   1. parallel tiles: an scf.parallel whose iterations are independent chunks
 //      of output (later outlined into thread-pool tasks);
+//   (1b. channel-lane convs with long reductions: scf.for over blocks of
+//       input channels sized to L1, see blockReduction;)
 //   2. register tiles: scf.for loops down to an R x VW block of the output
 //      (R rows of one output dim, VW lanes along the innermost output dim),
 //      with the reduction dims left whole for the microkernel.
@@ -44,6 +46,8 @@ int64_t largestDivisor(int64_t n, ArrayRef<int64_t> candidates) {
 
 struct KernelSchedule {
   SmallVector<int64_t> parallelTiles, registerTiles;
+  /// Reduction blocks between the two levels (empty: none).
+  SmallVector<int64_t> reductionTiles;
   unsigned rowsDim, colsDim;
   int64_t lanes; // vector lanes along colsDim
 };
@@ -58,13 +62,59 @@ bool unitStrideAlongOW(linalg::GenericOp op) {
          strides.back() == 1;
 }
 
+/// Reduction blocking of a channel-lane conv. Without it each register tile
+/// streams the whole reduction (every input channel's rows and all packed
+/// weights of its channel block) from L2 once per output row, which bounds
+/// long reductions (the 3x3 convs of 14x14 and 7x7 maps) by L2 bandwidth.
+/// Instead a parallel tile spans several output rows and walks the input
+/// channels in blocks whose input rows and weights fit in `cacheBytes` of
+/// L1: each weight is then reused across the rows, each input row across
+/// the taps that read it. Blocks stay long enough (>= kMinBlockSteps) that
+/// re-gathering the accumulators per block is cheap.
+void blockReduction(linalg::GenericOp op, ArrayRef<int64_t> ranges,
+                    KernelSchedule &s, int64_t lanes, int64_t cacheBytes) {
+  enum { OH = 4, OW = 5, KH = 6, KW = 7, CG = 8 };
+  constexpr int64_t kMinBlockSteps = 256;
+  if (cacheBytes <= 0 || ranges.size() != 9)
+    return;
+  auto type = cast<MemRefType>(op.getDpsInputOperand(0)->get().getType());
+  SmallVector<int64_t> strides; // window view: n g cg kh kw oh ow
+  int64_t offset;
+  if (failed(getStridesAndOffset(type, strides, offset)) || strides.size() != 7)
+    return;
+  int64_t rowWidth = (ranges[OW] - 1) * strides[6] + (ranges[KW] - 1) * strides[4] + 1;
+  int64_t weightBytes = ranges[KH] * ranges[KW] * lanes * 4;
+  int64_t taps = ranges[KH] * ranges[KW];
+  for (int64_t ohTile = std::min<int64_t>(ranges[OH], 8); ohTile >= 1; --ohTile) {
+    if (ranges[OH] % ohTile)
+      continue;
+    int64_t inputBytes =
+        ((ohTile - 1) * strides[5] + (ranges[KH] - 1) * strides[3] + rowWidth) * 4;
+    int64_t block = 0;
+    for (int64_t kc = ranges[CG]; kc >= 1; --kc)
+      if (ranges[CG] % kc == 0 && kc * (inputBytes + weightBytes) <= cacheBytes) {
+        block = kc;
+        break;
+      }
+    if (block == 0 || (block < ranges[CG] && block * taps < kMinBlockSteps))
+      continue;
+    s.parallelTiles[OH] = ohTile;
+    if (block < ranges[CG]) {
+      s.reductionTiles.assign(ranges.size(), 0);
+      s.reductionTiles[CG] = block;
+    }
+    return;
+  }
+}
+
 /// Register and parallel tile sizes for a kernel op. `vectorWidth` is the
 /// number of f32 lanes the microkernel uses for one row, `channelLanes` the
 /// output channels of a channel-lane conv tile (= the weight packing block).
 std::optional<KernelSchedule> scheduleKernel(linalg::GenericOp op,
                                              StringRef kind,
                                              int64_t vectorWidth,
-                                             int64_t channelLanes) {
+                                             int64_t channelLanes,
+                                             int64_t cacheBytes) {
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   unsigned n = ranges.size();
   KernelSchedule s;
@@ -101,6 +151,7 @@ std::optional<KernelSchedule> scheduleKernel(linalg::GenericOp op,
       s.parallelTiles[OI] = channelLanes;
       s.registerTiles[OI] = channelLanes;
       s.registerTiles[OW] = rows;
+      blockReduction(op, ranges, s, channelLanes, cacheBytes);
       return s;
     }
     // Pixel lanes: lanes along ow, rows = output channels (or the groups of
@@ -199,7 +250,8 @@ struct TilePass : mnn::impl::TileBase<TilePass> {
       std::optional<KernelSchedule> s;
       if (generic && kind)
         s = scheduleKernel(generic, kind.getValue(), vectorWidth,
-                           channelLanes > 0 ? channelLanes : vectorBits / 32);
+                           channelLanes > 0 ? channelLanes : vectorBits / 32,
+                           cacheBytes);
       if (!s) {
         if (failed(tileWith(rewriter, op, scheduleGeneric(op),
                             linalg::LinalgTilingLoopType::ParallelLoops))) {
@@ -213,6 +265,14 @@ struct TilePass : mnn::impl::TileBase<TilePass> {
       if (failed(outer)) {
         op->emitError("parallel tiling failed");
         return signalPassFailure();
+      }
+      if (!s->reductionTiles.empty()) {
+        outer = tileWith(rewriter, *outer, s->reductionTiles,
+                         linalg::LinalgTilingLoopType::Loops);
+        if (failed(outer)) {
+          op->emitError("reduction tiling failed");
+          return signalPassFailure();
+        }
       }
       // Register tiles are relative to the parallel tile.
       FailureOr<linalg::LinalgOp> inner = tileWith(

@@ -112,6 +112,10 @@ def Tile : Pass<"mnn-tile", "mlir::func::FuncOp"> {
     Option<"channelLanes", "channel-lanes", "int64_t", "0",
            "Output channels per register tile of the channel-lane conv "
            "schedule (the weight packing block); 0: one register of f32">,
+    Option<"cacheBytes", "cache-bytes", "int64_t", "24576",
+           "Bytes of L1 data cache a channel-lane conv's reduction block "
+           "(its input rows and packed weights) may fill; 0: no reduction "
+           "blocking">,
   ];
   let dependentDialects = ["mlir::scf::SCFDialect", "mlir::affine::AffineDialect"];
 }
