@@ -205,7 +205,6 @@ LogicalResult convertLoop(NodeContext &n) {
   return success();
 }
 
-
 //===----------------------------------------------------------------------===//
 // Scan: the body runs once per element of the (static) scan axis, unrolled.
 //===----------------------------------------------------------------------===//
@@ -218,12 +217,10 @@ struct ScanLayout {
 
 /// Unrolls the body over the scan inputs' sequence. Returns the final states
 /// followed by the stacked scan outputs.
-FailureOr<SmallVector<Value>> unrollScan(NodeContext &n,
-                                         const onnx::GraphProto &body,
-                                         ArrayRef<Value> initStates,
-                                         ArrayRef<Value> scanIns,
-                                         const ScanLayout &layout,
-                                         size_t numScanOut) {
+FailureOr<SmallVector<Value>>
+unrollScan(NodeContext &n, const onnx::GraphProto &body,
+           ArrayRef<Value> initStates, ArrayRef<Value> scanIns,
+           const ScanLayout &layout, size_t numScanOut) {
   int64_t length = shapeOf(scanIns[0])[layout.inAxes[0]];
   for (size_t i = 1; i < scanIns.size(); ++i)
     if (shapeOf(scanIns[i])[layout.inAxes[i]] != length)
