@@ -586,14 +586,18 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
   std::string prefix = "node '" + name + "' (" + node.op_type() + "): ";
   auto nodeError = [&](const Twine &msg) { return fail(loc, prefix + msg); };
 
-  if (!node.domain().empty() && node.domain() != "ai.onnx")
-    return nodeError("unsupported operator of domain '" + node.domain() + "'");
+  // Ops of other domains are in the table under "<domain>.<op>".
+  bool defaultDomain = node.domain().empty() || node.domain() == "ai.onnx";
+  std::string key = defaultDomain ? node.op_type()
+                                  : node.domain() + "." + node.op_type();
+  const auto &converters = getConverters();
+  auto conv = converters.find(key);
+  if (conv == converters.end())
+    return nodeError(defaultDomain ? std::string("unsupported operator")
+                                   : "unsupported operator of domain '" +
+                                         node.domain() + "'");
   if (node.output_size() == 0)
     return nodeError("has no outputs");
-  const auto &converters = getConverters();
-  auto conv = converters.find(node.op_type());
-  if (conv == converters.end())
-    return nodeError("unsupported operator");
 
   SmallVector<Value> inputs;
   for (const std::string &in : node.input()) {

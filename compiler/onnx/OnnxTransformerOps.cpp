@@ -389,6 +389,92 @@ LogicalResult convertAttention(NodeContext &n) {
 }
 
 //===----------------------------------------------------------------------===//
+// FlexAttention (ai.onnx.preview 1): scaled dot-product attention whose
+// scores and probabilities pass through optional modifier subgraphs. The
+// subgraphs are imported inline on the whole [B, Hq, L, S] tensor; with
+// static shapes their index arithmetic (Shape, Range) folds into constants.
+//===----------------------------------------------------------------------===//
+
+/// Runs the modifier subgraph attribute `name` (if any) on `x`.
+Result applyModifier(NodeContext &n, llvm::StringRef name, Value x) {
+  const onnx::AttributeProto *a = n.attr(name);
+  if (!a)
+    return x;
+  if (!a->has_g())
+    return n.fail("attribute '" + name + "' must be a graph");
+  std::string error;
+  auto outs = n.importSubgraph(a->g(), {x}, error);
+  if (failed(outs))
+    return n.fail("in " + name + ": " + error);
+  if (outs->size() != 1)
+    return n.fail(name + " has " + Twine(outs->size()) +
+                  " outputs, expected 1");
+  Value y = outs->front();
+  if (y.getType() != x.getType()) {
+    std::string from, to;
+    llvm::raw_string_ostream(from) << x.getType();
+    llvm::raw_string_ostream(to) << y.getType();
+    return n.fail(name + " turns " + from + " into " + to +
+                  "; it must keep the shape and element type");
+  }
+  return y;
+}
+
+LogicalResult convertFlexAttention(NodeContext &n) {
+  auto q = n.input(0, "Q"), k = n.input(1, "K"), v = n.input(2, "V");
+  if (failed(q) || failed(k) || failed(v))
+    return failure();
+  // float16 arrives widened (computeInF32), which is the default softmax
+  // precision of float16 inputs; f64 computes in f64.
+  Type elt = eltOf(*q);
+  if (!elt.isF32() && !elt.isF64())
+    return n.fail("only float32, float16 and float64 Q, K, V are supported");
+  if (eltOf(*k) != elt || eltOf(*v) != elt)
+    return n.fail("Q, K and V must have one element type");
+  if (n.attr("softmax_precision")) {
+    int64_t p = n.getInt("softmax_precision", 0);
+    int64_t natural = elt.isF64() ? onnx::TensorProto::DOUBLE
+                                  : onnx::TensorProto::FLOAT;
+    if (p != natural)
+      return n.fail("softmax_precision " + Twine(p) +
+                    " is not supported (only the default precision of the "
+                    "inputs' type)");
+  }
+  if (rankOf(*q) != 4 || rankOf(*k) != 4 || rankOf(*v) != 4)
+    return n.fail("Q, K and V must be 4-D");
+  ArrayRef<int64_t> qs = shapeOf(*q), ks = shapeOf(*k), vs = shapeOf(*v);
+  if (ks[0] != qs[0] || vs[0] != qs[0] || ks[3] != qs[3] || vs[1] != ks[1] ||
+      vs[2] != ks[2])
+    return n.fail("Q " + shapeStr(qs) + ", K " + shapeStr(ks) + " and V " +
+                  shapeStr(vs) + " do not fit together");
+  int64_t qHeads = qs[1], kvHeads = ks[1];
+  if (kvHeads <= 0 || qHeads % kvHeads != 0)
+    return n.fail("q_num_heads " + Twine(qHeads) +
+                  " must be a multiple of kv_num_heads " + Twine(kvHeads));
+  double scale = 1.0 / std::sqrt((double)qs[3]);
+  if (n.attr("scale"))
+    scale = n.getFloat("scale", 1.0f);
+
+  Builder b{n};
+  Result K = repeatHeads(b, *k, qHeads / kvHeads);
+  Result V = repeatHeads(b, *v, qHeads / kvHeads);
+  // Both sides scaled by sqrt(scale), as the reference does.
+  Result rootScale = b.scalar(*q, std::sqrt((double)(float)scale));
+  Result scores = b.matmul(b.mul(*q, rootScale),
+                           b.transpose(b.mul(K, rootScale), {0, 1, 3, 2}));
+  if (failed(scores))
+    return failure();
+  scores = applyModifier(n, "score_mod", *scores);
+  if (failed(scores))
+    return failure();
+  Result probs = n.create<mnn::SoftmaxOp>(*scores, 3);
+  if (failed(probs))
+    return failure();
+  probs = applyModifier(n, "prob_mod", *probs);
+  return n.setOutput(0, b.matmul(probs, V));
+}
+
+//===----------------------------------------------------------------------===//
 // LinearAttention (opset 27): the recurrence unrolled over the (static)
 // sequence; each step is a few small matmuls on [B, H, d_k, d_v] states.
 //===----------------------------------------------------------------------===//
@@ -516,6 +602,7 @@ void addTransformerConverters(llvm::StringMap<Converter> &table) {
   table["RMSNormalization"] = computeInF32<convertRMSNorm>;
   table["RotaryEmbedding"] = computeInF32<convertRotaryEmbedding>;
   table["LinearAttention"] = computeInF32<convertLinearAttention>;
+  table["ai.onnx.preview.FlexAttention"] = computeInF32<convertFlexAttention>;
 }
 
 } // namespace mnn::onnx_import

@@ -121,6 +121,8 @@ class Case:
         # Optional callable(feeds) -> {output: array} replacing ONNX Runtime, for
         # features it lacks (RNN layout 1, checked through an equivalent model).
         self.reference = None
+        # Versions of other operator domains the graph uses (e.g. ai.onnx.preview).
+        self.domains = {}
         self._n = 0
 
     # -- graph pieces ------------------------------------------------------------------
@@ -180,7 +182,8 @@ class Case:
         graph = helper.make_graph(self.nodes, self.name, vi_in, vi_out, self.inits)
         model = helper.make_model(
             graph,
-            opset_imports=[helper.make_opsetid("", self.opset)],
+            opset_imports=[helper.make_opsetid("", self.opset)]
+            + [helper.make_opsetid(d, v) for d, v in self.domains.items()],
             producer_name="mnn-compiler-tests",
         )
         # Keep the IR version loadable by older readers (onnx 1.22 default is 11+).
@@ -1222,6 +1225,45 @@ def gen_transformer(s):
     c.output("new_state")
     s.add(c)
 
+    # FlexAttention (ai.onnx.preview 1, not in ONNX Runtime): grouped-query heads,
+    # a causal score_mod built from Shape/Range (folds at compile time) and a
+    # prob_mod.
+    c = Case("flex_attention_gqa_causal_mods", opset=26)
+    c.onnx_reference = True
+    c.domains = {"ai.onnx.preview": 1}
+    c.input("q", [2, 4, 5, 8])
+    c.input("k", [2, 2, 5, 8])
+    c.input("v", [2, 2, 5, 6])
+    scores = helper.make_tensor_value_info("scores", TensorProto.FLOAT, None)
+    scores_out = helper.make_tensor_value_info("scores_out", TensorProto.FLOAT, None)
+    score_mod = helper.make_graph(
+        [
+            helper.make_node("Shape", ["scores"], ["shp"]),
+            helper.make_node("Gather", ["shp", "i2"], ["L"], axis=0),
+            helper.make_node("Gather", ["shp", "i3"], ["S"], axis=0),
+            helper.make_node("Range", ["zero", "L", "one"], ["qr"]),
+            helper.make_node("Reshape", ["qr", "qshape"], ["qi"]),
+            helper.make_node("Range", ["zero", "S", "one"], ["kr"]),
+            helper.make_node("Reshape", ["kr", "kshape"], ["ki"]),
+            helper.make_node("GreaterOrEqual", ["qi", "ki"], ["keep"]),
+            helper.make_node("Where", ["keep", "scores", "neg_inf"], ["scores_out"]),
+        ],
+        "score_mod", [scores], [scores_out],
+        [numpy_helper.from_array(np.array(v, np.int64), n)
+         for n, v in [("zero", 0), ("one", 1), ("i2", 2), ("i3", 3),
+                      ("qshape", [-1, 1]), ("kshape", [1, -1])]]
+        + [numpy_helper.from_array(np.array(-np.inf, np.float32), "neg_inf")],
+    )
+    probs = helper.make_tensor_value_info("probs", TensorProto.FLOAT, None)
+    probs_out = helper.make_tensor_value_info("probs_out", TensorProto.FLOAT, None)
+    prob_mod = helper.make_graph(
+        [helper.make_node("Sqrt", ["probs"], ["probs_out"])], "prob_mod", [probs],
+        [probs_out])
+    c.node("FlexAttention", ["q", "k", "v"], ["y"], domain="ai.onnx.preview",
+           score_mod=score_mod, prob_mod=prob_mod, scale=0.2)
+    c.output("y")
+    s.add(c)
+
     c = Case("causal_conv_with_state_silu", opset=27)
     c.onnx_reference = True
     c.input("x", [2, 4, 6])
@@ -1382,6 +1424,57 @@ def gen_recurrents(s):
     c.output("scans")
     s.add(c)
 
+    # Scan (opset 11): a state and two scan inputs, one read along axis 1 in
+    # reverse; the scan outputs are stacked along axis -1 (reversed) and axis 0.
+    c = Case("scan_axes_directions", opset=11)
+    c.input("s0", [3])
+    c.input("x", [3, 4])
+    c.input("z", [4, 3])
+    body = helper.make_graph(
+        [
+            helper.make_node("Mul", ["x_t", "z_t"], ["p"]),
+            helper.make_node("Add", ["s_in", "p"], ["s_out"]),
+            helper.make_node("Tanh", ["s_out"], ["y_t"]),
+            helper.make_node("Sub", ["s_out", "x_t"], ["w_t"]),
+        ],
+        "scan_body",
+        [helper.make_tensor_value_info("s_in", TensorProto.FLOAT, [3]),
+         helper.make_tensor_value_info("x_t", TensorProto.FLOAT, [3]),
+         helper.make_tensor_value_info("z_t", TensorProto.FLOAT, [3])],
+        [helper.make_tensor_value_info("s_out", TensorProto.FLOAT, [3]),
+         helper.make_tensor_value_info("y_t", TensorProto.FLOAT, [3]),
+         helper.make_tensor_value_info("w_t", TensorProto.FLOAT, [3])],
+    )
+    c.node("Scan", ["s0", "x", "z"], ["s", "y", "w"], body=body, num_scan_inputs=2,
+           scan_input_axes=[1, 0], scan_input_directions=[1, 0],
+           scan_output_axes=[-1, 0], scan_output_directions=[1, 0])
+    for o in ("s", "y", "w"):
+        c.output(o)
+    s.add(c)
+
+    # Scan-8: batch dim on every input; the second scan input runs in reverse.
+    c = Case("scan8_batch", opset=8)
+    c.input("s0", [2, 3])
+    c.input("x", [2, 4, 3])
+    c.input("z", [2, 4, 3])
+    body = helper.make_graph(
+        [
+            helper.make_node("Add", ["s_in", "x_t"], ["s_out"]),
+            helper.make_node("Mul", ["s_out", "z_t"], ["y_t"]),
+        ],
+        "scan_body",
+        [helper.make_tensor_value_info("s_in", TensorProto.FLOAT, [3]),
+         helper.make_tensor_value_info("x_t", TensorProto.FLOAT, [3]),
+         helper.make_tensor_value_info("z_t", TensorProto.FLOAT, [3])],
+        [helper.make_tensor_value_info("s_out", TensorProto.FLOAT, [3]),
+         helper.make_tensor_value_info("y_t", TensorProto.FLOAT, [3])],
+    )
+    c.node("Scan", ["", "s0", "x", "z"], ["s", "y"], body=body, num_scan_inputs=2,
+           directions=[0, 1])
+    c.output("s")
+    c.output("y")
+    s.add(c)
+
     # Errors: data-dependent control flow and variable sequence lengths.
     bad_dir = os.path.join(s.out_dir, "bad")
     os.makedirs(bad_dir, exist_ok=True)
@@ -1423,6 +1516,29 @@ def gen_recurrents(s):
     s.add_bad("lstm_runtime_sequence_lens", p,
               "error names node 'varlen_lstm' (LSTM) and input 'sequence_lens'",
               ["varlen_lstm", "LSTM", "sequence_lens"])
+
+    # Scan whose sequence is longer than the unrolling limit.
+    body = helper.make_graph(
+        [helper.make_node("Add", ["s_in", "x_t"], ["s_out"])], "scan_body",
+        [helper.make_tensor_value_info("s_in", TensorProto.FLOAT, [2]),
+         helper.make_tensor_value_info("x_t", TensorProto.FLOAT, [2])],
+        [helper.make_tensor_value_info("s_out", TensorProto.FLOAT, [2])])
+    g = helper.make_graph(
+        [helper.make_node("Scan", ["s0", "x"], ["s"], name="long_scan", body=body,
+                          num_scan_inputs=1)],
+        "long_scan",
+        [helper.make_tensor_value_info("s0", TensorProto.FLOAT, [2]),
+         helper.make_tensor_value_info("x", TensorProto.FLOAT, [300, 2])],
+        [helper.make_tensor_value_info("s", TensorProto.FLOAT, [2])])
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)])
+    m.ir_version = 8
+    onnx.checker.check_model(m)
+    p = os.path.join(bad_dir, "scan_too_long.onnx")
+    onnx.save(m, p)
+    s.add_bad("scan_sequence_too_long", p,
+              "error names node 'long_scan' (Scan) and says the sequence length exceeds "
+              "the unrolling limit",
+              ["long_scan", "Scan", "sequence length 300", "unrolled"])
 
 
 # --------------------------------------------------------------------------------------

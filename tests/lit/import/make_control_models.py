@@ -4,7 +4,7 @@
     python3 make_control_models.py OUT_DIR
 
 Standard library only; builds on the encoders of make_models.py and adds graph
-attributes (If branches, Loop bodies).
+attributes (If branches, Loop and Scan bodies, FlexAttention modifiers).
 """
 
 import os
@@ -88,6 +88,70 @@ def gru_bidir():
                     [mm.value_info("Y", [2, 2, 1, 2])], inits)
 
 
+def scan9_reverse():
+    # State s [2]; x [2, 3] is scanned along axis 1 in reverse; the scan output
+    # is stacked along its last axis, also in reverse.
+    body = graph(
+        [mm.node("Add", ["s_in", "x_t"], ["s_out"], name="body_add"),
+         mm.node("Neg", ["s_out"], ["y_t"], name="body_neg")],
+        [mm.value_info("s_in", [2]), mm.value_info("x_t", [2])],
+        [mm.value_info("s_out", [2]), mm.value_info("y_t", [2])], name="body")
+    nodes = [with_graphs(mm.node("Scan", ["s0", "x"], ["s", "y"], name="my_scan",
+                                 num_scan_inputs=1, scan_input_axes=[1],
+                                 scan_input_directions=[1], scan_output_axes=[-1],
+                                 scan_output_directions=[1]), body=body)]
+    return mm.model(nodes, [mm.value_info("s0", [2]), mm.value_info("x", [2, 3])],
+                    [mm.value_info("s", [2]), mm.value_info("y", [2, 3])], opset=11)
+
+
+def scan8(seq_lens=False, lengths=(3, 3)):
+    # Opset 8: a batch dim on every input (optional sequence_lens first).
+    body = graph(
+        [mm.node("Add", ["s_in", "x_t"], ["s_out"], name="body_add"),
+         mm.node("Mul", ["s_out", "z_t"], ["y_t"], name="body_mul")],
+        [mm.value_info("s_in", [2]), mm.value_info("x_t", [2]),
+         mm.value_info("z_t", [2])],
+        [mm.value_info("s_out", [2]), mm.value_info("y_t", [2])], name="body")
+    ins = ["lens" if seq_lens else "", "s0", "x", "z"]
+    nodes = [with_graphs(mm.node("Scan", ins, ["s", "y"], name="my_scan",
+                                 num_scan_inputs=2, directions=[0, 1]), body=body)]
+    inputs = [mm.value_info("s0", [2, 2]), mm.value_info("x", [2, lengths[0], 2]),
+              mm.value_info("z", [2, lengths[1], 2])]
+    if seq_lens:
+        inputs.append(mm.value_info("lens", [2], mm.INT32))
+    return mm.model(nodes, inputs,
+                    [mm.value_info("s", [2, 2]), mm.value_info("y", [2, 3, 2])], opset=8)
+
+
+PREVIEW = mm.f_bytes(8, mm.f_bytes(1, "ai.onnx.preview") + mm.f_int(2, 1))
+
+
+def flex(score_mod=None, op="FlexAttention", **attrs):
+    n = mm.node(op, ["q", "k", "v"], ["y"], name="my_flex", domain="ai.onnx.preview",
+                **attrs)
+    if score_mod is not None:
+        n = with_graphs(n, score_mod=score_mod)
+    inputs = [mm.value_info("q", [1, 4, 3, 8]), mm.value_info("k", [1, 2, 5, 8]),
+              mm.value_info("v", [1, 2, 5, 6])]
+    return mm.model([n], inputs, [mm.value_info("y", [1, 4, 3, 6])], opset=26) + PREVIEW
+
+
+def flex_bias():
+    # The score modifier adds a constant; its graph is imported inline.
+    mod = graph([mm.node("Add", ["sc", "bias"], ["sc_out"], name="mod_add")],
+                [mm.value_info("sc", [1, 4, 3, 5])], [mm.value_info("sc_out", [1, 4, 3, 5])],
+                [mm.tensor("bias", [], [0.5])], name="score_mod")
+    return flex(mod, scale=0.25)
+
+
+def flex_bad_mod():
+    # A modifier that sums the scores over the keys changes their shape.
+    mod = graph([mm.node("ReduceSum", ["sc"], ["sc_out"], name="mod_sum", keepdims=1)],
+                [mm.value_info("sc", [1, 4, 3, 5])], [mm.value_info("sc_out", [1, 1, 1, 1])],
+                name="score_mod")
+    return flex(mod)
+
+
 MODELS = {
     "if_then": lambda: if_model(True),
     "if_else": lambda: if_model(False),
@@ -99,6 +163,14 @@ MODELS = {
     "lstm_input_forget": lambda: lstm(input_forget=1),
     "lstm_long": lambda: lstm(T=65),
     "gru_bidir": gru_bidir,
+    "scan9_reverse": scan9_reverse,
+    "scan8_batch": scan8,
+    "scan8_seq_lens": lambda: scan8(seq_lens=True),
+    "scan8_lengths": lambda: scan8(lengths=(3, 4)),
+    "flex_bias": flex_bias,
+    "flex_bad_mod": flex_bad_mod,
+    "flex_bad_scale": lambda: flex(softmax_precision=11),
+    "preview_unknown": lambda: flex(op="NoSuchOp"),
 }
 
 if __name__ == "__main__":

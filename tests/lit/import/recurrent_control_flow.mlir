@@ -14,6 +14,10 @@
 // RUN: not mnn-import %t/lstm_seq_lens.onnx 2>&1 | FileCheck %s --check-prefix=SEQLENS
 // RUN: not mnn-import %t/lstm_input_forget.onnx 2>&1 | FileCheck %s --check-prefix=FORGET
 // RUN: not mnn-import %t/lstm_long.onnx 2>&1 | FileCheck %s --check-prefix=LONG
+// RUN: mnn-import %t/scan9_reverse.onnx | FileCheck %s --check-prefix=SCAN9
+// RUN: mnn-import %t/scan8_batch.onnx | FileCheck %s --check-prefix=SCAN8
+// RUN: not mnn-import %t/scan8_seq_lens.onnx 2>&1 | FileCheck %s --check-prefix=SCAN-LENS
+// RUN: not mnn-import %t/scan8_lengths.onnx 2>&1 | FileCheck %s --check-prefix=SCAN-STEPS
 
 // If with a constant condition: only the taken branch is imported, inline; the
 // branch reads the enclosing graph's input.
@@ -68,3 +72,32 @@
 // SEQLENS: error: node 'my_lstm' (LSTM): input 'sequence_lens' must be a constant
 // FORGET: error: node 'my_lstm' (LSTM): input_forget = 1 is not supported (attribute 'input_forget')
 // LONG: error: node 'my_lstm' (LSTM): sequence length 65 x 1 direction(s) exceeds 64 steps, which is not supported (the time loop is unrolled at compile time)
+
+// Scan (opset 11) over axis 1 of x [2, 3], in reverse: step t reads column
+// 2 - t, carries the sum, and the reversed scan output stacks step t at
+// column 2 - t again (concat of the steps in reverse order).
+// SCAN9:      %[[X0:.*]] = mnn.slice %arg1 {sizes = array<i64: 2, 1>, starts = array<i64: 0, 2>
+// SCAN9-NEXT: %[[R0:.*]] = mnn.reshape %[[X0]] : (tensor<2x1xf32>) -> tensor<2xf32>
+// SCAN9-NEXT: %[[S0:.*]] = mnn.add %arg0, %[[R0]]
+// SCAN9-NEXT: %[[Y0:.*]] = mnn.neg %[[S0]]
+// SCAN9:      mnn.slice %arg1 {sizes = array<i64: 2, 1>, starts = array<i64: 0, 1>
+// SCAN9:      %[[Y1:.*]] = mnn.neg
+// SCAN9:      mnn.slice %arg1 {sizes = array<i64: 2, 1>, starts = array<i64: 0, 0>
+// SCAN9:      %[[S2:.*]] = mnn.add
+// SCAN9-NEXT: %[[Y2:.*]] = mnn.neg %[[S2]]
+// SCAN9-NEXT: %[[U2:.*]] = mnn.reshape %[[Y2]] : (tensor<2xf32>) -> tensor<2x1xf32>
+// SCAN9-NEXT: %[[U1:.*]] = mnn.reshape %[[Y1]]
+// SCAN9-NEXT: %[[U0:.*]] = mnn.reshape %[[Y0]]
+// SCAN9-NEXT: %[[Y:.*]] = mnn.concat %[[U2]], %[[U1]], %[[U0]] {axis = 1 : i64}
+// SCAN9-NEXT: return %[[S2]], %[[Y]]
+
+// Scan-8: every input has a batch dim; each batch element is scanned on its
+// own (z in reverse, per 'directions') and the results are stacked again.
+// SCAN8:      mnn.slice %arg0 {sizes = array<i64: 1, 2>, starts = array<i64: 0, 0>
+// SCAN8:      mnn.slice %{{.*}} {sizes = array<i64: 1, 2>, starts = array<i64: 2, 0>
+// SCAN8:      mnn.slice %arg0 {sizes = array<i64: 1, 2>, starts = array<i64: 1, 0>
+// SCAN8:      %[[S:.*]] = mnn.concat %{{.*}}, %{{.*}} {axis = 0 : i64} : (tensor<1x2xf32>, tensor<1x2xf32>) -> tensor<2x2xf32>
+// SCAN8:      %[[Y:.*]] = mnn.concat %{{.*}}, %{{.*}} {axis = 0 : i64} : (tensor<1x3x2xf32>, tensor<1x3x2xf32>) -> tensor<2x3x2xf32>
+// SCAN8-NEXT: return %[[S]], %[[Y]]
+// SCAN-LENS: error: node 'my_scan' (Scan): input 'sequence_lens' must be a constant
+// SCAN-STEPS: error: node 'my_scan' (Scan): scan input 1 has 4 steps along its scan axis, but scan input 0 has 3
