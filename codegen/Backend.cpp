@@ -7,6 +7,8 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Transforms/Utils/Cloning.h"
 
+#include <chrono>
+
 namespace mnn::codegen {
 
 llvm::Expected<BackendResult> buildModelLibrary(llvm::Module &module,
@@ -24,11 +26,19 @@ llvm::Expected<BackendResult> buildModelLibrary(llvm::Module &module,
   if (options.runtimeArchive.empty())
     return llvm::createStringError("no runtime archive given");
 
+  using Clock = std::chrono::steady_clock;
+  auto msSince = [](Clock::time_point start) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+  };
+  double optimizeMs = 0, codegenMs = 0;
+  Clock::time_point start = Clock::now();
   prepareModule(module, target);
   if (llvm::Error err = addModelGlue(module, model))
     return std::move(err);
   if (llvm::Error err = optimizeModule(module, target, options.optimize))
     return std::move(err);
+  optimizeMs = msSince(start);
+  start = Clock::now();
 
   if (!options.assemblyPath.empty()) {
     // Codegen mutates the IR, so the assembly comes from a copy.
@@ -46,6 +56,8 @@ llvm::Expected<BackendResult> buildModelLibrary(llvm::Module &module,
   llvm::FileRemover removeObject(objectPath);
   if (llvm::Error err = emitObjectFile(module, target, objectPath))
     return std::move(err);
+  codegenMs = msSince(start);
+  start = Clock::now();
   if (!options.objectPath.empty())
     if (std::error_code ec =
             llvm::sys::fs::copy_file(objectPath, options.objectPath))
@@ -54,6 +66,8 @@ llvm::Expected<BackendResult> buildModelLibrary(llvm::Module &module,
                                              "': " + ec.message());
 
   BackendResult result;
+  result.optimizeMs = optimizeMs;
+  result.codegenMs = codegenMs;
   llvm::SmallString<256> path(options.outputDir);
   llvm::sys::path::append(path, "lib" + model.name + ".so");
   result.libraryPath = std::string(path);
@@ -90,6 +104,7 @@ llvm::Expected<BackendResult> buildModelLibrary(llvm::Module &module,
 
   if (llvm::Error err = staged.commit())
     return std::move(err);
+  result.linkMs = msSince(start);
   return result;
 }
 

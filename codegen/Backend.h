@@ -36,6 +36,9 @@ struct BackendOptions {
 struct BackendResult {
   std::string libraryPath; ///< <outputDir>/libNAME.so
   std::string headerPath;  ///< <outputDir>/NAME.h ("" if not written)
+  /// Wall time of the LLVM optimization pipeline, of code generation and of
+  /// linking + publishing (mnn-compile -v prints them).
+  double optimizeMs = 0, codegenMs = 0, linkMs = 0;
 };
 
 /// prepareModule + addModelGlue + optimizeModule + emitObjectFile +

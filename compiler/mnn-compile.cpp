@@ -303,6 +303,8 @@ int main(int argc, char **argv) {
     fail(message);
   }
   if (verbose) {
+    errs() << format("mnn-compile: llvm optimize %.1f ms, codegen %.1f ms, link %.1f ms\n",
+                     result->optimizeMs, result->codegenMs, result->linkMs);
     uint64_t size = 0;
     sys::fs::file_size(result->libraryPath, size);
     errs() << format("mnn-compile: wrote %s (%llu bytes) and %s in %.1f ms total\n",
