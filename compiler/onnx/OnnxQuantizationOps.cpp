@@ -92,7 +92,11 @@ bool isQuantizedType(Type t) {
   return false;
 }
 
+/// The ONNX name of an element type (UINT8, FLOAT16, ...) for messages.
 std::string typeName(Type t) {
+  for (int32_t id = 1; id <= 32; ++id)
+    if (convertElementType(t.getContext(), id) == t)
+      return onnxTypeName(id);
   std::string s;
   llvm::raw_string_ostream os(s);
   os << t;
