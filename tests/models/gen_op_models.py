@@ -2101,18 +2101,19 @@ def gen_quantization(s):
         c.output("y", dt)
         s.add(c)
 
-    # QLinearConv: per-channel weights, int32 bias, padding, stride.
+    # QLinearConv: per-channel weights, int32 bias, padding, stride; 16
+    # output channels, so the constant i32 filter is packed blocked (bhwigo).
     c = Case("qlinear_conv", opset=10)
     c.onnx_reference = True
     c.input("x", [1, 3, 8, 8], dtype=u8, gen=ints_of(u8, 0, 255))
     c.input("x_scale", [], gen=lambda r, sh: np.array(0.02, dtype=f32))
     c.init("x_zp", np.array(128, dtype=u8))
-    c.init("w", c.rng.integers(-128, 128, (4, 3, 3, 3)).astype(i8))
-    c.init("w_scale", c.rng.uniform(0.005, 0.02, (4,)).astype(f32))
-    c.init("w_zp", np.zeros((4,), dtype=i8))
+    c.init("w", c.rng.integers(-128, 128, (16, 3, 3, 3)).astype(i8))
+    c.init("w_scale", c.rng.uniform(0.005, 0.02, (16,)).astype(f32))
+    c.init("w_zp", np.zeros((16,), dtype=i8))
     c.init("y_scale", np.array(0.1, dtype=f32))
     c.init("y_zp", np.array(100, dtype=u8))
-    c.init("bias", c.rng.integers(-2000, 2000, (4,)).astype(np.int32))
+    c.init("bias", c.rng.integers(-2000, 2000, (16,)).astype(np.int32))
     c.node("QLinearConv", ["x", "x_scale", "x_zp", "w", "w_scale", "w_zp", "y_scale",
                            "y_zp", "bias"], ["y"], pads=[1, 1, 1, 1], strides=[2, 2])
     c.output("y", u8)
