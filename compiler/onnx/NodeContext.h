@@ -211,6 +211,7 @@ void addRecurrentConverters(llvm::StringMap<Converter> &table);
 void addReductionConverters(llvm::StringMap<Converter> &table);
 void addIndexingConverters(llvm::StringMap<Converter> &table);
 void addSpatialConverters(llvm::StringMap<Converter> &table);
+void addQuantizationConverters(llvm::StringMap<Converter> &table);
 
 } // namespace mnn::onnx_import
 

@@ -1106,6 +1106,8 @@ const llvm::StringMap<Converter> &getConverters() {
   addReductionConverters(table);
   addIndexingConverters(table);
   addSpatialConverters(table);
+  // After the spatial wrappers: ConvInteger/QLinearConv reuse their Conv.
+  addQuantizationConverters(table);
   return table;
   }();
   return converters;

@@ -241,7 +241,10 @@ struct FuseActivation : OpRewritePattern<OpT> {
   LogicalResult matchAndRewrite(OpT op,
                                 PatternRewriter &rewriter) const override {
     Producer p = fusableProducer(op.getInput(), op);
-    if (!p || op.getOutput().getType() != p.type())
+    // The epilogue activations are f32 code (integer convs/matmuls keep
+    // their activation as a separate op).
+    if (!p || op.getOutput().getType() != p.type() ||
+        !p.type().getElementType().isF32())
       return failure();
     auto [lo, hi] = params(op);
     rewriter.modifyOpInPlace(p.op, [&] {

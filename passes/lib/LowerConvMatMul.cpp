@@ -54,6 +54,19 @@ void Lowering::applyActivation(Location loc, Value out, StringRef act,
       });
 }
 
+/// acc + x * y (or x + y for the accumulator init) in the buffer's element
+/// type: float ops, or wrapping integer ops for the integer contractions.
+static Value addOf(OpBuilder &b, Location loc, Value x, Value y) {
+  if (isa<FloatType>(x.getType()))
+    return b.create<arith::AddFOp>(loc, x, y);
+  return b.create<arith::AddIOp>(loc, x, y);
+}
+static Value macOf(OpBuilder &b, Location loc, Value acc, Value x, Value y) {
+  if (isa<FloatType>(x.getType()))
+    return b.create<arith::AddFOp>(loc, acc, b.create<arith::MulFOp>(loc, x, y));
+  return b.create<arith::AddIOp>(loc, acc, b.create<arith::MulIOp>(loc, x, y));
+}
+
 LogicalResult Lowering::lowerConv(mnn::Conv2DOp op, Value out) {
   Location loc = op.getLoc();
   MLIRContext *ctx = b.getContext();
@@ -66,6 +79,7 @@ LogicalResult Lowering::lowerConv(mnn::Conv2DOp op, Value out) {
   int64_t kh = op.getKernelH(), kw = op.getKernelW();
   auto s = op.getStrides();
   auto d = op.getDilations();
+  Type elt = cast<MemRefType>(out.getType()).getElementType();
 
   SmallVector<int64_t> pshape;
   Value input = padded(op, bufferOf(op.getInput()), op.getPads(), 0.0, loc, pshape);
@@ -110,11 +124,10 @@ LogicalResult Lowering::lowerConv(mnn::Conv2DOp op, Value out) {
       ins.push_back(reshapeBuffer(b, loc, bufferOf(op.getResidual()),
                                   {n, g, ob, blk, oh, ow}));
     elementwise(loc, out6, ins, [](OpBuilder &nb, Location nl, ValueRange a) {
-      return a.size() == 2 ? nb.create<arith::AddFOp>(nl, a[0], a[1]).getResult()
-                           : a[0];
+      return a.size() == 2 ? addOf(nb, nl, a[0], a[1]) : a[0];
     });
   } else {
-    b.create<linalg::FillOp>(loc, f32Const(b, loc, 0), out6);
+    b.create<linalg::FillOp>(loc, scalarConst(b, loc, elt, 0), out6);
   }
 
   using IT = utils::IteratorType;
@@ -123,12 +136,13 @@ LogicalResult Lowering::lowerConv(mnn::Conv2DOp op, Value out) {
   auto conv = buildGeneric(
       b, loc, {windows, filter}, {winMap, filterMap}, out6, outMap, its,
       [](OpBuilder &nb, Location nl, ValueRange a) {
-        return nb.create<arith::AddFOp>(
-            nl, a[2], nb.create<arith::MulFOp>(nl, a[0], a[1]));
+        return macOf(nb, nl, a[2], a[0], a[1]);
       });
-  conv->setAttr(mnn::kKernelAttr, b.getStringAttr(g == c && og == 1 && g > 1
-                                                      ? "depthwise_conv"
-                                                      : "conv"));
+  // Only f32 convs go to the microkernel; integer ones stay plain loops.
+  if (elt.isF32())
+    conv->setAttr(mnn::kKernelAttr, b.getStringAttr(g == c && og == 1 && g > 1
+                                                        ? "depthwise_conv"
+                                                        : "conv"));
   applyActivation(loc, out, op.getActivation(),
                   op.getClipMin().convertToDouble(),
                   op.getClipMax().convertToDouble());
@@ -140,6 +154,7 @@ LogicalResult Lowering::lowerMatMul(mnn::MatMulOp op, Value out) {
   MLIRContext *ctx = b.getContext();
   auto aType = cast<RankedTensorType>(op.getLhs().getType());
   auto bType = cast<RankedTensorType>(op.getRhs().getType());
+  Type elt = cast<MemRefType>(out.getType()).getElementType();
   SmallVector<int64_t> as(aType.getShape()), bs(bType.getShape());
   if (as.size() == 1)
     as.insert(as.begin(), 1);
@@ -191,21 +206,20 @@ LogicalResult Lowering::lowerMatMul(mnn::MatMulOp op, Value out) {
     if (op.getResidual())
       ins.push_back(reshapeBuffer(b, loc, bufferOf(op.getResidual()), outShape));
     elementwise(loc, out3, ins, [](OpBuilder &nb, Location nl, ValueRange a) {
-      return a.size() == 2 ? nb.create<arith::AddFOp>(nl, a[0], a[1]).getResult()
-                           : a[0];
+      return a.size() == 2 ? addOf(nb, nl, a[0], a[1]) : a[0];
     });
   } else {
-    b.create<linalg::FillOp>(loc, f32Const(b, loc, 0), out3);
+    b.create<linalg::FillOp>(loc, scalarConst(b, loc, elt, 0), out3);
   }
   using IT = utils::IteratorType;
   SmallVector<IT> its(numDims, IT::parallel);
   its.back() = IT::reduction;
   auto mm = buildGeneric(b, loc, {aView, bView}, {aMap, bMap}, out3, outMap, its,
                          [](OpBuilder &nb, Location nl, ValueRange a) {
-                           return nb.create<arith::AddFOp>(
-                               nl, a[2], nb.create<arith::MulFOp>(nl, a[0], a[1]));
+                           return macOf(nb, nl, a[2], a[0], a[1]);
                          });
-  mm->setAttr(mnn::kKernelAttr, b.getStringAttr("matmul"));
+  if (elt.isF32())
+    mm->setAttr(mnn::kKernelAttr, b.getStringAttr("matmul"));
   applyActivation(loc, out, op.getActivation(), op.getClipMin().convertToDouble(),
                   op.getClipMax().convertToDouble());
   return success();

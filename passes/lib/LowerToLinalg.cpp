@@ -29,6 +29,12 @@ Value f32Const(OpBuilder &b, Location loc, double v) {
   return b.create<arith::ConstantOp>(loc, b.getF32FloatAttr((float)v));
 }
 
+Value scalarConst(OpBuilder &b, Location loc, Type elt, double v) {
+  if (isa<FloatType>(elt))
+    return b.create<arith::ConstantOp>(loc, b.getFloatAttr(elt, v));
+  return b.create<arith::ConstantOp>(loc, b.getIntegerAttr(elt, (int64_t)v));
+}
+
 SmallVector<int64_t> contiguousStrides(ArrayRef<int64_t> shape) {
   SmallVector<int64_t> s(shape.size(), 1);
   for (int i = (int)shape.size() - 2; i >= 0; --i)
@@ -180,8 +186,9 @@ Value Lowering::padded(Operation *op, Value input, ArrayRef<int64_t> pads,
     return input;
   paddedShape[2] += pads[0] + pads[2];
   paddedShape[3] += pads[1] + pads[3];
-  Value scratch = scratchBuffer(op, paddedShape, loc);
-  b.create<linalg::FillOp>(loc, f32Const(b, loc, fill), scratch);
+  Value scratch = scratchBuffer(op, paddedShape, loc, type.getElementType());
+  b.create<linalg::FillOp>(loc, scalarConst(b, loc, type.getElementType(), fill),
+                           scratch);
   SmallVector<int64_t> offsets = {0, 0, pads[0], pads[1]};
   SmallVector<int64_t> strides(4, 1);
   Value interior = b.create<memref::SubViewOp>(loc, scratch, offsets,
@@ -211,6 +218,15 @@ static bool isF32Tensor(Type t) {
   return r && r.getElementType().isF32();
 }
 
+/// Conv and matmul also accumulate integers exactly (ConvInteger,
+/// MatMulInteger, the QLinear ops), as plain loops: the microkernel is f32.
+static bool isIntegerContraction(Operation *op) {
+  auto r = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+  return isa<mnn::Conv2DOp, mnn::MatMulOp>(op) && r &&
+         isa<IntegerType>(r.getElementType()) &&
+         !r.getElementType().isInteger(1);
+}
+
 LogicalResult Lowering::lowerOp(Operation *op) {
   Location loc = op->getLoc();
   if (auto c = dyn_cast<mnn::ConstantOp>(op)) {
@@ -234,7 +250,7 @@ LogicalResult Lowering::lowerOp(Operation *op) {
           mnn::HardSwishOp, mnn::GeluOp, mnn::HardSigmoidOp, mnn::ClipOp,
           mnn::UnaryFnOp, mnn::BinaryFnOp, mnn::CompareOp, mnn::SelectOp,
           mnn::IsClassOp, mnn::PadOp, mnn::BroadcastOp>(op) ||
-      lowersAnyElementType(op);
+      lowersAnyElementType(op) || isIntegerContraction(op);
   // Nearest resampling is a gather; linear and cubic compute in f32.
   if (auto r = dyn_cast<mnn::ResampleOp>(op))
     anyType = r.isGather();

@@ -33,6 +33,8 @@ Type storageType(Type elt);
 /// The buffer type of a tensor type (storage element type).
 MemRefType memrefOf(Type tensorType);
 Value f32Const(OpBuilder &b, Location loc, double v);
+/// A constant of the scalar int or float type `elt` (ints truncate `v`).
+Value scalarConst(OpBuilder &b, Location loc, Type elt, double v);
 SmallVector<int64_t> contiguousStrides(ArrayRef<int64_t> shape);
 /// Reinterprets a contiguous buffer with another static shape (same element
 /// count) as an identity-layout memref.
@@ -80,12 +82,14 @@ struct Lowering {
                                     ValueRange{});
   }
   FailureOr<Value> resultBuffer(OpResult result);
-  Value scratchBuffer(Operation *op, ArrayRef<int64_t> shape, Location loc) {
+  Value scratchBuffer(Operation *op, ArrayRef<int64_t> shape, Location loc,
+                      Type elt = nullptr) {
     int64_t offset =
         cast<IntegerAttr>(op->getAttr("mnn.scratch_offset")).getInt();
     Value off = b.create<arith::ConstantIndexOp>(loc, offset);
-    return b.create<memref::ViewOp>(loc, MemRefType::get(shape, b.getF32Type()),
-                                     arena, off, ValueRange{});
+    return b.create<memref::ViewOp>(
+        loc, MemRefType::get(shape, elt ? elt : b.getF32Type()), arena, off,
+        ValueRange{});
   }
   Value constantBuffer(ElementsAttr value, Location loc);
 

@@ -2056,6 +2056,200 @@ def gen_reductions_indexing(s):
     loss("sce_sum_ignore", "SoftmaxCrossEntropyLoss", [2, 3, 4], "sum", ignore=1)
 
 
+def gen_quantization(s):
+    """QuantizeLinear/DequantizeLinear (per-tensor, per-axis, blocked), the
+    dynamic and integer ops and the QLinear ops. Integer outputs are compared
+    exactly; data hit rounding ties and saturate at both ends. The QLinear
+    references come from onnx.reference (the ONNX definition: requantization
+    in double), since ONNX Runtime requantizes in float32 and can differ by one
+    step near ties."""
+    f32, u8, i8 = np.float32, np.uint8, np.int8
+
+    def ints_of(dtype, lo, hi):
+        return lambda r, sh: r.integers(lo, hi, sh, endpoint=True).astype(dtype)
+
+    # x / 0.5 lands on every half step from -300 to 300: ties round to even
+    # and both ends saturate.
+    ties = lambda r, sh: (r.integers(-600, 600, sh) * 0.25).astype(f32)
+    for name, zp_dtype, zp in [("quantize_linear_u8", u8, 100), ("quantize_linear_i8", i8, -3),
+                               ("quantize_linear_i16", np.int16, 5),
+                               ("quantize_linear_u16", np.uint16, 65500)]:
+        c = Case(name, opset=21)
+        c.input("x", [2, 3, 4, 5], gen=ties)
+        c.f32("scale", 0.5)
+        c.init("zp", np.array(zp, dtype=zp_dtype))
+        c.node("QuantizeLinear", ["x", "scale", "zp"], ["y"])
+        c.output("y", zp_dtype)
+        s.add(c)
+
+    c = Case("quantize_linear_no_zero_point", opset=13)  # uint8 by default
+    c.input("x", [4, 6], gen=ties)
+    c.f32("scale", 0.75)
+    c.node("QuantizeLinear", ["x", "scale"], ["y"])
+    c.output("y", u8)
+    s.add(c)
+
+    # Per-axis with run-time scales and zero points.
+    c = Case("quantize_linear_axis_runtime", opset=13)
+    c.input("x", [2, 4, 3], gen=lambda r, sh: (r.standard_normal(sh) * 40).astype(f32))
+    c.input("scale", [4], gen=lambda r, sh: r.uniform(0.1, 0.5, sh).astype(f32))
+    c.input("zp", [4], dtype=i8, gen=ints_of(i8, -20, 20))
+    c.node("QuantizeLinear", ["x", "scale", "zp"], ["y"], axis=-2)
+    c.output("y", i8)
+    s.add(c)
+
+    # Blocked (a partial last block) with output_dtype and no zero point.
+    c = Case("quantize_linear_blocked", opset=21)
+    c.onnx_reference = True
+    c.input("x", [3, 7], gen=lambda r, sh: (r.standard_normal(sh) * 30).astype(f32))
+    c.init("scale", c.rng.uniform(0.1, 1.0, (3, 3)).astype(f32))
+    c.node("QuantizeLinear", ["x", "scale"], ["y"], axis=1, block_size=3,
+           output_dtype=TensorProto.INT8)
+    c.output("y", i8)
+    s.add(c)
+
+    c = Case("quantize_linear_f16", opset=19)  # the division rounds in float16
+    c.input("x", [3, 8], dtype=np.float16,
+            gen=lambda r, sh: (r.standard_normal(sh) * 20).astype(np.float16))
+    c.init("scale", np.array(0.3, dtype=np.float16))
+    c.init("zp", np.array(10, dtype=u8))
+    c.node("QuantizeLinear", ["x", "scale", "zp"], ["y"])
+    c.output("y", u8)
+    s.add(c)
+
+    for name, dtype, lo, hi in [("dequantize_linear_u8", u8, 0, 255),
+                                ("dequantize_linear_i16", np.int16, -32768, 32767),
+                                ("dequantize_linear_i32", np.int32, -2**31, 2**31 - 1)]:
+        c = Case(name, opset=21)
+        c.input("x", [3, 4, 5], dtype=dtype, gen=ints_of(dtype, lo, hi))
+        c.init("scale", np.array(0.037, dtype=f32))
+        c.init("zp", np.array(lo // 2 + hi // 2 + 1, dtype=dtype))
+        c.node("DequantizeLinear", ["x", "scale", "zp"], ["y"])
+        c.output("y")
+        s.add(c)
+
+    c = Case("dequantize_linear_axis_runtime", opset=13)
+    c.input("x", [2, 3, 4], dtype=i8, gen=ints_of(i8, -128, 127))
+    c.input("scale", [3], gen=lambda r, sh: r.uniform(0.01, 0.1, sh).astype(f32))
+    c.input("zp", [3], dtype=i8, gen=ints_of(i8, -5, 5))
+    c.node("DequantizeLinear", ["x", "scale", "zp"], ["y"], axis=1)
+    c.output("y")
+    s.add(c)
+
+    c = Case("dequantize_linear_blocked", opset=21)
+    c.onnx_reference = True
+    c.input("x", [5, 4], dtype=u8, gen=ints_of(u8, 0, 255))
+    c.init("scale", c.rng.uniform(0.01, 0.1, (3, 4)).astype(f32))
+    c.init("zp", c.rng.integers(0, 255, (3, 4)).astype(u8))
+    c.node("DequantizeLinear", ["x", "scale", "zp"], ["y"], axis=0, block_size=2)
+    c.output("y")
+    s.add(c)
+
+    for name, gen in [("dynamic_quantize_linear", normal),
+                      ("dynamic_quantize_linear_positive", positive)]:
+        c = Case(name, opset=11)
+        c.input("x", [3, 4, 5], gen=gen)
+        c.node("DynamicQuantizeLinear", ["x"], ["y", "y_scale", "y_zp"])
+        c.output("y", u8)
+        c.output("y_scale")
+        c.output("y_zp", u8)
+        s.add(c)
+
+    # MatMulInteger: batched, per-column b_zero_point, int8 x uint8.
+    c = Case("matmul_integer", opset=10)
+    # ONNX Runtime's uint8 x int8 kernel saturates 16-bit pair sums (AVX2
+    # vpmaddubsw) and is off on full-range data; the reference is exact.
+    c.onnx_reference = True
+    c.input("a", [2, 3, 16], dtype=u8, gen=ints_of(u8, 0, 255))
+    c.init("b", c.rng.integers(-128, 128, (16, 5)).astype(i8))
+    c.init("azp", np.array(131, dtype=u8))
+    c.init("bzp", c.rng.integers(-3, 3, (5,)).astype(i8))
+    c.node("MatMulInteger", ["a", "b", "azp", "bzp"], ["y"])
+    c.output("y", np.int32)
+    s.add(c)
+
+    c = Case("matmul_integer_no_zero_points", opset=10)
+    c.input("a", [4, 8], dtype=i8, gen=ints_of(i8, -128, 127))
+    c.input("b", [8, 3], dtype=i8, gen=ints_of(i8, -128, 127))
+    c.node("MatMulInteger", ["a", "b"], ["y"])
+    c.output("y", np.int32)
+    s.add(c)
+
+    # ConvInteger: padding in the zero-point-centered domain, stride, groups,
+    # per-channel w_zero_point; a 1-D one.
+    c = Case("conv_integer", opset=10)
+    c.onnx_reference = True  # ONNX Runtime has no per-channel w_zero_point
+    c.input("x", [1, 4, 7, 7], dtype=u8, gen=ints_of(u8, 0, 255))
+    c.init("w", c.rng.integers(0, 256, (6, 2, 3, 3)).astype(u8))
+    c.init("xz", np.array(120, dtype=u8))
+    c.init("wz", c.rng.integers(100, 150, (6,)).astype(u8))
+    c.node("ConvInteger", ["x", "w", "xz", "wz"], ["y"], pads=[1, 1, 1, 1],
+           strides=[2, 1], group=2)
+    c.output("y", np.int32)
+    s.add(c)
+
+    c = Case("conv_integer_1d", opset=10)
+    c.input("x", [2, 3, 9], dtype=u8, gen=ints_of(u8, 0, 255))
+    c.input("w", [4, 3, 3], dtype=u8, gen=ints_of(u8, 0, 255))
+    c.node("ConvInteger", ["x", "w"], ["y"], dilations=[2])
+    c.output("y", np.int32)
+    s.add(c)
+
+    # QLinearMatMul: per-tensor and per-column b, float16 scales.
+    for name, dt, sdt, per_col in [("qlinear_matmul_u8", u8, f32, False),
+                                   ("qlinear_matmul_i8_per_column", i8, f32, True),
+                                   ("qlinear_matmul_u8_f16_scales", u8, np.float16, False)]:
+        c = Case(name, opset=21)
+        c.onnx_reference = True
+        lo, hi = (0, 255) if dt == u8 else (-128, 127)
+        c.input("a", [2, 3, 8], dtype=dt, gen=ints_of(dt, lo, hi))
+        c.init("a_scale", np.array(0.02, dtype=sdt))
+        c.init("a_zp", np.array(lo // 2 + hi // 2 + 1, dtype=dt))
+        c.init("b", c.rng.integers(lo, hi + 1, (8, 4)).astype(dt))
+        c.init("b_scale", (c.rng.uniform(0.01, 0.03, (4,)) if per_col
+                           else np.array(0.015)).astype(sdt))
+        c.init("b_zp", (c.rng.integers(-2, 3, (4,)) if per_col
+                        else np.array(lo // 2 + hi // 2 + 3)).astype(dt))
+        c.init("y_scale", np.array(0.05, dtype=sdt))
+        c.init("y_zp", np.array(lo // 2 + hi // 2 - 1, dtype=dt))
+        c.node("QLinearMatMul", ["a", "a_scale", "a_zp", "b", "b_scale", "b_zp",
+                                 "y_scale", "y_zp"], ["y"])
+        c.output("y", dt)
+        s.add(c)
+
+    # QLinearConv: per-channel weights, int32 bias, padding, stride; 16
+    # output channels, so the constant i32 filter is packed blocked (bhwigo).
+    c = Case("qlinear_conv", opset=10)
+    c.onnx_reference = True
+    c.input("x", [1, 3, 8, 8], dtype=u8, gen=ints_of(u8, 0, 255))
+    c.input("x_scale", [], gen=lambda r, sh: np.array(0.02, dtype=f32))
+    c.init("x_zp", np.array(128, dtype=u8))
+    c.init("w", c.rng.integers(-128, 128, (16, 3, 3, 3)).astype(i8))
+    c.init("w_scale", c.rng.uniform(0.005, 0.02, (16,)).astype(f32))
+    c.init("w_zp", np.zeros((16,), dtype=i8))
+    c.init("y_scale", np.array(0.1, dtype=f32))
+    c.init("y_zp", np.array(100, dtype=u8))
+    c.init("bias", c.rng.integers(-2000, 2000, (16,)).astype(np.int32))
+    c.node("QLinearConv", ["x", "x_scale", "x_zp", "w", "w_scale", "w_zp", "y_scale",
+                           "y_zp", "bias"], ["y"], pads=[1, 1, 1, 1], strides=[2, 2])
+    c.output("y", u8)
+    s.add(c)
+
+    # A per-axis scale of the wrong length: a clean error naming the node.
+    p = os.path.join(s.out_dir, "bad", "quantize_bad_scale.onnx")
+    os.makedirs(os.path.dirname(p), exist_ok=True)
+    node = helper.make_node("QuantizeLinear", ["x", "scale"], ["y"],
+                            name="my_quantize", axis=1)
+    g = helper.make_graph(
+        [node], "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 3])],
+        [helper.make_tensor_value_info("y", TensorProto.UINT8, [2, 3])],
+        [numpy_helper.from_array(np.ones(4, dtype=f32), "scale")])
+    onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]), p)
+    s.add_bad("quantize_bad_scale", p,
+              "error names the node 'my_quantize' and the bad y_scale",
+              ["my_quantize", "QuantizeLinear", "y_scale"])
+
+
 def gen_bad(s):
     bad_dir = os.path.join(s.out_dir, "bad")
     os.makedirs(bad_dir, exist_ok=True)
@@ -2515,6 +2709,7 @@ def main():
     gen_recurrents(s)
     gen_reductions_indexing(s)
     gen_spatial(s)
+    gen_quantization(s)
     gen_bad(s)
     s.write_manifest()
     ops = sorted({op for c in s.cases for op in c["ops"]})

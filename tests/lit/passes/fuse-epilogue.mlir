@@ -178,3 +178,17 @@ func.func @broadcast_not_residual(%x: tensor<1x2x3x3xf32>, %r: tensor<1x2x1x1xf3
   %s = mnn.add %y, %r : (tensor<1x2x3x3xf32>, tensor<1x2x1x1xf32>) -> tensor<1x2x3x3xf32>
   return %s : tensor<1x2x3x3xf32>
 }
+
+// -----
+
+// An integer matmul takes a residual (integer add) but no activation: the
+// epilogue activations are f32 code.
+// CHECK-LABEL: func.func @int_matmul_no_activation
+// CHECK:       %[[Y:.*]] = mnn.matmul %arg0, %arg1, %arg2 {{.*}}operandSegmentSizes = array<i32: 1, 1, 0, 1>
+// CHECK:       mnn.relu %[[Y]]
+func.func @int_matmul_no_activation(%a: tensor<2x4xi32>, %b: tensor<4x3xi32>, %r: tensor<2x3xi32>) -> tensor<2x3xi32> {
+  %y = mnn.matmul %a, %b {operandSegmentSizes = array<i32: 1, 1, 0, 0>} : (tensor<2x4xi32>, tensor<4x3xi32>) -> tensor<2x3xi32>
+  %s = mnn.add %y, %r : (tensor<2x3xi32>, tensor<2x3xi32>) -> tensor<2x3xi32>
+  %z = mnn.relu %s : (tensor<2x3xi32>) -> tensor<2x3xi32>
+  return %z : tensor<2x3xi32>
+}
