@@ -204,6 +204,22 @@ class Case:
         return model
 
 
+ML_DTYPES = {np.dtype(t) for t in (ml_dtypes.bfloat16, ml_dtypes.float8_e4m3fn,
+                                   ml_dtypes.float8_e4m3fnuz, ml_dtypes.float8_e5m2,
+                                   ml_dtypes.float8_e5m2fnuz, ml_dtypes.int4,
+                                   ml_dtypes.uint4, ml_dtypes.int2, ml_dtypes.uint2)}
+
+
+def as_raw_bytes(arr):
+    """ml_dtypes arrays as raw bytes ('|V1'/'|V2'), which numpy loads without
+    ml_dtypes and mnn-run reads and writes for these types; outputs then compare
+    bit for bit."""
+    arr = np.asarray(arr)
+    if arr.dtype in ML_DTYPES:
+        return arr.view(f"V{arr.dtype.itemsize}")
+    return arr
+
+
 def run_ort(model, feeds):
     so = ort.SessionOptions()
     so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
@@ -293,11 +309,11 @@ class Suite:
         inputs, outputs = {}, {}
         for name, arr in feeds.items():
             p = os.path.join(case_dir, f"input_{file_safe(name)}.npy")
-            np.save(p, arr)
+            np.save(p, as_raw_bytes(arr))
             inputs[name] = self.rel(p)
         for name, _ in c.outputs:
             p = os.path.join(case_dir, f"ref_{file_safe(name)}.npy")
-            np.save(p, refs[name])
+            np.save(p, as_raw_bytes(refs[name]))
             outputs[name] = self.rel(p)
 
         entry = {

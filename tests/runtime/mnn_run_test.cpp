@@ -166,6 +166,13 @@ TEST_F(Npy, ReadsAndWritesRawBytesForMlDtypes) {
                       &array),
             "");
   EXPECT_EQ(array.dtype, mnnrun::kNpyVoid2);
+  // ml_dtypes.float8_e5m2 arrays are saved as '<f1'.
+  EXPECT_EQ(ReadError(MakeRawNpy(1, "{'descr': '<f1', 'fortran_order': "
+                                    "False, 'shape': (1,), }",
+                                 "a"),
+                      &array),
+            "");
+  EXPECT_EQ(array.dtype, mnnrun::kNpyVoid1);
   using mnnrun::NpyDtypeMatches;
   EXPECT_TRUE(NpyDtypeMatches(mnnrun::kNpyVoid1, MNN_DTYPE_F8E4M3FN));
   EXPECT_TRUE(NpyDtypeMatches(mnnrun::kNpyVoid1, MNN_DTYPE_I4));

@@ -52,8 +52,8 @@ const char kUsage[] =
     "  --help                 print this help\n"
     "\n"
     ".npy files: versions 1.0/2.0/3.0, C order, little-endian, dtypes\n"
-    "f8 f4 f2 i1 i2 i4 i8 u1 u2 u4 u8 b1, and V1/V2 (raw bytes, how numpy saves\n"
-    "ml_dtypes arrays) for bfloat16, float8, int4/uint4 and int2/uint2\n"
+    "f8 f4 f2 i1 i2 i4 i8 u1 u2 u4 u8 b1, and V1/V2/f1 (raw bytes, how numpy\n"
+    "saves ml_dtypes arrays) for bfloat16, float8, int4/uint4 and int2/uint2\n"
     "(one element per byte); outputs of those types are written as V1/V2.\n"
     "Exit status: 0 success, 1 error, 2 usage error.\n";
 

@@ -33,6 +33,9 @@ constexpr DtypeInfo kDtypes[] = {
     // than to one of the ml_dtypes types below (the file can't tell which).
     {kNpyVoid1, 'V', 1, "void8", "|V1"},
     {kNpyVoid2, 'V', 2, "void16", "|V2"},
+    // ml_dtypes' float8_e5m2 saves as '<f1' (its numpy type code), which
+    // says no more than '|V1' does.
+    {kNpyVoid1, 'f', 1, "void8", "|V1"},
     {MNN_DTYPE_F32, 'f', 4, "float32", "<f4"},
     {MNN_DTYPE_F16, 'f', 2, "float16", "<f2"},
     {MNN_DTYPE_I8, 'i', 1, "int8", "|i1"},
@@ -227,8 +230,8 @@ bool ParseDescr(const std::string& descr, mnn_dtype* dtype,
     }
   }
   *error = "unsupported dtype '" + descr +
-           "' (supported: f8 f4 f2 i1 i2 i4 i8 u1 u2 u4 u8 b1 V1 V2, "
-           "little-endian)";
+           "' (supported: f8 f4 f2 i1 i2 i4 i8 u1 u2 u4 u8 b1, and V1 V2 f1 for "
+           "ml_dtypes types, little-endian)";
   return false;
 }
 
