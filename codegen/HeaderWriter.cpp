@@ -41,6 +41,24 @@ llvm::StringRef dtypeShortName(mnn_dtype dtype) {
     return "u32";
   case MNN_DTYPE_U64:
     return "u64";
+  case MNN_DTYPE_BF16:
+    return "bf16";
+  case MNN_DTYPE_F8E4M3FN:
+    return "f8e4m3fn";
+  case MNN_DTYPE_F8E4M3FNUZ:
+    return "f8e4m3fnuz";
+  case MNN_DTYPE_F8E5M2:
+    return "f8e5m2";
+  case MNN_DTYPE_F8E5M2FNUZ:
+    return "f8e5m2fnuz";
+  case MNN_DTYPE_I4:
+    return "i4";
+  case MNN_DTYPE_U4:
+    return "u4";
+  case MNN_DTYPE_I2:
+    return "i2";
+  case MNN_DTYPE_U2:
+    return "u2";
   }
   return "?";
 }

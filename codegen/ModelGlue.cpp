@@ -197,10 +197,19 @@ unsigned dtypeSizeBytes(mnn_dtype dtype) {
   case MNN_DTYPE_F16:
   case MNN_DTYPE_I16:
   case MNN_DTYPE_U16:
+  case MNN_DTYPE_BF16:
     return 2;
   case MNN_DTYPE_I8:
   case MNN_DTYPE_U8:
   case MNN_DTYPE_BOOL:
+  case MNN_DTYPE_F8E4M3FN:
+  case MNN_DTYPE_F8E4M3FNUZ:
+  case MNN_DTYPE_F8E5M2:
+  case MNN_DTYPE_F8E5M2FNUZ:
+  case MNN_DTYPE_I4: // sub-byte types: one element per byte
+  case MNN_DTYPE_U4:
+  case MNN_DTYPE_I2:
+  case MNN_DTYPE_U2:
     return 1;
   case MNN_DTYPE_I64:
   case MNN_DTYPE_U64:
@@ -236,6 +245,24 @@ llvm::StringRef dtypeEnumName(mnn_dtype dtype) {
     return "MNN_DTYPE_U32";
   case MNN_DTYPE_U64:
     return "MNN_DTYPE_U64";
+  case MNN_DTYPE_BF16:
+    return "MNN_DTYPE_BF16";
+  case MNN_DTYPE_F8E4M3FN:
+    return "MNN_DTYPE_F8E4M3FN";
+  case MNN_DTYPE_F8E4M3FNUZ:
+    return "MNN_DTYPE_F8E4M3FNUZ";
+  case MNN_DTYPE_F8E5M2:
+    return "MNN_DTYPE_F8E5M2";
+  case MNN_DTYPE_F8E5M2FNUZ:
+    return "MNN_DTYPE_F8E5M2FNUZ";
+  case MNN_DTYPE_I4:
+    return "MNN_DTYPE_I4";
+  case MNN_DTYPE_U4:
+    return "MNN_DTYPE_U4";
+  case MNN_DTYPE_I2:
+    return "MNN_DTYPE_I2";
+  case MNN_DTYPE_U2:
+    return "MNN_DTYPE_U2";
   }
   return "";
 }

@@ -126,7 +126,16 @@ mnn_dtype dtypeOf(mlir::Type type) {
   if (type.isInteger(16)) return MNN_DTYPE_I16;
   if (type.isInteger(32)) return MNN_DTYPE_I32;
   if (type.isInteger(64)) return MNN_DTYPE_I64;
-  return mnn_dtype(0); // no C API dtype (bfloat16, ...)
+  if (type.isBF16()) return MNN_DTYPE_BF16;
+  if (type.isFloat8E4M3FN()) return MNN_DTYPE_F8E4M3FN;
+  if (type.isFloat8E4M3FNUZ()) return MNN_DTYPE_F8E4M3FNUZ;
+  if (type.isFloat8E5M2()) return MNN_DTYPE_F8E5M2;
+  if (type.isFloat8E5M2FNUZ()) return MNN_DTYPE_F8E5M2FNUZ;
+  if (type.isUnsignedInteger(4)) return MNN_DTYPE_U4;
+  if (type.isUnsignedInteger(2)) return MNN_DTYPE_U2;
+  if (type.isInteger(4)) return MNN_DTYPE_I4;
+  if (type.isInteger(2)) return MNN_DTYPE_I2;
+  return mnn_dtype(0); // no C API dtype
 }
 
 /// Inputs and outputs of the imported entry function, before lowering.
@@ -145,7 +154,8 @@ mnn::codegen::ModelInterface describe(mlir::ModuleOp module) {
         fail("model " + Twine(fallback.rfind("input", 0) == 0 ? "input" : "output") +
              " '" + s.name + "' has element type " + elt +
              ", which the C API does not support (float32, float64, float16, "
-             "int8/16/32/64, uint8/16/32/64, bool)");
+             "bfloat16, float8 e4m3fn/e4m3fnuz/e5m2/e5m2fnuz, "
+             "int2/4/8/16/32/64, uint2/4/8/16/32/64, bool)");
       }
       auto shape = cast<mlir::ShapedType>(t).getShape();
       s.shape.assign(shape.begin(), shape.end());

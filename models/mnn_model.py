@@ -19,6 +19,17 @@ _DTYPES = {1: np.float32, 2: np.float16, 3: np.int8, 4: np.uint8, 5: np.int32,
            8: np.float64, 9: np.int16, 10: np.uint16, 11: np.uint32, 12: np.uint64,
            6: np.int64, 7: np.bool_}
 
+# bfloat16, float8 and the sub-byte ints (one element per byte) are ml_dtypes
+# types, as onnx and numpy users hold them; without ml_dtypes such models
+# can't be loaded.
+try:
+    import ml_dtypes as _md
+    _DTYPES.update({13: _md.bfloat16, 14: _md.float8_e4m3fn, 15: _md.float8_e4m3fnuz,
+                    16: _md.float8_e5m2, 17: _md.float8_e5m2fnuz, 18: _md.int4,
+                    19: _md.uint4, 20: _md.int2, 21: _md.uint2})
+except ImportError:  # pragma: no cover
+    pass
+
 
 class _TensorDesc(ctypes.Structure):
     _fields_ = [("name", ctypes.c_char_p), ("dtype", ctypes.c_int),

@@ -23,6 +23,20 @@
 
 namespace mnn::onnx_import {
 
+/// TensorProto data types newer than the generated onnx.proto (opset 19+).
+enum : int32_t {
+  kOnnxFloat8E4M3FN = 17,
+  kOnnxFloat8E4M3FNUZ = 18,
+  kOnnxFloat8E5M2 = 19,
+  kOnnxFloat8E5M2FNUZ = 20,
+  kOnnxUint4 = 21,
+  kOnnxInt4 = 22,
+  kOnnxFloat4E2M1 = 23,
+  kOnnxFloat8E8M0 = 24,
+  kOnnxUint2 = 25,
+  kOnnxInt2 = 26,
+};
+
 /// Element type of an ONNX TensorProto.DataType, or null if unsupported.
 mlir::Type convertElementType(mlir::MLIRContext *ctx, int32_t onnxType);
 /// "FLOAT", "STRING", ... for messages.

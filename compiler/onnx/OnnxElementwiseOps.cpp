@@ -25,10 +25,11 @@ namespace mnn::onnx_import {
 
 namespace {
 
-FailureOr<Value> castTo(NodeContext &n, Value v, Type elt) {
+FailureOr<Value> castTo(NodeContext &n, Value v, Type elt, bool saturate = true) {
   if (eltOf(v) == elt)
     return v;
-  return n.createTyped<mnn::CastOp>(RankedTensorType::get(shapeOf(v), elt), v);
+  return n.createTyped<mnn::CastOp>(RankedTensorType::get(shapeOf(v), elt), v,
+                                    n.b.getBoolAttr(saturate));
 }
 
 FailureOr<Value> unaryFn(NodeContext &n, Value x, StringRef fn, double alpha = 0,
@@ -340,7 +341,8 @@ LogicalResult castToOnnxType(NodeContext &n, Value x, int64_t to) {
   Type elt = convertElementType(n.ctx(), to);
   if (!elt)
     return n.fail("cast to " + onnxTypeName(to) + " is not supported");
-  return n.setOutput(0, castTo(n, x, elt));
+  // 'saturate' (opset 19, default 1) only affects the float8 targets.
+  return n.setOutput(0, castTo(n, x, elt, n.getInt("saturate", 1) != 0));
 }
 
 LogicalResult convertCast(NodeContext &n) {
@@ -349,7 +351,6 @@ LogicalResult convertCast(NodeContext &n) {
     return failure();
   if (!n.attr("to"))
     return n.fail("missing attribute 'to'");
-  // 'saturate' (opset 19) only affects float8 targets, which are rejected.
   return castToOnnxType(n, *x, n.getInt("to", 0));
 }
 
@@ -357,7 +358,7 @@ LogicalResult convertCastLike(NodeContext &n) {
   auto x = n.input(0, "input"), like = n.input(1, "target_type");
   if (failed(x) || failed(like))
     return failure();
-  return n.setOutput(0, castTo(n, *x, eltOf(*like)));
+  return n.setOutput(0, castTo(n, *x, eltOf(*like), n.getInt("saturate", 1) != 0));
 }
 
 LogicalResult convertIdentity(NodeContext &n) {

@@ -13,6 +13,7 @@
 #include "compiler/onnx/OnnxImporter.h"
 #include "compiler/onnx/NodeContext.h"
 
+#include "mnn/ElementTypes.h"
 #include "mnn/ElementsUtils.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -42,7 +43,8 @@ namespace mnn::onnx_import {
 // The default-domain opsets whose semantics the converters implement (older
 // attribute forms such as Clip-6 and Slice-1 included). Opsets 22 to 27 only
 // widened type constraints (bfloat16, float8/4, int4/2) of the ops converted
-// here and added new ops; the converters reject the new element types.
+// here and added new ops. Those element types are imported as described in
+// mnn/ElementTypes.h, except FLOAT4E2M1 and FLOAT8E8M0 (no MLIR 19 type).
 constexpr int64_t kMinOpset = 6;
 constexpr int64_t kMaxOpset = 27;
 
@@ -86,6 +88,26 @@ Type convertElementType(MLIRContext *ctx, int32_t t) {
     return IntegerType::get(ctx, 64, IntegerType::Unsigned);
   case onnx::TensorProto::BOOL:
     return b.getI1Type();
+  case onnx::TensorProto::BFLOAT16:
+    return b.getBF16Type();
+  // Codes newer than the onnx.proto this importer was generated from (see
+  // mnn/ElementTypes.h for how they are stored).
+  case kOnnxFloat8E4M3FN:
+    return b.getFloat8E4M3FNType();
+  case kOnnxFloat8E4M3FNUZ:
+    return b.getFloat8E4M3FNUZType();
+  case kOnnxFloat8E5M2:
+    return b.getFloat8E5M2Type();
+  case kOnnxFloat8E5M2FNUZ:
+    return b.getFloat8E5M2FNUZType();
+  case kOnnxUint4:
+    return IntegerType::get(ctx, 4, IntegerType::Unsigned);
+  case kOnnxInt4:
+    return b.getIntegerType(4);
+  case kOnnxUint2:
+    return IntegerType::get(ctx, 2, IntegerType::Unsigned);
+  case kOnnxInt2:
+    return b.getIntegerType(2);
   default:
     return nullptr;
   }
@@ -113,6 +135,18 @@ std::string resourceName(StringRef tensorName) {
   for (char c : tensorName)
     s += (llvm::isAlnum(c) || c == '_' || c == '.') ? c : '_';
   return s.empty() || llvm::isDigit(s[0]) ? "w_" + s : s;
+}
+
+// ONNX packs int4/uint4 two per byte and int2/uint2 four per byte, the first
+// element in the lowest bits; buffers hold one element per byte (low bits,
+// high bits zero).
+std::vector<char> unpackSubByte(ArrayRef<uint8_t> packed, int64_t count,
+                                unsigned bits) {
+  std::vector<char> out(count);
+  unsigned perByte = 8 / bits, mask = (1u << bits) - 1;
+  for (int64_t i = 0; i < count; ++i)
+    out[i] = char((packed[i / perByte] >> (bits * (i % perByte))) & mask);
+  return out;
 }
 
 // Appends `count` values read by `get(i)` as little-endian `width`-byte ints.
@@ -166,6 +200,31 @@ convertTensor(MLIRContext *ctx, const onnx::TensorProto &t, std::string &error,
                     Twine(bytes ? expectBytes : n));
   };
 
+  if (mnn::isSubByteInteger(elt)) {
+    unsigned bits = elt.getIntOrFloatBitWidth();
+    int64_t packedBytes = (n * bits + 7) / 8;
+    std::vector<uint8_t> packed;
+    if (t.has_raw_data()) {
+      const std::string &raw = t.raw_data();
+      if ((int64_t)raw.size() != packedBytes)
+        return failWith("has " + Twine(raw.size()) +
+                        " bytes of raw_data but its dims [" + shapeStr(shape) +
+                        "] need " + Twine(packedBytes) + " (" + Twine(8 / bits) +
+                        " elements per byte)");
+      packed.assign(raw.begin(), raw.end());
+    } else {
+      // int32_data holds one packed byte per value.
+      if (t.int32_data_size() != packedBytes)
+        return failWith("has " + Twine(t.int32_data_size()) +
+                        " int32_data values but its dims [" + shapeStr(shape) +
+                        "] need " + Twine(packedBytes) + " (" + Twine(8 / bits) +
+                        " elements per value)");
+      for (int32_t v : t.int32_data())
+        packed.push_back(uint8_t(v));
+    }
+    return mnn::makeElements(type, unpackSubByte(packed, n, bits));
+  }
+
   if (t.has_raw_data()) {
     const std::string &raw = t.raw_data();
     if ((int64_t)raw.size() != expectBytes)
@@ -211,7 +270,7 @@ convertTensor(MLIRContext *ctx, const onnx::TensorProto &t, std::string &error,
       return sizeError(t.int64_data_size(), "int64_data values");
     appendInts(bytes, n, 8, [&](int64_t i) { return t.int64_data(i); });
     break;
-  default: // INT32, INT16, INT8, UINT8, BOOL, FLOAT16
+  default: // INT32, INT16, INT8, UINT8, BOOL; FLOAT16, BFLOAT16, FLOAT8* as bits
     if (t.int32_data_size() != n)
       return sizeError(t.int32_data_size(), "int32_data values");
     appendInts(bytes, n, width, [&](int64_t i) {

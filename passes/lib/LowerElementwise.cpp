@@ -16,6 +16,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Lowering.h"
+#include "NarrowFloat.h"
 
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -26,8 +27,12 @@
 namespace mnn::lowering {
 
 Type storageType(Type elt) {
+  // bool and sub-byte integers take a byte; bf16/float8 keep their bits in a
+  // signless integer (mnn/ElementTypes.h).
   if (auto it = dyn_cast<IntegerType>(elt))
-    return IntegerType::get(elt.getContext(), it.getWidth() == 1 ? 8 : it.getWidth());
+    return IntegerType::get(elt.getContext(), it.getWidth() < 8 ? 8 : it.getWidth());
+  if (auto f = narrowFloatFormat(elt))
+    return IntegerType::get(elt.getContext(), f->bits());
   return elt;
 }
 
@@ -36,7 +41,9 @@ namespace {
 /// How the values of one tensor are stored and computed.
 struct Elt {
   Type graph, storage, compute;
+  std::optional<NarrowFloatFormat> narrow; // bf16, float8: computed in f32
   bool isBool() const { return graph.isInteger(1); }
+  bool isSubByte() const { return isSubByteInteger(graph); }
   bool isUnsigned() const { return graph.isUnsignedInteger(); }
   bool isFloat() const { return isa<FloatType>(compute); }
   bool isInt() const { return !isFloat() && !isBool(); }
@@ -48,15 +55,18 @@ Elt eltInfo(Type tensorType) {
   e.storage = storageType(e.graph);
   e.compute = e.storage;
   MLIRContext *ctx = e.graph.getContext();
+  e.narrow = narrowFloatFormat(e.graph);
   if (e.isBool())
     e.compute = IntegerType::get(ctx, 1);
-  else if (e.graph.isF16() || e.graph.isBF16())
+  else if (e.isSubByte())
+    e.compute = IntegerType::get(ctx, e.graph.getIntOrFloatBitWidth());
+  else if (e.graph.isF16() || e.narrow)
     e.compute = Float32Type::get(ctx);
   return e;
 }
 
 bool supported(const Elt &e) {
-  return e.graph.isF32() || e.graph.isF16() || e.graph.isF64() ||
+  return e.graph.isF32() || e.graph.isF16() || e.graph.isF64() || e.narrow ||
          isa<IntegerType>(e.graph);
 }
 
@@ -64,14 +74,23 @@ Value toCompute(OpBuilder &b, Location loc, Value v, const Elt &e) {
   if (e.isBool())
     return b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ne, v,
                                    b.create<arith::ConstantIntOp>(loc, 0, 8));
+  if (e.isSubByte()) // the low bits of the byte
+    return b.create<arith::TruncIOp>(loc, e.compute, v);
+  if (e.narrow)
+    return emitNarrowFloatToF32(b, loc, v, *e.narrow);
   if (v.getType() != e.compute)
     return b.create<arith::ExtFOp>(loc, e.compute, v);
   return v;
 }
 
-Value toStorage(OpBuilder &b, Location loc, Value v, const Elt &e) {
-  if (e.isBool())
+/// `saturate` applies to float8 results only (ONNX: bf16 never saturates).
+Value toStorage(OpBuilder &b, Location loc, Value v, const Elt &e,
+                bool saturate = true) {
+  if (e.isBool() || e.isSubByte()) // high bits zero, as ml_dtypes stores them
     return b.create<arith::ExtUIOp>(loc, e.storage, v);
+  if (e.narrow)
+    return emitF32ToNarrowFloat(b, loc, v, *e.narrow,
+                                saturate && !e.graph.isBF16());
   if (v.getType() != e.storage)
     return b.create<arith::TruncFOp>(loc, e.storage, v);
   return v;
@@ -596,7 +615,7 @@ LogicalResult Lowering::lowerCast(mnn::CastOp op, Value out) {
                       : u       ? nb.create<arith::ExtUIOp>(nl, tt, x).getResult()
                                 : nb.create<arith::ExtSIOp>(nl, tt, x).getResult();
                 }
-                return toStorage(nb, nl, y, to);
+                return toStorage(nb, nl, y, to, op.getSaturate());
               });
   return success();
 }

@@ -8,6 +8,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Lowering.h"
+
+#include "mnn/ElementTypes.h"
 #include "mnn/Passes.h"
 
 #include "mlir/IR/DialectResourceBlobManager.h"
@@ -124,8 +126,17 @@ Value Lowering::constantBuffer(ElementsAttr value, Location loc) {
   auto flatTensor = RankedTensorType::get({type.getNumElements()}, storage);
   ElementsAttr flatValue;
   auto dense = dyn_cast<DenseElementsAttr>(value);
-  if (dense && storage != type.getElementType()) {
-    if (type.getElementType().isInteger(1))
+  Type elt = type.getElementType();
+  if (mnn::isSubByteInteger(elt)) {
+    // One byte per element with the high bits clear (folded values may carry
+    // a sign extension).
+    std::vector<char> bytes = *mnn::getRawBytes(value);
+    char mask = char((1u << elt.getIntOrFloatBitWidth()) - 1);
+    for (char &c : bytes)
+      c &= mask;
+    flatValue = mnn::makeElements(flatTensor, bytes);
+  } else if (dense && storage != elt) {
+    if (elt.isInteger(1))
       flatValue = mnn::makeElements(flatTensor, *mnn::getRawBytes(value));
     else
       flatValue = dense.reshape(RankedTensorType::get({type.getNumElements()},

@@ -71,7 +71,8 @@ def compare(got, ref, rel):
             return False, (f"{int(bad.sum())} non-finite values (first at {list(idx)}: "
                            f"{got[idx]}), bound {bound:.3g}")
         # np.array: a 0-d difference stays an array (scalar outputs, e.g. losses).
-        diff = np.array(np.abs(got.astype(np.float64) - ref.astype(np.float64)))
+        with np.errstate(invalid="ignore"):  # inf - inf where both are inf
+            diff = np.array(np.abs(got.astype(np.float64) - ref.astype(np.float64)))
         diff[~finite_ref] = 0.0  # non-finite references: only finiteness is compared
         err = float(diff.max())
         ok = err <= bound

@@ -58,6 +58,7 @@ import shutil
 import sys
 import zlib
 
+import ml_dtypes
 import numpy as np
 import onnx
 import onnxruntime as ort
@@ -81,6 +82,16 @@ NP_TO_ONNX = {
     np.dtype(np.int64): TensorProto.INT64,
     np.dtype(np.uint64): TensorProto.UINT64,
     np.dtype(np.bool_): TensorProto.BOOL,
+    # ml_dtypes types (onnx's own numpy representation of these types)
+    np.dtype(ml_dtypes.bfloat16): TensorProto.BFLOAT16,
+    np.dtype(ml_dtypes.float8_e4m3fn): TensorProto.FLOAT8E4M3FN,
+    np.dtype(ml_dtypes.float8_e4m3fnuz): TensorProto.FLOAT8E4M3FNUZ,
+    np.dtype(ml_dtypes.float8_e5m2): TensorProto.FLOAT8E5M2,
+    np.dtype(ml_dtypes.float8_e5m2fnuz): TensorProto.FLOAT8E5M2FNUZ,
+    np.dtype(ml_dtypes.int4): TensorProto.INT4,
+    np.dtype(ml_dtypes.uint4): TensorProto.UINT4,
+    np.dtype(ml_dtypes.int2): TensorProto.INT2,
+    np.dtype(ml_dtypes.uint2): TensorProto.UINT2,
 }
 
 
@@ -123,6 +134,10 @@ class Case:
         self.reference = None
         # Versions of other operator domains the graph uses (e.g. ai.onnx.preview).
         self.domains = {}
+        # Reference outputs may hold NaN/inf (casts that test them on purpose).
+        self.allow_nonfinite = False
+        # IR version for types newer than IR 10 (int2/uint2 need 11).
+        self.ir_version = None
         self._n = 0
 
     # -- graph pieces ------------------------------------------------------------------
@@ -187,8 +202,25 @@ class Case:
             producer_name="mnn-compiler-tests",
         )
         # Keep the IR version loadable by older readers (onnx 1.22 default is 11+).
-        model.ir_version = min(model.ir_version, 8 if self.opset <= 17 else 10)
+        model.ir_version = self.ir_version or min(model.ir_version,
+                                                  8 if self.opset <= 17 else 10)
         return model
+
+
+ML_DTYPES = {np.dtype(t) for t in (ml_dtypes.bfloat16, ml_dtypes.float8_e4m3fn,
+                                   ml_dtypes.float8_e4m3fnuz, ml_dtypes.float8_e5m2,
+                                   ml_dtypes.float8_e5m2fnuz, ml_dtypes.int4,
+                                   ml_dtypes.uint4, ml_dtypes.int2, ml_dtypes.uint2)}
+
+
+def as_raw_bytes(arr):
+    """ml_dtypes arrays as raw bytes ('|V1'/'|V2'), which numpy loads without
+    ml_dtypes and mnn-run reads and writes for these types; outputs then compare
+    bit for bit."""
+    arr = np.asarray(arr)
+    if arr.dtype in ML_DTYPES:
+        return arr.view(f"V{arr.dtype.itemsize}")
+    return arr
 
 
 def run_ort(model, feeds):
@@ -271,7 +303,8 @@ class Suite:
         for n, dt in c.outputs:
             if refs[n].dtype != dt:
                 raise ValueError(f"{c.name}: output {n} is {refs[n].dtype}, declared {dt}")
-            if not np.all(np.isfinite(refs[n])):
+            if refs[n].dtype.kind == "f" and not c.allow_nonfinite and \
+                    not np.all(np.isfinite(refs[n])):
                 raise ValueError(f"{c.name}: non-finite reference output {n}")
 
         model_path = os.path.join(case_dir, "model.onnx")
@@ -279,11 +312,11 @@ class Suite:
         inputs, outputs = {}, {}
         for name, arr in feeds.items():
             p = os.path.join(case_dir, f"input_{file_safe(name)}.npy")
-            np.save(p, arr)
+            np.save(p, as_raw_bytes(arr))
             inputs[name] = self.rel(p)
         for name, _ in c.outputs:
             p = os.path.join(case_dir, f"ref_{file_safe(name)}.npy")
-            np.save(p, refs[name])
+            np.save(p, as_raw_bytes(refs[name]))
             outputs[name] = self.rel(p)
 
         entry = {
@@ -2675,6 +2708,139 @@ def gen_elementwise_types(s):
     s.add(c)
 
 
+# --------------------------------------------------------------------------------------
+# Narrow element types: bfloat16, float8, int4/uint4, int2/uint2 (Cast, CastLike,
+# packed initializers). References from onnx.reference (ml_dtypes), compared bit for bit.
+# --------------------------------------------------------------------------------------
+
+FLOAT8_TYPES = (ml_dtypes.float8_e4m3fn, ml_dtypes.float8_e4m3fnuz, ml_dtypes.float8_e5m2,
+                ml_dtypes.float8_e5m2fnuz)
+
+
+def cast_edge_values(r, sh):
+    """f32 values that probe every rounding path of a float8 cast: ties between
+    neighbours, subnormals, values just beyond the largest finite one, +-inf, NaN,
+    -0, and random values over the whole float8 range."""
+    special = [0.0, -0.0, np.inf, -np.inf, np.nan, 448.0, 464.0, 480.0, 240.0, 248.0,
+               57344.0, 61440.0, 65536.0, 1e9, -1e9, 2.0 ** -9, 2.0 ** -10, 3 * 2.0 ** -11,
+               2.0 ** -16, 2.0 ** -17, 2.0 ** -18, 1.0625, 1.1875, -1.0625, 0.5 + 2.0 ** -5,
+               17.0, 18.0, 19.0, 1e-30, -1e-30]
+    n = int(np.prod(sh))
+    rnd = r.standard_normal(n) * np.exp2(r.integers(-20, 17, n))
+    vals = np.concatenate([np.array(special), rnd])[:n]
+    return vals.astype(np.float32).reshape(sh)
+
+
+def all_codes(dtype):
+    """Every bit pattern of a 1-byte ml_dtypes type, as a [16, 16] array."""
+    return lambda r, sh: np.arange(256, dtype=np.uint8).view(dtype).reshape(sh)
+
+
+def gen_narrow_types(s):
+    f32, f16 = np.float32, np.float16
+    # f32 -> each float8, saturating (default) and not, in one model.
+    c = Case("cast_f32_to_float8", 21)
+    c.input("x", [8, 16], gen=cast_edge_values)
+    for t in FLOAT8_TYPES:
+        code = int(NP_TO_ONNX[np.dtype(t)])
+        name = np.dtype(t).name
+        c.node("Cast", ["x"], [f"{name}_sat"], to=code)
+        c.node("Cast", ["x"], [f"{name}_nosat"], to=code, saturate=0)
+        c.output(f"{name}_sat", t)
+        c.output(f"{name}_nosat", t)
+    c.onnx_reference = True
+    c.allow_nonfinite = True
+    s.add(c)
+    # f16 -> float8 (every f16 value would be 64K elements; a sample does).
+    c = Case("cast_f16_to_float8", 21)
+    def f16_edge_values(r, sh):
+        with np.errstate(over="ignore"):  # 1e9 -> inf is one of the edge cases
+            return cast_edge_values(r, sh).astype(f16)
+    c.input("x", [8, 16], f16, gen=f16_edge_values)
+    for t in FLOAT8_TYPES:
+        c.node("Cast", ["x"], [np.dtype(t).name], to=int(NP_TO_ONNX[np.dtype(t)]))
+        c.output(np.dtype(t).name, t)
+    c.onnx_reference = True
+    c.allow_nonfinite = True
+    s.add(c)
+    # Every float8 code -> f32 and f16 (NaN codes give NaN).
+    c = Case("cast_float8_to_f32_f16", 21)
+    for t in FLOAT8_TYPES:
+        name = np.dtype(t).name
+        c.input(name, [16, 16], t, gen=all_codes(t))
+        c.node("Cast", [name], [f"{name}_f32"], to=TensorProto.FLOAT)
+        c.node("Cast", [name], [f"{name}_f16"], to=TensorProto.FLOAT16)
+        c.output(f"{name}_f32", f32)
+        c.output(f"{name}_f16", f16)
+    c.onnx_reference = True
+    c.allow_nonfinite = True
+    s.add(c)
+    # float8 -> float8 through f32, and CastLike with a float8 initializer.
+    c = Case("cast_float8_to_float8", 21)
+    c.input("x", [16, 16], ml_dtypes.float8_e5m2, gen=all_codes(ml_dtypes.float8_e5m2))
+    c.node("Cast", ["x"], ["y"], to=TensorProto.FLOAT8E4M3FN)
+    c.init("like", np.zeros([1], ml_dtypes.float8_e4m3fnuz))
+    c.node("CastLike", ["x", "like"], ["z"], saturate=0)
+    c.output("y", ml_dtypes.float8_e4m3fn)
+    c.output("z", ml_dtypes.float8_e4m3fnuz)
+    c.onnx_reference = True
+    c.allow_nonfinite = True
+    s.add(c)
+    # bfloat16 both ways; Add on bf16 computes in f32 and rounds once.
+    c = Case("cast_bfloat16", 21)
+    c.input("x", [8, 16], gen=cast_edge_values)
+    c.node("Cast", ["x"], ["b"], to=TensorProto.BFLOAT16)
+    c.node("Add", ["b", "b"], ["b2"])
+    c.node("Cast", ["b2"], ["y"], to=TensorProto.FLOAT)
+    c.output("b", ml_dtypes.bfloat16)
+    c.output("y", f32)
+    c.onnx_reference = True
+    c.allow_nonfinite = True
+    s.add(c)
+    # int4/uint4: f32 -> int4 truncates and wraps; int4 -> f32/int8 widen; a packed
+    # int4 initializer with an odd element count (two per byte in raw_data).
+    c = Case("cast_int4", 21)
+    c.input("x", [3, 8], gen=uniform(-20, 20))
+    c.node("Cast", ["x"], ["i4"], to=TensorProto.INT4)
+    c.node("Cast", ["x"], ["u4"], to=TensorProto.UINT4)
+    c.node("Cast", ["i4"], ["i4_f32"], to=TensorProto.FLOAT)
+    c.node("Cast", ["u4"], ["u4_i8"], to=TensorProto.INT8)
+    c.init("w", np.arange(-8, 7).astype(ml_dtypes.int4).reshape(3, 5))
+    c.node("Cast", ["w"], ["w_i8"], to=TensorProto.INT8)
+    c.output("i4", ml_dtypes.int4)
+    c.output("u4", ml_dtypes.uint4)
+    c.output("i4_f32", f32)
+    c.output("u4_i8", np.int8)
+    c.output("w_i8", np.int8)
+    c.onnx_reference = True
+    s.add(c)
+    # int4 graph input -> int8 and uint4 -> f16 (sign/zero extension of the low bits).
+    c = Case("cast_from_int4_inputs", 21)
+    c.input("a", [4, 4], ml_dtypes.int4, gen=lambda r, sh: np.arange(-8, 8).astype(
+        ml_dtypes.int4).reshape(sh))
+    c.input("b", [4, 4], ml_dtypes.uint4, gen=lambda r, sh: np.arange(16).astype(
+        ml_dtypes.uint4).reshape(sh))
+    c.node("Cast", ["a"], ["a8"], to=TensorProto.INT8)
+    c.node("Cast", ["b"], ["bh"], to=TensorProto.FLOAT16)
+    c.output("a8", np.int8)
+    c.output("bh", f16)
+    c.onnx_reference = True
+    s.add(c)
+    # int2/uint2 (opset 25, IR 11), with a packed int2 initializer (four per byte).
+    c = Case("cast_int2", 25)
+    c.ir_version = 11
+    c.input("x", [3, 8], gen=uniform(-6, 6))
+    c.node("Cast", ["x"], ["i2"], to=TensorProto.INT2)
+    c.node("Cast", ["x"], ["u2"], to=TensorProto.UINT2)
+    c.init("w", np.array([-2, -1, 0, 1, 1, 0, -1]).astype(ml_dtypes.int2))
+    c.node("Cast", ["w"], ["w_f32"], to=TensorProto.FLOAT)
+    c.output("i2", ml_dtypes.int2)
+    c.output("u2", ml_dtypes.uint2)
+    c.output("w_f32", f32)
+    c.onnx_reference = True
+    s.add(c)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("out_dir", help="where to write the models and manifest.json")
@@ -2706,6 +2872,7 @@ def main():
     gen_transformer(s)
     gen_composite_ops(s)
     gen_elementwise_types(s)
+    gen_narrow_types(s)
     gen_recurrents(s)
     gen_reductions_indexing(s)
     gen_spatial(s)

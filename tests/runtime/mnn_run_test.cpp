@@ -148,6 +148,49 @@ TEST_F(Npy, WritesNumpysHeaderText) {
   EXPECT_NE(h.find("'shape': ()"), std::string::npos);
 }
 
+// numpy saves ml_dtypes arrays (bfloat16, float8, int4, ...) as raw bytes:
+// they read as void of that size, feed any model dtype of the same item size
+// that is carried that way, and such outputs are written as '|V1'/'|V2'.
+TEST_F(Npy, ReadsAndWritesRawBytesForMlDtypes) {
+  NpyArray array;
+  EXPECT_EQ(ReadError(MakeRawNpy(1, "{'descr': '<V1', 'fortran_order': "
+                                    "False, 'shape': (2, 2), }",
+                                 "abcd"),
+                      &array),
+            "");
+  EXPECT_EQ(array.dtype, mnnrun::kNpyVoid1);
+  EXPECT_EQ(array.shape, (std::vector<int64_t>{2, 2}));
+  EXPECT_EQ(ReadError(MakeRawNpy(1, "{'descr': '|V2', 'fortran_order': "
+                                    "False, 'shape': (3,), }",
+                                 "abcdef"),
+                      &array),
+            "");
+  EXPECT_EQ(array.dtype, mnnrun::kNpyVoid2);
+  // ml_dtypes.float8_e5m2 arrays are saved as '<f1'.
+  EXPECT_EQ(ReadError(MakeRawNpy(1, "{'descr': '<f1', 'fortran_order': "
+                                    "False, 'shape': (1,), }",
+                                 "a"),
+                      &array),
+            "");
+  EXPECT_EQ(array.dtype, mnnrun::kNpyVoid1);
+  using mnnrun::NpyDtypeMatches;
+  EXPECT_TRUE(NpyDtypeMatches(mnnrun::kNpyVoid1, MNN_DTYPE_F8E4M3FN));
+  EXPECT_TRUE(NpyDtypeMatches(mnnrun::kNpyVoid1, MNN_DTYPE_I4));
+  EXPECT_TRUE(NpyDtypeMatches(mnnrun::kNpyVoid1, MNN_DTYPE_U2));
+  EXPECT_TRUE(NpyDtypeMatches(mnnrun::kNpyVoid2, MNN_DTYPE_BF16));
+  EXPECT_FALSE(NpyDtypeMatches(mnnrun::kNpyVoid1, MNN_DTYPE_BF16));  // size
+  EXPECT_FALSE(NpyDtypeMatches(mnnrun::kNpyVoid2, MNN_DTYPE_F8E5M2));
+  EXPECT_FALSE(NpyDtypeMatches(mnnrun::kNpyVoid1, MNN_DTYPE_U8));  // has a descr
+  EXPECT_FALSE(NpyDtypeMatches(MNN_DTYPE_U8, MNN_DTYPE_F8E4M3FN));
+  int64_t shape[] = {3};
+  EXPECT_NE(mnnrun::MakeNpyHeader(MNN_DTYPE_BF16, shape, 1).find("'descr': '|V2'"),
+            std::string::npos);
+  EXPECT_NE(mnnrun::MakeNpyHeader(MNN_DTYPE_I4, shape, 1).find("'descr': '|V1'"),
+            std::string::npos);
+  EXPECT_EQ(mnnrun::DtypeName(MNN_DTYPE_F8E4M3FNUZ), "float8_e4m3fnuz");
+  EXPECT_EQ(mnnrun::DtypeSize(MNN_DTYPE_U4), 1u);
+}
+
 TEST_F(Npy, ReadsVersions2And3AndLooseFormatting) {
   std::string data(8, '\x01');
   NpyArray a;

@@ -52,7 +52,9 @@ const char kUsage[] =
     "  --help                 print this help\n"
     "\n"
     ".npy files: versions 1.0/2.0/3.0, C order, little-endian, dtypes\n"
-    "f8 f4 f2 i1 i2 i4 i8 u1 u2 u4 u8 b1.\n"
+    "f8 f4 f2 i1 i2 i4 i8 u1 u2 u4 u8 b1, and V1/V2/f1 (raw bytes, how numpy\n"
+    "saves ml_dtypes arrays) for bfloat16, float8, int4/uint4 and int2/uint2\n"
+    "(one element per byte); outputs of those types are written as V1/V2.\n"
     "Exit status: 0 success, 1 error, 2 usage error.\n";
 
 // Ends the program: Main's objects unwind (removing partial outputs), then
@@ -362,7 +364,7 @@ NpyArray LoadInput(const mnn_tensor_desc& t, uint32_t index,
   NpyArray array;
   std::string error;
   if (!ReadNpy(path, &array, &error)) Fail("input '" + name + "': " + error);
-  bool same = array.dtype == t.dtype &&
+  bool same = NpyDtypeMatches(array.dtype, t.dtype) &&
               array.shape.size() == static_cast<size_t>(t.rank) &&
               std::equal(array.shape.begin(), array.shape.end(), t.shape);
   if (!same) {

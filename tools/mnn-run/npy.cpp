@@ -29,6 +29,13 @@ struct DtypeInfo {
 };
 
 constexpr DtypeInfo kDtypes[] = {
+    // Raw bytes first, so that ParseDescr maps '|V1'/'|V2' to them rather
+    // than to one of the ml_dtypes types below (the file can't tell which).
+    {kNpyVoid1, 'V', 1, "void8", "|V1"},
+    {kNpyVoid2, 'V', 2, "void16", "|V2"},
+    // ml_dtypes' float8_e5m2 saves as '<f1' (its numpy type code), which
+    // says no more than '|V1' does.
+    {kNpyVoid1, 'f', 1, "void8", "|V1"},
     {MNN_DTYPE_F32, 'f', 4, "float32", "<f4"},
     {MNN_DTYPE_F16, 'f', 2, "float16", "<f2"},
     {MNN_DTYPE_I8, 'i', 1, "int8", "|i1"},
@@ -41,6 +48,17 @@ constexpr DtypeInfo kDtypes[] = {
     {MNN_DTYPE_U16, 'u', 2, "uint16", "<u2"},
     {MNN_DTYPE_U32, 'u', 4, "uint32", "<u4"},
     {MNN_DTYPE_U64, 'u', 8, "uint64", "<u8"},
+    // ml_dtypes types: numpy saves them as raw bytes, one element per byte
+    // for the sub-byte ones (see model_api.h).
+    {MNN_DTYPE_BF16, 'V', 2, "bfloat16", "|V2"},
+    {MNN_DTYPE_F8E4M3FN, 'V', 1, "float8_e4m3fn", "|V1"},
+    {MNN_DTYPE_F8E4M3FNUZ, 'V', 1, "float8_e4m3fnuz", "|V1"},
+    {MNN_DTYPE_F8E5M2, 'V', 1, "float8_e5m2", "|V1"},
+    {MNN_DTYPE_F8E5M2FNUZ, 'V', 1, "float8_e5m2fnuz", "|V1"},
+    {MNN_DTYPE_I4, 'V', 1, "int4", "|V1"},
+    {MNN_DTYPE_U4, 'V', 1, "uint4", "|V1"},
+    {MNN_DTYPE_I2, 'V', 1, "int2", "|V1"},
+    {MNN_DTYPE_U2, 'V', 1, "uint2", "|V1"},
 };
 
 const DtypeInfo* FindDtype(int dtype) {
@@ -212,7 +230,8 @@ bool ParseDescr(const std::string& descr, mnn_dtype* dtype,
     }
   }
   *error = "unsupported dtype '" + descr +
-           "' (supported: f8 f4 f2 i1 i2 i4 i8 u1 u2 u4 u8 b1, little-endian)";
+           "' (supported: f8 f4 f2 i1 i2 i4 i8 u1 u2 u4 u8 b1, and V1 V2 f1 for "
+           "ml_dtypes types, little-endian)";
   return false;
 }
 
@@ -277,6 +296,14 @@ size_t DtypeSize(mnn_dtype dtype) {
 std::string DtypeName(int dtype) {
   const DtypeInfo* info = FindDtype(dtype);
   return info ? info->name : "dtype(" + std::to_string(dtype) + ")";
+}
+
+bool NpyDtypeMatches(mnn_dtype file, mnn_dtype model) {
+  if (file == model) return true;
+  const DtypeInfo* f = FindDtype(file);
+  const DtypeInfo* m = FindDtype(model);
+  return f && m && (file == kNpyVoid1 || file == kNpyVoid2) &&
+         m->kind == 'V' && m->size == f->size;
 }
 
 std::string TypeString(int dtype, const int64_t* shape, size_t rank) {

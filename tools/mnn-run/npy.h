@@ -2,7 +2,8 @@
 //
 // Supports format versions 1.0, 2.0 and 3.0, C order (Fortran order only
 // where it is the same, rank <= 1), little-endian data, and the dtypes that
-// map to mnn_dtype: f4 f2 i1 u1 i4 i8 b1. Functions return false and set
+// map to mnn_dtype: f8 f4 f2 i1 i2 i4 i8 u1 u2 u4 u8 b1, and raw bytes V1 V2
+// for the ml_dtypes types (written as '|V1'/'|V2' too). Functions return false and set
 // *error to a one-line message on failure; they never throw on bad input.
 #ifndef MNN_TOOLS_MNN_RUN_NPY_H_
 #define MNN_TOOLS_MNN_RUN_NPY_H_
@@ -40,6 +41,16 @@ struct NpyArray {
   std::vector<int64_t> shape;
   AlignedBuffer data;  // num_elements * item size bytes
 };
+
+// Raw bytes ('|V1', '|V2'), which is how numpy saves ml_dtypes arrays
+// (bfloat16, float8, int4, ...). ReadNpy reports such files with these
+// values, outside mnn_dtype's range; an input of one of those model dtypes
+// accepts them when the item size matches.
+constexpr mnn_dtype kNpyVoid1 = static_cast<mnn_dtype>(0x101);
+constexpr mnn_dtype kNpyVoid2 = static_cast<mnn_dtype>(0x102);
+
+// Whether data read with dtype `file` can feed a model tensor of `model`.
+bool NpyDtypeMatches(mnn_dtype file, mnn_dtype model);
 
 // Bytes of one element; 0 for an unknown dtype.
 size_t DtypeSize(mnn_dtype dtype);

@@ -6,6 +6,7 @@
 // canonicalizer folds whatever the graph passes expose later.
 //
 //===----------------------------------------------------------------------===//
+#include "mnn/ElementTypes.h"
 #include "mnn/ElementsUtils.h"
 #include "mnn/MNNDialect.h"
 
@@ -220,6 +221,12 @@ OpFoldResult mnn::CastOp::fold(FoldAdaptor a) {
     return {};
   auto type = cast<RankedTensorType>(getOutput().getType());
   Type inElt = cast<ShapedType>(in.getType()).getElementType();
+  // The folders below write f32/f64/whole-byte integer elements only; casts
+  // to narrower types are left to the generated code.
+  Type outElt = type.getElementType();
+  if (!(outElt.isF32() || outElt.isF64() ||
+        (isa<IntegerType>(outElt) && !isSubByteInteger(outElt))))
+    return {};
   if (isa<FloatType>(inElt)) {
     auto v = getAsDoubles(in);
     if (!v)

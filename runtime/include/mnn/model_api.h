@@ -44,6 +44,12 @@ typedef struct mnn_status {
   char message[256];
 } mnn_status;
 
+/* Element types. Every element takes whole bytes: the sub-byte types INT4,
+ * UINT4, INT2 and UINT2 take one byte each, the value in the low bits and the
+ * high bits zero (as numpy's ml_dtypes stores them); BF16 and the float8
+ * types hold their bits (2 and 1 bytes). Float8 names follow ONNX:
+ * E4M3FN (no inf, max 448), E4M3FNUZ and E5M2FNUZ (no inf, no -0, one NaN
+ * 0x80), E5M2 (IEEE-like, with inf). Codes are appended, never renumbered. */
 typedef enum mnn_dtype {
   MNN_DTYPE_F32 = 1,
   MNN_DTYPE_F16 = 2,
@@ -56,7 +62,16 @@ typedef enum mnn_dtype {
   MNN_DTYPE_I16 = 9,
   MNN_DTYPE_U16 = 10,
   MNN_DTYPE_U32 = 11,
-  MNN_DTYPE_U64 = 12
+  MNN_DTYPE_U64 = 12,
+  MNN_DTYPE_BF16 = 13,
+  MNN_DTYPE_F8E4M3FN = 14,
+  MNN_DTYPE_F8E4M3FNUZ = 15,
+  MNN_DTYPE_F8E5M2 = 16,
+  MNN_DTYPE_F8E5M2FNUZ = 17,
+  MNN_DTYPE_I4 = 18,
+  MNN_DTYPE_U4 = 19,
+  MNN_DTYPE_I2 = 20,
+  MNN_DTYPE_U2 = 21
 } mnn_dtype;
 
 /* Memory layout of a buffer the caller passes or receives. Models keep the

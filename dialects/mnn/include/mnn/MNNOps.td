@@ -102,7 +102,13 @@ def MNN_ClipOp : MNN_UnaryOp<"clip", (ins F32Attr:$min, F32Attr:$max)> {
 
 def MNN_CastOp : MNN_Op<"cast", [Pure]> {
   let summary = "Element type conversion (ONNX Cast)";
-  let arguments = (ins AnyRankedTensor:$input);
+  let description = [{
+    Float targets round to nearest even. `saturate` (ONNX's attribute, used
+    for the float8 targets only) clamps out-of-range values and infinities to
+    the largest finite value; without it they become inf or NaN.
+  }];
+  let arguments = (ins AnyRankedTensor:$input,
+                   DefaultValuedAttr<BoolAttr, "true">:$saturate);
   let results = (outs AnyRankedTensor:$output);
   let hasFolder = 1;
   let hasVerifier = 1;
