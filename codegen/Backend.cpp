@@ -7,7 +7,13 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Transforms/Utils/Cloning.h"
 
+#include "codegen/ParallelCodegen.h"
+
+#include "llvm/ADT/ScopeExit.h"
+
+#include <algorithm>
 #include <chrono>
+#include <thread>
 
 namespace mnn::codegen {
 
@@ -30,44 +36,60 @@ llvm::Expected<BackendResult> buildModelLibrary(llvm::Module &module,
   auto msSince = [](Clock::time_point start) {
     return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
   };
-  double optimizeMs = 0, codegenMs = 0;
   Clock::time_point start = Clock::now();
   prepareModule(module, target);
   if (llvm::Error err = addModelGlue(module, model))
     return std::move(err);
-  if (llvm::Error err = optimizeModule(module, target, options.optimize))
-    return std::move(err);
-  optimizeMs = msSince(start);
-  start = Clock::now();
 
-  if (!options.assemblyPath.empty()) {
-    // Codegen mutates the IR, so the assembly comes from a copy.
-    std::unique_ptr<llvm::Module> copy = llvm::CloneModule(module);
-    if (llvm::Error err = emitObjectFile(*copy, target, options.assemblyPath,
-                                         EmitKind::Assembly))
+  std::vector<std::string> objects;
+  auto removeObjects = llvm::make_scope_exit([&] {
+    for (const std::string &path : objects)
+      llvm::sys::fs::remove(path);
+  });
+  unsigned threads = options.codegenThreads;
+  if (threads == 0)
+    threads = std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
+  // Kept objects and assembly listings are of the whole module.
+  if (!options.assemblyPath.empty() || !options.objectPath.empty())
+    threads = 1;
+  llvm::Expected<std::vector<std::string>> emitted =
+      threads > 1 ? emitObjectsInParallel(module, target, options.optimize, threads,
+                                          "mnn-" + model.name)
+                  : std::vector<std::string>{};
+  if (!emitted)
+    return emitted.takeError();
+  objects = std::move(*emitted);
+  if (threads <= 1) {
+    if (llvm::Error err = optimizeModule(module, target, options.optimize))
       return std::move(err);
+    if (!options.assemblyPath.empty()) {
+      // Codegen mutates the IR, so the assembly comes from a copy.
+      std::unique_ptr<llvm::Module> copy = llvm::CloneModule(module);
+      if (llvm::Error err = emitObjectFile(*copy, target, options.assemblyPath,
+                                           EmitKind::Assembly))
+        return std::move(err);
+    }
+    llvm::SmallString<128> objectPath;
+    if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
+            "mnn-" + model.name, "o", objectPath))
+      return llvm::createStringError(
+          ec, "cannot create a temporary object file: " + ec.message());
+    objects.push_back(std::string(objectPath));
+    if (llvm::Error err = emitObjectFile(module, target, objectPath))
+      return std::move(err);
+    if (!options.objectPath.empty())
+      if (std::error_code ec =
+              llvm::sys::fs::copy_file(objectPath, options.objectPath))
+        return llvm::createStringError(ec, "cannot write '" +
+                                               options.objectPath +
+                                               "': " + ec.message());
   }
-
-  llvm::SmallString<128> objectPath;
-  if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
-          "mnn-" + model.name, "o", objectPath))
-    return llvm::createStringError(
-        ec, "cannot create a temporary object file: " + ec.message());
-  llvm::FileRemover removeObject(objectPath);
-  if (llvm::Error err = emitObjectFile(module, target, objectPath))
-    return std::move(err);
-  codegenMs = msSince(start);
+  double llvmMs = msSince(start);
   start = Clock::now();
-  if (!options.objectPath.empty())
-    if (std::error_code ec =
-            llvm::sys::fs::copy_file(objectPath, options.objectPath))
-      return llvm::createStringError(ec, "cannot write '" +
-                                             options.objectPath +
-                                             "': " + ec.message());
 
   BackendResult result;
-  result.optimizeMs = optimizeMs;
-  result.codegenMs = codegenMs;
+  result.llvmMs = llvmMs;
+  result.codegenThreads = static_cast<unsigned>(objects.size());
   llvm::SmallString<256> path(options.outputDir);
   llvm::sys::path::append(path, "lib" + model.name + ".so");
   result.libraryPath = std::string(path);
@@ -84,7 +106,7 @@ llvm::Expected<BackendResult> buildModelLibrary(llvm::Module &module,
 
   LinkOptions link;
   link.arch = model.arch;
-  link.objectPath = std::string(objectPath);
+  link.objectPaths = objects;
   link.runtimeArchive = options.runtimeArchive;
   link.outputPath = *tempLibrary;
   link.soname = "lib" + model.name + ".so";

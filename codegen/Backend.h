@@ -31,14 +31,18 @@ struct BackendOptions {
   std::string objectPath;   ///< if set, also keep the object file here
   std::string assemblyPath; ///< if set, also write the assembly here
   bool writeHeader = true;
+  /// Threads (module parts) for LLVM optimization and code generation; 0:
+  /// one per core, at most 8. A kept object or assembly listing needs 1.
+  unsigned codegenThreads = 0;
 };
 
 struct BackendResult {
   std::string libraryPath; ///< <outputDir>/libNAME.so
   std::string headerPath;  ///< <outputDir>/NAME.h ("" if not written)
-  /// Wall time of the LLVM optimization pipeline, of code generation and of
-  /// linking + publishing (mnn-compile -v prints them).
-  double optimizeMs = 0, codegenMs = 0, linkMs = 0;
+  /// Wall time of LLVM optimization + code generation and of linking +
+  /// publishing, and the threads code generation used (mnn-compile -v).
+  double llvmMs = 0, linkMs = 0;
+  unsigned codegenThreads = 1;
 };
 
 /// prepareModule + addModelGlue + optimizeModule + emitObjectFile +

@@ -66,7 +66,8 @@ static llvm::Error verify(const llvm::Module &module) {
 }
 
 llvm::Error optimizeModule(llvm::Module &module, const TargetInfo &target,
-                           const OptimizeOptions &options) {
+                           const OptimizeOptions &options,
+                           llvm::TargetMachine *machine) {
   if (llvm::Error err = checkPrepared(module, target))
     return err;
   if (options.verify)
@@ -88,7 +89,8 @@ llvm::Error optimizeModule(llvm::Module &module, const TargetInfo &target,
   llvm::StandardInstrumentations standard(module.getContext(),
                                           /*DebugLogging=*/false);
   standard.registerCallbacks(instrumentation, &mam);
-  llvm::PassBuilder pb(&target.targetMachine(), tuning, std::nullopt,
+  llvm::PassBuilder pb(machine ? machine : &target.targetMachine(), tuning,
+                       std::nullopt,
                        &instrumentation);
   pb.registerModuleAnalyses(mam);
   pb.registerCGSCCAnalyses(cgam);
@@ -116,7 +118,8 @@ llvm::Error optimizeModule(llvm::Module &module, const TargetInfo &target,
 }
 
 llvm::Error emitObjectFile(llvm::Module &module, const TargetInfo &target,
-                           llvm::StringRef path, EmitKind kind) {
+                           llvm::StringRef path, EmitKind kind,
+                           llvm::TargetMachine *machine) {
   if (llvm::Error err = checkPrepared(module, target))
     return err;
 
@@ -135,8 +138,8 @@ llvm::Error emitObjectFile(llvm::Module &module, const TargetInfo &target,
     llvm::CodeGenFileType fileType = kind == EmitKind::Object
                                          ? llvm::CodeGenFileType::ObjectFile
                                          : llvm::CodeGenFileType::AssemblyFile;
-    if (target.targetMachine().addPassesToEmitFile(pm, out, nullptr,
-                                                   fileType))
+    llvm::TargetMachine &tm = machine ? *machine : target.targetMachine();
+    if (tm.addPassesToEmitFile(pm, out, nullptr, fileType))
       return llvm::createStringError("the " + target.triple().str() +
                                      " target cannot emit this file type");
     pm.run(module);

@@ -7,6 +7,7 @@
 
 namespace llvm {
 class Module;
+class TargetMachine;
 } // namespace llvm
 
 namespace mnn::codegen {
@@ -41,15 +42,19 @@ enum class EmitKind { Object, Assembly };
 /// addModelGlue.
 void prepareModule(llvm::Module &module, const TargetInfo &target);
 
-/// Runs the LLVM optimization pipeline on the module.
+/// Runs the LLVM optimization pipeline on the module. `machine` replaces
+/// the target's own TargetMachine (code generation threads each have one).
 llvm::Error optimizeModule(llvm::Module &module, const TargetInfo &target,
-                           const OptimizeOptions &options = {});
+                           const OptimizeOptions &options = {},
+                           llvm::TargetMachine *machine = nullptr);
 
 /// Emits an ELF object (or assembly) for the module to `path` with the
-/// target's TargetMachine. The module must have been prepared for `target`.
+/// target's TargetMachine (or `machine`). The module must have been prepared
+/// for `target`.
 llvm::Error emitObjectFile(llvm::Module &module, const TargetInfo &target,
                            llvm::StringRef path,
-                           EmitKind kind = EmitKind::Object);
+                           EmitKind kind = EmitKind::Object,
+                           llvm::TargetMachine *machine = nullptr);
 
 } // namespace mnn::codegen
 

@@ -114,10 +114,13 @@ llvm::Error linkSharedLibrary(const LinkOptions &options) {
   if (emulation(options.arch).empty())
     return llvm::createStringError("cannot link for unknown architecture '" +
                                    options.arch + "'");
-  for (auto [what, path] :
-       {std::pair<const char *, const std::string &>{"model object",
-                                                     options.objectPath},
-        {"runtime archive", options.runtimeArchive}})
+  if (options.objectPaths.empty())
+    return llvm::createStringError("link: no model object given");
+  std::vector<std::pair<const char *, std::string>> inputs;
+  for (const std::string &object : options.objectPaths)
+    inputs.push_back({"model object", object});
+  inputs.push_back({"runtime archive", options.runtimeArchive});
+  for (const auto &[what, path] : inputs)
     if (!llvm::sys::fs::exists(path))
       return llvm::createStringError(llvm::Twine(what) + " '" + path +
                                      "' does not exist");
@@ -182,8 +185,9 @@ llvm::Error linkSharedLibrary(const LinkOptions &options) {
     args.insert(args.end(), {"-z", "defs"});
   }
   args.insert(args.end(), options.extraArgs.begin(), options.extraArgs.end());
-  args.insert(args.end(), {"-o", options.outputPath, options.objectPath,
-                           options.runtimeArchive});
+  args.insert(args.end(), {"-o", options.outputPath});
+  args.insert(args.end(), options.objectPaths.begin(), options.objectPaths.end());
+  args.push_back(options.runtimeArchive);
   if (!libgcc.empty())
     args.push_back(libgcc);
   if (haveSysLibs)

@@ -13,7 +13,7 @@ namespace mnn::codegen {
 
 struct LinkOptions {
   std::string arch;           ///< "x86_64" or "aarch64"
-  std::string objectPath;     ///< the model object (ObjectEmitter)
+  std::vector<std::string> objectPaths; ///< the model objects (ObjectEmitter)
   std::string runtimeArchive; ///< libmnnrt.a for `arch` (findRuntimeArchive)
   std::string outputPath;     ///< the .so to write (may be a temp name)
   std::string soname;         ///< DT_SONAME, "libNAME.so"

@@ -190,17 +190,22 @@ llvm::Expected<TargetInfo> TargetInfo::create(const TargetSpec &spec) {
     return llvm::createStringError("cannot create subtarget info for " +
                                    info.cpu_);
 
-  llvm::TargetOptions options;
-  options.FunctionSections = true; // lets --gc-sections drop dead code
-  options.DataSections = true;     // ... and unused weights
-  info.targetMachine_.reset(target->createTargetMachine(
-      defaults->triple, info.cpu_, info.features_, options, llvm::Reloc::PIC_,
-      /*CM=*/std::nullopt, llvm::CodeGenOptLevel::Aggressive));
+  info.target_ = target;
+  info.targetMachine_ = info.createTargetMachine();
   if (!info.targetMachine_)
     return llvm::createStringError("cannot create a TargetMachine for " +
                                    defaults->triple + " cpu " + info.cpu_);
   info.dataLayout_ = info.targetMachine_->createDataLayout();
   return std::move(info);
+}
+
+std::unique_ptr<llvm::TargetMachine> TargetInfo::createTargetMachine() const {
+  llvm::TargetOptions options;
+  options.FunctionSections = true; // lets --gc-sections drop dead code
+  options.DataSections = true;     // ... and unused weights
+  return std::unique_ptr<llvm::TargetMachine>(target_->createTargetMachine(
+      triple_.str(), cpu_, features_, options, llvm::Reloc::PIC_,
+      /*CM=*/std::nullopt, llvm::CodeGenOptLevel::Aggressive));
 }
 
 bool TargetInfo::hasFeature(llvm::StringRef feature) const {

@@ -18,6 +18,7 @@
 
 namespace llvm {
 class MCSubtargetInfo;
+class Target;
 class TargetMachine;
 } // namespace llvm
 
@@ -58,6 +59,9 @@ public:
   const std::string &features() const { return features_; }
   const llvm::DataLayout &dataLayout() const { return dataLayout_; }
   llvm::TargetMachine &targetMachine() const { return *targetMachine_; }
+  /// A new TargetMachine with the same triple, CPU, features and options
+  /// (one per code generation thread: a TargetMachine is not thread-safe).
+  std::unique_ptr<llvm::TargetMachine> createTargetMachine() const;
 
   /// Widest vector the generated code should use: 512 when the CPU has
   /// avx512f, 256 with AVX, 128 for SSE-only x86 and for NEON.
@@ -94,6 +98,7 @@ private:
   std::string features_;
   llvm::DataLayout dataLayout_{""};
   std::unique_ptr<llvm::MCSubtargetInfo> subtarget_;
+  const llvm::Target *target_ = nullptr;
   std::unique_ptr<llvm::TargetMachine> targetMachine_;
 };
 

@@ -69,6 +69,11 @@ cl::opt<std::string> emitStage("emit",
                                cl::cat(category));
 cl::opt<bool> verbose("v", cl::desc("Print progress, stage timings and memory plan"),
                       cl::cat(category));
+cl::opt<unsigned> codegenThreads(
+    "j",
+    cl::desc("Threads for LLVM optimization and code generation (default 0: "
+             "one per core, at most 8); the module is split by function"),
+    cl::init(0), cl::cat(category));
 cl::opt<unsigned> l1CacheBytes(
     "l1-cache-bytes",
     cl::desc("L1 data cache per core that conv loops are blocked for "
@@ -304,6 +309,7 @@ int main(int argc, char **argv) {
   mnn::codegen::BackendOptions backend;
   backend.outputDir = outputDir;
   backend.runtimeArchive = *runtime;
+  backend.codegenThreads = codegenThreads;
   Expected<mnn::codegen::BackendResult> result =
       mnn::codegen::buildModelLibrary(*llvmModule, iface, *target, backend);
   if (!result) {
@@ -313,8 +319,9 @@ int main(int argc, char **argv) {
     fail(message);
   }
   if (verbose) {
-    errs() << format("mnn-compile: llvm optimize %.1f ms, codegen %.1f ms, link %.1f ms\n",
-                     result->optimizeMs, result->codegenMs, result->linkMs);
+    errs() << format("mnn-compile: llvm optimization + code generation %.1f ms "
+                     "(%u threads), link %.1f ms\n",
+                     result->llvmMs, result->codegenThreads, result->linkMs);
     uint64_t size = 0;
     sys::fs::file_size(result->libraryPath, size);
     errs() << format("mnn-compile: wrote %s (%llu bytes) and %s in %.1f ms total\n",

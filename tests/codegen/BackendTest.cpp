@@ -315,6 +315,37 @@ TEST(Backend, KeepsObjectAndAssemblyOnRequest) {
   EXPECT_NE((*asmText)->getBuffer().find("vaddps"), llvm::StringRef::npos);
 }
 
+// Split into parts on two threads, the library exports and computes the
+// same as when built whole (each part is its own object; hidden cross-part
+// symbols must not leak into the dynamic symbol table).
+TEST(Backend, SplitCodegenBuildsTheSameLibrary) {
+  std::string stub = stubRuntimeArchive("x86_64");
+  ASSERT_FALSE(stub.empty());
+  for (unsigned threads : {1u, 2u, 3u}) {
+    TempDir dir;
+    BackendOptions options;
+    options.codegenThreads = threads;
+    BackendResult result;
+    ASSERT_EQ(errorText(buildVectorAdd("vadd", {"x86_64", "", ""}, stub,
+                                       dir.path(), result, options)),
+              "");
+    // vadd's kernel, entry and glue functions are enough for three parts.
+    EXPECT_EQ(result.codegenThreads, threads);
+    EXPECT_EQ(dir.list(), (std::vector<std::string>{"libvadd.so", "vadd.h"}));
+    ElfInfo elf = readElf(result.libraryPath);
+    ASSERT_EQ(elf.error, "");
+    EXPECT_EQ(elf.definedDynamicSymbols, expectedExports("vadd"));
+    LibraryHandle handle(
+        dlopen(result.libraryPath.c_str(), RTLD_NOW | RTLD_LOCAL));
+    ASSERT_NE(handle, nullptr) << dlerror();
+    auto descriptorFn = reinterpret_cast<mnn_model_descriptor_fn>(
+        dlsym(handle.get(), MNN_MODEL_DESCRIPTOR_SYMBOL));
+    ASSERT_NE(descriptorFn, nullptr);
+    const mnn_model_desc *desc = descriptorFn();
+    runThroughFunctions(desc->create, desc->run, desc->destroy);
+  }
+}
+
 TEST(Backend, EveryOptLevelRuns) {
   std::string stub = stubRuntimeArchive("x86_64");
   ASSERT_FALSE(stub.empty());
