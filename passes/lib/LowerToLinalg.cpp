@@ -13,6 +13,8 @@
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <limits>
+
 namespace mnn {
 #define GEN_PASS_DEF_LOWERTOLINALG
 #include "mnn/Passes.h.inc"
@@ -27,6 +29,79 @@ MemRefType memrefOf(Type tensorType) {
 
 Value f32Const(OpBuilder &b, Location loc, double v) {
   return b.create<arith::ConstantOp>(loc, b.getF32FloatAttr((float)v));
+}
+
+Value floatConst(OpBuilder &b, Location loc, Type t, double v) {
+  return b.create<arith::ConstantOp>(loc, b.getFloatAttr(t, v));
+}
+
+Scalar::Scalar(Type tensorType) {
+  Type elt = cast<ShapedType>(tensorType).getElementType();
+  storage = storageType(elt);
+  isFloat = isa<FloatType>(elt);
+  isBool = elt.isInteger(1);
+  isUnsigned = elt.isUnsignedInteger() || isBool;
+}
+
+Value Scalar::cst(OpBuilder &b, Location loc, double v) const {
+  if (isFloat)
+    return floatConst(b, loc, storage, v);
+  return b.create<arith::ConstantOp>(loc, b.getIntegerAttr(storage, (int64_t)v));
+}
+
+Value Scalar::lowest(OpBuilder &b, Location loc) const {
+  if (isFloat)
+    return cst(b, loc, -std::numeric_limits<double>::infinity());
+  unsigned w = storage.getIntOrFloatBitWidth();
+  APInt v = isUnsigned ? APInt::getMinValue(w) : APInt::getSignedMinValue(w);
+  return b.create<arith::ConstantOp>(loc, b.getIntegerAttr(storage, v));
+}
+
+Value Scalar::highest(OpBuilder &b, Location loc) const {
+  if (isFloat)
+    return cst(b, loc, std::numeric_limits<double>::infinity());
+  unsigned w = storage.getIntOrFloatBitWidth();
+  APInt v = isUnsigned ? APInt::getMaxValue(w) : APInt::getSignedMaxValue(w);
+  // Bools are stored as 0/1 bytes: their "all ones" is 1.
+  if (isBool)
+    v = APInt(w, 1);
+  return b.create<arith::ConstantOp>(loc, b.getIntegerAttr(storage, v));
+}
+
+Value Scalar::add(OpBuilder &b, Location loc, Value x, Value y) const {
+  if (isFloat)
+    return b.create<arith::AddFOp>(loc, x, y);
+  return b.create<arith::AddIOp>(loc, x, y);
+}
+
+Value Scalar::mul(OpBuilder &b, Location loc, Value x, Value y) const {
+  if (isFloat)
+    return b.create<arith::MulFOp>(loc, x, y);
+  return b.create<arith::MulIOp>(loc, x, y);
+}
+
+Value Scalar::max(OpBuilder &b, Location loc, Value x, Value y) const {
+  if (isFloat)
+    return b.create<arith::MaximumFOp>(loc, x, y);
+  if (isUnsigned)
+    return b.create<arith::MaxUIOp>(loc, x, y);
+  return b.create<arith::MaxSIOp>(loc, x, y);
+}
+
+Value Scalar::min(OpBuilder &b, Location loc, Value x, Value y) const {
+  if (isFloat)
+    return b.create<arith::MinimumFOp>(loc, x, y);
+  if (isUnsigned)
+    return b.create<arith::MinUIOp>(loc, x, y);
+  return b.create<arith::MinSIOp>(loc, x, y);
+}
+
+Value Scalar::abs(OpBuilder &b, Location loc, Value x) const {
+  if (isFloat)
+    return b.create<math::AbsFOp>(loc, x);
+  if (isUnsigned)
+    return x;
+  return b.create<math::AbsIOp>(loc, x);
 }
 
 SmallVector<int64_t> contiguousStrides(ArrayRef<int64_t> shape) {
@@ -172,7 +247,7 @@ void Lowering::elementwise(Location loc, Value out, ValueRange ins,
 }
 
 Value Lowering::padded(Operation *op, Value input, ArrayRef<int64_t> pads,
-                       double fill, Location loc,
+                       Value fill, Location loc,
                        SmallVectorImpl<int64_t> &paddedShape) {
   auto type = cast<MemRefType>(input.getType());
   paddedShape.assign(type.getShape().begin(), type.getShape().end());
@@ -180,8 +255,8 @@ Value Lowering::padded(Operation *op, Value input, ArrayRef<int64_t> pads,
     return input;
   paddedShape[2] += pads[0] + pads[2];
   paddedShape[3] += pads[1] + pads[3];
-  Value scratch = scratchBuffer(op, paddedShape, loc);
-  b.create<linalg::FillOp>(loc, f32Const(b, loc, fill), scratch);
+  Value scratch = scratchBuffer(op, paddedShape, type.getElementType(), loc);
+  b.create<linalg::FillOp>(loc, fill, scratch);
   SmallVector<int64_t> offsets = {0, 0, pads[0], pads[1]};
   SmallVector<int64_t> strides(4, 1);
   Value interior = b.create<memref::SubViewOp>(loc, scratch, offsets,
@@ -206,9 +281,23 @@ static std::string nodeNames(Location loc) {
   return names.empty() ? "?" : names;
 }
 
-static bool isF32Tensor(Type t) {
-  auto r = dyn_cast<RankedTensorType>(t);
-  return r && r.getElementType().isF32();
+/// Whether the kernel of `op` lowers results of element type `elt`. f16 and
+/// bf16 never get here for these ops (mnn-widen-f16 computes them in f32).
+static bool kernelLowersType(Operation *op, Type elt) {
+  if (elt.isF32())
+    return true;
+  bool kernel = isa<mnn::Conv2DOp, mnn::MatMulOp, mnn::Pool2DOp, mnn::ReduceOp,
+                    mnn::SoftmaxOp, mnn::LogSoftmaxOp, mnn::LayerNormOp>(op);
+  if (elt.isF64())
+    return kernel;
+  if (!isa<IntegerType>(elt))
+    return false;
+  // Integers: sums, products and max/min; no fused float activation.
+  if (auto m = dyn_cast<mnn::MatMulOp>(op))
+    return m.getActivation() == "none";
+  if (auto p = dyn_cast<mnn::Pool2DOp>(op))
+    return p.getKind() == "max";
+  return isa<mnn::ReduceOp>(op);
 }
 
 LogicalResult Lowering::lowerOp(Operation *op) {
@@ -224,8 +313,8 @@ LogicalResult Lowering::lowerOp(Operation *op) {
     return success();
   }
   // Data movement and the elementwise ops handle every supported element
-  // type (LowerElementwise checks each op's types); the compute-heavy
-  // kernels are f32 only.
+  // type (LowerElementwise checks each op's types); the compute kernels
+  // take f32 and f64, some also integers (see kernelLowersType).
   bool anyType =
       isa<mnn::TransposeOp, mnn::ConcatOp, mnn::SliceOp, mnn::GatherOp,
           mnn::CastOp, mnn::AddOp, mnn::SubOp, mnn::MulOp, mnn::DivOp,
@@ -239,10 +328,10 @@ LogicalResult Lowering::lowerOp(Operation *op) {
   if (auto r = dyn_cast<mnn::ResampleOp>(op))
     anyType = r.isGather();
   for (Type t : op->getResultTypes())
-    if (!anyType && !isF32Tensor(t))
+    if (!anyType && !kernelLowersType(op, cast<ShapedType>(t).getElementType()))
       return op->emitError("'") << op->getName() << "' on element type "
                                 << cast<ShapedType>(t).getElementType()
-                                << " is not supported by code generation (only f32)";
+                                << " is not supported by code generation";
   if (isa<mnn::BatchNormOp>(op))
     return op->emitError("batch_norm must be folded before lowering "
                          "(run mnn-fold-batchnorm)");
