@@ -204,12 +204,14 @@ LogicalResult Lowering::lowerMatMul(mnn::MatMulOp op, Value out) {
   using IT = utils::IteratorType;
   SmallVector<IT> its(numDims, IT::parallel);
   its.back() = IT::reduction;
-  auto mm = buildGeneric(b, loc, {aView, bView}, {aMap, bMap}, out3, outMap, its,
-                         [&](OpBuilder &nb, Location nl, ValueRange a) {
-                           return sc.add(nb, nl, a[2], sc.mul(nb, nl, a[0], a[1]));
-                         });
-  if (sc.storage.isF32())
-    mm->setAttr(mnn::kKernelAttr, b.getStringAttr("matmul"));
+  if (as.back() != 0) { // K = 0: the initial value is the product
+    auto mm = buildGeneric(b, loc, {aView, bView}, {aMap, bMap}, out3, outMap, its,
+                           [&](OpBuilder &nb, Location nl, ValueRange a) {
+                             return sc.add(nb, nl, a[2], sc.mul(nb, nl, a[0], a[1]));
+                           });
+    if (sc.storage.isF32())
+      mm->setAttr(mnn::kKernelAttr, b.getStringAttr("matmul"));
+  }
   applyActivation(loc, out, op.getActivation(), op.getClipMin().convertToDouble(),
                   op.getClipMax().convertToDouble());
   return success();

@@ -105,7 +105,8 @@ LogicalResult Lowering::lowerReduce(mnn::ReduceOp op, Value out) {
                : kind == "prod" ? sc.cst(b, loc, 1)
                                 : sc.cst(b, loc, 0);
   b.create<linalg::FillOp>(loc, init, outView);
-  buildGeneric(b, loc, {bufferOf(op.getInput())}, {b.getMultiDimIdentityMap(rank)},
+  if (inType.getNumElements() != 0)
+    buildGeneric(b, loc, {bufferOf(op.getInput())}, {b.getMultiDimIdentityMap(rank)},
                outView, AffineMap::get(rank, 0, exprs, ctx), its,
                [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
                  if (kind == "max")
@@ -127,6 +128,8 @@ LogicalResult Lowering::lowerReduce(mnn::ReduceOp op, Value out) {
         return nb.create<math::SqrtOp>(nl, a[0]);
       if (kind == "log_sum")
         return nb.create<math::LogOp>(nl, a[0]);
+      if (!sc.isFloat && count == 0)
+        return a[0];
       if (!sc.isFloat) // integer mean truncates like integer division
         return sc.isUnsigned
                    ? nb.create<arith::DivUIOp>(nl, a[0], sc.cst(nb, nl, count)).getResult()

@@ -24,7 +24,16 @@ namespace mnn::lowering {
 
 MemRefType memrefOf(Type tensorType) {
   auto t = cast<RankedTensorType>(tensorType);
+  // Zero-element buffers are 1-D: MLIR gives a zero dim below the outermost
+  // one dynamic strides, which the bare-pointer function ABI rejects.
+  if (t.getNumElements() == 0)
+    return MemRefType::get({0}, storageType(t.getElementType()));
   return MemRefType::get(t.getShape(), storageType(t.getElementType()));
+}
+
+static bool isEmptyTensor(Type t) {
+  auto r = dyn_cast<RankedTensorType>(t);
+  return r && r.getNumElements() == 0;
 }
 
 Value f32Const(OpBuilder &b, Location loc, double v) {
@@ -117,6 +126,9 @@ Value reshapeBuffer(OpBuilder &b, Location loc, Value buf,
                     ArrayRef<int64_t> shape) {
   auto type = cast<MemRefType>(buf.getType());
   if (type.getShape() == shape)
+    return buf;
+  // Empty buffers stay memref<0xT> (see memrefOf); nothing indexes them.
+  if (type.getNumElements() == 0)
     return buf;
   Type elt = type.getElementType();
   Value flat = buf;
@@ -340,6 +352,16 @@ LogicalResult Lowering::lowerOp(Operation *op) {
   if (failed(out))
     return failure();
   buffers[op->getResult(0)] = *out;
+  // An empty result needs no code. Empty operands of a non-empty result
+  // contribute nothing: reductions and matmul (K = 0) produce just their
+  // initial value, concat skips them; other ops can't meet them here.
+  if (llvm::all_of(op->getResultTypes(), isEmptyTensor))
+    return success();
+  if (llvm::any_of(op->getOperandTypes(), isEmptyTensor) &&
+      !isa<mnn::ReduceOp, mnn::MatMulOp, mnn::ConcatOp>(op))
+    return op->emitError("'") << op->getName()
+                              << "' with an empty operand and a non-empty "
+                                 "result is not supported by code generation";
 
   return llvm::TypeSwitch<Operation *, LogicalResult>(op)
       .Case([&](mnn::Conv2DOp o) { return lowerConv(o, *out); })
