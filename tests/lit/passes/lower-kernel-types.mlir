@@ -33,3 +33,15 @@ func.func @main(%a: tensor<2x3xui8>, %b: tensor<2x3xi32>, %c: tensor<2x3xi1>) ->
   %z = mnn.reduce %c {kind = "max", axes = array<i64: 1>, keepdims = false} : (tensor<2x3xi1>) -> tensor<2xi1>
   return %x, %y, %z : tensor<2xui8>, tensor<3xi32>, tensor<2xi1>
 }
+
+// -----
+
+// cumsum with `product` (ONNX CumProd) carries a running product from 1.
+// CHECK-LABEL: func.func @__mnn_main
+// CHECK:       %[[ONE:.*]] = arith.constant 1.000000e+00 : f32
+// CHECK:       scf.for {{.*}} iter_args(%{{.*}} = %[[ONE]])
+// CHECK:         arith.mulf
+func.func @main(%x: tensor<3x5xf32>) -> tensor<3x5xf32> {
+  %c = mnn.cumsum %x {axis = 1 : i64, exclusive = false, reverse = false, product} : (tensor<3x5xf32>) -> tensor<3x5xf32>
+  return %c : tensor<3x5xf32>
+}
