@@ -182,6 +182,24 @@ LogicalResult convertSize(NodeContext &n) {
   return success();
 }
 
+// BitCast: same-width types only (every element keeps its shape position).
+LogicalResult convertBitCast(NodeContext &n) {
+  auto x = n.input(0, "input");
+  if (failed(x))
+    return failure();
+  if (!n.attr("to"))
+    return n.fail("missing attribute 'to'");
+  int64_t to = n.getInt("to", 0);
+  Type elt = convertElementType(n.ctx(), to);
+  if (!elt)
+    return n.fail("bitcast to " + onnxTypeName(to) + " is not supported");
+  Type from = eltOf(*x);
+  if (mnn::elementByteWidth(from) != mnn::elementByteWidth(elt))
+    return n.fail("bitcast between types of different widths is not supported");
+  return n.setOutput(
+      0, n.createTyped<mnn::BitCastOp>(RankedTensorType::get(shapeOf(*x), elt), *x));
+}
+
 //===----------------------------------------------------------------------===//
 // Einsum
 //===----------------------------------------------------------------------===//
@@ -521,6 +539,7 @@ void addIndexingConverters(llvm::StringMap<Converter> &table) {
   table["Trilu"] = convertTrilu;
   table["OneHot"] = convertOneHot;
   table["Size"] = convertSize;
+  table["BitCast"] = convertBitCast;
   table["Einsum"] = convertEinsum;
   table["NegativeLogLikelihoodLoss"] = convertNLLLoss;
   table["SoftmaxCrossEntropyLoss"] = convertSoftmaxCrossEntropyLoss;

@@ -329,7 +329,7 @@ LogicalResult Lowering::lowerOp(Operation *op) {
   // take f32 and f64, some also integers (see kernelLowersType).
   bool anyType =
       isa<mnn::TransposeOp, mnn::ConcatOp, mnn::SliceOp, mnn::GatherOp,
-          mnn::CastOp, mnn::AddOp, mnn::SubOp, mnn::MulOp, mnn::DivOp,
+          mnn::CastOp, mnn::BitCastOp, mnn::AddOp, mnn::SubOp, mnn::MulOp, mnn::DivOp,
           mnn::PowOp, mnn::NegOp, mnn::ReluOp, mnn::SigmoidOp, mnn::TanhOp,
           mnn::ExpOp, mnn::SqrtOp, mnn::ErfOp, mnn::ReciprocalOp,
           mnn::HardSwishOp, mnn::GeluOp, mnn::HardSigmoidOp, mnn::ClipOp,
@@ -375,6 +375,7 @@ LogicalResult Lowering::lowerOp(Operation *op) {
       .Case([&](mnn::SliceOp o) { return lowerSlice(o, *out); })
       .Case([&](mnn::GatherOp o) { return lowerGather(o, *out); })
       .Case([&](mnn::CastOp o) { return lowerCast(o, *out); })
+      .Case([&](mnn::BitCastOp o) { return lowerBitCast(o, *out); })
       .Case([&](mnn::GridSampleOp o) { return lowerGridSample(o, *out); })
       .Case([&](mnn::LogSoftmaxOp o) { return lowerLogSoftmax(o, *out); })
       .Case([&](mnn::ArgTopKOp o) { return lowerArgTopK(o, *out); })

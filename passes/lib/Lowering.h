@@ -139,6 +139,7 @@ struct Lowering {
   LogicalResult lowerSlice(mnn::SliceOp op, Value out);
   LogicalResult lowerGather(mnn::GatherOp op, Value out);
   LogicalResult lowerCast(mnn::CastOp op, Value out);
+  LogicalResult lowerBitCast(mnn::BitCastOp op, Value out);
   LogicalResult lowerElementwise(Operation *op, Value out);
   LogicalResult lowerGridSample(mnn::GridSampleOp op, Value out);
   /// A call of libm's `name` (f32: name + "f"), declared on first use.

@@ -1821,6 +1821,7 @@ def gen_reductions_indexing(s):
 
     f64 = lambda r, sh: r.standard_normal(sh).astype(np.float64)
     f16 = lambda r, sh: r.standard_normal(sh).astype(np.float16)
+    f32 = lambda r, sh: r.standard_normal(sh).astype(np.float32)
     typed("reduce_log_sum_exp_f64", "ReduceLogSumExp", [3, 4, 5], np.float64, f64,
           opset=18, extra=[("axes", [1])], keepdims=0)
     typed("softmax_f64", "Softmax", [2, 7], np.float64, f64, axis=-1)
@@ -1831,6 +1832,17 @@ def gen_reductions_indexing(s):
           opset=18, extra=[("axes", [1])], keepdims=1)
     typed("maxpool_uint8", "MaxPool", [1, 2, 5, 5], np.uint8, ints(0, 255, np.uint8),
           kernel_shape=[3, 3], pads=[1, 1, 1, 1], strides=[2, 2])
+    # BitCast (opset 26): reinterpreted bytes, as a kernel and folded.
+    for name, src, dst, to in (("bitcast_f32_to_i32", np.float32, np.int32, 6),
+                               ("bitcast_u16_to_i16", np.uint16, np.int16, 5)):
+        c = Case(name, opset=26)
+        c.onnx_reference = True
+        c.input("x", [3, 4], dtype=src,
+                gen=f32 if src == np.float32 else ints(0, 65535, np.uint16))
+        c.node("BitCast", ["x"], ["y"], to=to)
+        c.output("y", dst)
+        s.add(c)
+
     for name, dtype, gen in (("matmul_f64", np.float64, f64),
                              ("matmul_f16", np.float16, f16)):
         c = Case(name)

@@ -140,3 +140,15 @@ func.func @neg_int() -> tensor<2xi64> {
   %n = mnn.neg %a : (tensor<2xi64>) -> tensor<2xi64>
   return %n : tensor<2xi64>
 }
+
+// -----
+
+// bitcast of a constant reinterprets its bytes: 1.0f is 0x3F800000.
+// CHECK-LABEL: func.func @bitcast_const
+// CHECK-NEXT:  %[[C:.*]] = mnn.constant dense<[1065353216, 0]> : tensor<2xi32>
+// CHECK-NEXT:  return %[[C]]
+func.func @bitcast_const() -> tensor<2xi32> {
+  %a = mnn.constant dense<[1.0, 0.0]> : tensor<2xf32>
+  %b = mnn.bitcast %a : (tensor<2xf32>) -> tensor<2xi32>
+  return %b : tensor<2xi32>
+}

@@ -45,3 +45,16 @@ func.func @main(%x: tensor<3x5xf32>) -> tensor<3x5xf32> {
   %c = mnn.cumsum %x {axis = 1 : i64, exclusive = false, reverse = false, product} : (tensor<3x5xf32>) -> tensor<3x5xf32>
   return %c : tensor<3x5xf32>
 }
+
+// -----
+
+// bitcast: arith.bitcast between storage types of one width; a copy when
+// the storage type is the same (ui8 and i8 are both i8 buffers).
+// CHECK-LABEL: func.func @__mnn_main
+// CHECK:       arith.bitcast {{.*}} : f32 to i32
+// CHECK:       linalg.copy
+func.func @main(%x: tensor<4xf32>, %y: tensor<4xi8>) -> (tensor<4xi32>, tensor<4xui8>) {
+  %a = mnn.bitcast %x : (tensor<4xf32>) -> tensor<4xi32>
+  %b = mnn.bitcast %y : (tensor<4xi8>) -> tensor<4xui8>
+  return %a, %b : tensor<4xi32>, tensor<4xui8>
+}
