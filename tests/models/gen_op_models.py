@@ -1832,6 +1832,18 @@ def gen_reductions_indexing(s):
           opset=18, extra=[("axes", [1])], keepdims=1)
     typed("maxpool_uint8", "MaxPool", [1, 2, 5, 5], np.uint8, ints(0, 255, np.uint8),
           kernel_shape=[3, 3], pads=[1, 1, 1, 1], strides=[2, 2])
+    # ReverseSequence with constant lengths: slices (one with step -1) and concats.
+    for name, shape, lens, batch_axis, time_axis in (
+            ("reverse_sequence_batch0", [3, 5, 2], [5, 1, 3], 0, 1),
+            ("reverse_sequence_time0", [4, 3, 2], [2, 4, 0], 1, 0)):
+        c = Case(name)
+        c.input("x", shape)
+        c.i64("lens", lens)
+        c.node("ReverseSequence", ["x", "lens"], ["y"], batch_axis=batch_axis,
+               time_axis=time_axis)
+        c.output("y")
+        s.add(c)
+
     # BitCast (opset 26): reinterpreted bytes, as a kernel and folded.
     for name, src, dst, to in (("bitcast_f32_to_i32", np.float32, np.int32, 6),
                                ("bitcast_u16_to_i16", np.uint16, np.int16, 5)):
