@@ -47,6 +47,7 @@ static void addStage(OpPassManager &pm, Stage stage,
   case Stage::Import:
     break;
   case Stage::Graph: {
+    pm.addNestedPass<func::FuncOp>(createWidenF16());
     pm.addNestedPass<func::FuncOp>(createFoldConstants());
     pm.addNestedPass<func::FuncOp>(createFoldBatchNorm());
     pm.addNestedPass<func::FuncOp>(createFoldConstants());

@@ -182,6 +182,77 @@ LogicalResult convertSize(NodeContext &n) {
   return success();
 }
 
+// ReverseSequence with constant sequence_lens: per batch entry, the first
+// len steps reversed (a step -1 slice) followed by the rest, concatenated
+// back along the batch axis.
+LogicalResult convertReverseSequence(NodeContext &n) {
+  auto x = n.input(0, "input");
+  auto lens = n.constInts(1, "sequence_lens");
+  if (failed(x) || failed(lens))
+    return failure();
+  Ints shape(shapeOf(*x));
+  if (shape.size() < 2)
+    return n.fail("input must have rank 2 or more");
+  int64_t batchAxis = n.getInt("batch_axis", 1), timeAxis = n.getInt("time_axis", 0);
+  if (!((batchAxis == 0 && timeAxis == 1) || (batchAxis == 1 && timeAxis == 0)))
+    return n.fail("batch_axis and time_axis must be 0 and 1 in some order");
+  int64_t batch = shape[batchAxis], steps = shape[timeAxis];
+  if ((int64_t)lens->size() != batch)
+    return n.fail("sequence_lens has " + Twine(lens->size()) +
+                  " values for a batch of " + Twine(batch));
+  if (batch == 0 || steps == 0) // empty: nothing to reverse
+    return n.setOutput(0, *x);
+  SmallVector<Value> rows;
+  for (int64_t bi = 0; bi < batch; ++bi) {
+    int64_t len = (*lens)[bi];
+    if (len < 0 || len > steps)
+      return n.fail("sequence_lens value " + Twine(len) + " is outside [0, " +
+                    Twine(steps) + "]");
+    SmallVector<Value> parts;
+    auto piece = [&](int64_t start, int64_t size, int64_t step) -> LogicalResult {
+      if (size == 0)
+        return success();
+      Ints starts(shape.size(), 0), sizes(shape), strides(shape.size(), 1);
+      starts[batchAxis] = bi;
+      sizes[batchAxis] = 1;
+      starts[timeAxis] = start;
+      sizes[timeAxis] = size;
+      strides[timeAxis] = step;
+      auto part = n.create<mnn::SliceOp>(*x, starts, sizes, strides);
+      if (failed(part))
+        return failure();
+      parts.push_back(*part);
+      return success();
+    };
+    if (failed(piece(len - 1, len, -1)) || failed(piece(len, steps - len, 1)))
+      return failure();
+    auto row = parts.size() == 1 ? FailureOr<Value>(parts[0])
+                                 : n.create<mnn::ConcatOp>(parts, timeAxis);
+    if (failed(row))
+      return failure();
+    rows.push_back(*row);
+  }
+  return n.setOutput(0, n.create<mnn::ConcatOp>(rows, batchAxis));
+}
+
+// BitCast: same-width types only (every element keeps its shape position).
+LogicalResult convertBitCast(NodeContext &n) {
+  auto x = n.input(0, "input");
+  if (failed(x))
+    return failure();
+  if (!n.attr("to"))
+    return n.fail("missing attribute 'to'");
+  int64_t to = n.getInt("to", 0);
+  Type elt = convertElementType(n.ctx(), to);
+  if (!elt)
+    return n.fail("bitcast to " + onnxTypeName(to) + " is not supported");
+  Type from = eltOf(*x);
+  if (mnn::elementByteWidth(from) != mnn::elementByteWidth(elt))
+    return n.fail("bitcast between types of different widths is not supported");
+  return n.setOutput(
+      0, n.createTyped<mnn::BitCastOp>(RankedTensorType::get(shapeOf(*x), elt), *x));
+}
+
 //===----------------------------------------------------------------------===//
 // Einsum
 //===----------------------------------------------------------------------===//
@@ -521,6 +592,8 @@ void addIndexingConverters(llvm::StringMap<Converter> &table) {
   table["Trilu"] = convertTrilu;
   table["OneHot"] = convertOneHot;
   table["Size"] = convertSize;
+  table["BitCast"] = convertBitCast;
+  table["ReverseSequence"] = convertReverseSequence;
   table["Einsum"] = convertEinsum;
   table["NegativeLogLikelihoodLoss"] = convertNLLLoss;
   table["SoftmaxCrossEntropyLoss"] = convertSoftmaxCrossEntropyLoss;

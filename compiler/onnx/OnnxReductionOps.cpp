@@ -308,7 +308,7 @@ LogicalResult convertHardmax(NodeContext &n) {
 // CumSum
 //===----------------------------------------------------------------------===//
 
-LogicalResult convertCumSum(NodeContext &n) {
+LogicalResult convertCumulative(NodeContext &n, bool product) {
   auto x = n.input(0, "x");
   auto axisVal = n.constInts(1, "axis");
   if (failed(x) || failed(axisVal))
@@ -320,9 +320,15 @@ LogicalResult convertCumSum(NodeContext &n) {
     return failure();
   bool exclusive = n.getInt("exclusive", 0) != 0;
   bool reverse = n.getInt("reverse", 0) != 0;
-  return n.setOutput(0,
-                     n.create<mnn::CumSumOp>(*x, *axis, exclusive, reverse));
+  auto y = n.create<mnn::CumSumOp>(*x, *axis, exclusive, reverse);
+  if (succeeded(y) && product)
+    if (auto op = y->getDefiningOp<mnn::CumSumOp>())
+      op.setProduct(true);
+  return n.setOutput(0, y);
 }
+
+LogicalResult convertCumSum(NodeContext &n) { return convertCumulative(n, false); }
+LogicalResult convertCumProd(NodeContext &n) { return convertCumulative(n, true); }
 
 } // namespace
 
@@ -343,6 +349,7 @@ void addReductionConverters(llvm::StringMap<Converter> &table) {
   table["Hardmax"] = convertHardmax;
   table["LogSoftmax"] = convertLogSoftmax;
   table["CumSum"] = convertCumSum;
+  table["CumProd"] = convertCumProd;
 }
 
 } // namespace mnn::onnx_import

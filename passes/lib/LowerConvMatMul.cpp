@@ -13,28 +13,30 @@ namespace mnn::lowering {
 
 Value activationBody(OpBuilder &b, Location loc, Value x, StringRef act,
                      double lo, double hi) {
+  // Constants in x's float type (f32 or f64).
+  auto c = [&](double v) { return floatConst(b, loc, x.getType(), v); };
   if (act == "relu")
-    return b.create<arith::MaximumFOp>(loc, x, f32Const(b, loc, 0));
+    return b.create<arith::MaximumFOp>(loc, x, c(0));
   if (act == "clip")
     return b.create<arith::MinimumFOp>(
-        loc, b.create<arith::MaximumFOp>(loc, x, f32Const(b, loc, lo)),
-        f32Const(b, loc, hi));
+        loc, b.create<arith::MaximumFOp>(loc, x, c(lo)),
+        c(hi));
   if (act == "hard_sigmoid" || act == "hard_swish") {
     double alpha = act == "hard_swish" ? 1.0 / 6 : lo;
     double beta = act == "hard_swish" ? 0.5 : hi;
     Value y = b.create<arith::AddFOp>(
-        loc, b.create<arith::MulFOp>(loc, x, f32Const(b, loc, alpha)),
-        f32Const(b, loc, beta));
+        loc, b.create<arith::MulFOp>(loc, x, c(alpha)),
+        c(beta));
     y = b.create<arith::MinimumFOp>(
-        loc, b.create<arith::MaximumFOp>(loc, y, f32Const(b, loc, 0)),
-        f32Const(b, loc, 1));
+        loc, b.create<arith::MaximumFOp>(loc, y, c(0)),
+        c(1));
     return act == "hard_swish" ? b.create<arith::MulFOp>(loc, x, y) : y;
   }
   if (act == "sigmoid") {
     Value e = b.create<math::ExpOp>(loc, b.create<arith::NegFOp>(loc, x));
     return b.create<arith::DivFOp>(
-        loc, f32Const(b, loc, 1),
-        b.create<arith::AddFOp>(loc, f32Const(b, loc, 1), e));
+        loc, c(1),
+        b.create<arith::AddFOp>(loc, c(1), e));
   }
   return x;
 }
@@ -54,19 +56,6 @@ void Lowering::applyActivation(Location loc, Value out, StringRef act,
       });
 }
 
-/// acc + x * y (or x + y for the accumulator init) in the buffer's element
-/// type: float ops, or wrapping integer ops for the integer contractions.
-static Value addOf(OpBuilder &b, Location loc, Value x, Value y) {
-  if (isa<FloatType>(x.getType()))
-    return b.create<arith::AddFOp>(loc, x, y);
-  return b.create<arith::AddIOp>(loc, x, y);
-}
-static Value macOf(OpBuilder &b, Location loc, Value acc, Value x, Value y) {
-  if (isa<FloatType>(x.getType()))
-    return b.create<arith::AddFOp>(loc, acc, b.create<arith::MulFOp>(loc, x, y));
-  return b.create<arith::AddIOp>(loc, acc, b.create<arith::MulIOp>(loc, x, y));
-}
-
 LogicalResult Lowering::lowerConv(mnn::Conv2DOp op, Value out) {
   Location loc = op.getLoc();
   MLIRContext *ctx = b.getContext();
@@ -79,10 +68,11 @@ LogicalResult Lowering::lowerConv(mnn::Conv2DOp op, Value out) {
   int64_t kh = op.getKernelH(), kw = op.getKernelW();
   auto s = op.getStrides();
   auto d = op.getDilations();
-  Type elt = cast<MemRefType>(out.getType()).getElementType();
 
+  Scalar sc(outType);
   SmallVector<int64_t> pshape;
-  Value input = padded(op, bufferOf(op.getInput()), op.getPads(), 0.0, loc, pshape);
+  Value input = padded(op, bufferOf(op.getInput()), op.getPads(),
+                       sc.cst(b, loc, 0), loc, pshape);
   int64_t hp = pshape[2], wp = pshape[3];
   // Every (kh, kw) tap of every output pixel, as one 7-D strided view.
   Value windows = stridedView(
@@ -123,11 +113,11 @@ LogicalResult Lowering::lowerConv(mnn::Conv2DOp op, Value out) {
     if (op.getResidual())
       ins.push_back(reshapeBuffer(b, loc, bufferOf(op.getResidual()),
                                   {n, g, ob, blk, oh, ow}));
-    elementwise(loc, out6, ins, [](OpBuilder &nb, Location nl, ValueRange a) {
-      return a.size() == 2 ? addOf(nb, nl, a[0], a[1]) : a[0];
+    elementwise(loc, out6, ins, [&](OpBuilder &nb, Location nl, ValueRange a) {
+      return a.size() == 2 ? sc.add(nb, nl, a[0], a[1]) : a[0];
     });
   } else {
-    b.create<linalg::FillOp>(loc, scalarConst(b, loc, elt, 0), out6);
+    b.create<linalg::FillOp>(loc, sc.cst(b, loc, 0), out6);
   }
 
   using IT = utils::IteratorType;
@@ -135,11 +125,11 @@ LogicalResult Lowering::lowerConv(mnn::Conv2DOp op, Value out) {
   its[KH] = its[KW] = its[CG] = IT::reduction;
   auto conv = buildGeneric(
       b, loc, {windows, filter}, {winMap, filterMap}, out6, outMap, its,
-      [](OpBuilder &nb, Location nl, ValueRange a) {
-        return macOf(nb, nl, a[2], a[0], a[1]);
+      [&](OpBuilder &nb, Location nl, ValueRange a) {
+        return sc.add(nb, nl, a[2], sc.mul(nb, nl, a[0], a[1]));
       });
-  // Only f32 convs go to the microkernel; integer ones stay plain loops.
-  if (elt.isF32())
+  // The tiled microkernels are f32; other types stay plain loops.
+  if (outType.getElementType().isF32())
     conv->setAttr(mnn::kKernelAttr, b.getStringAttr(g == c && og == 1 && g > 1
                                                         ? "depthwise_conv"
                                                         : "conv"));
@@ -154,7 +144,6 @@ LogicalResult Lowering::lowerMatMul(mnn::MatMulOp op, Value out) {
   MLIRContext *ctx = b.getContext();
   auto aType = cast<RankedTensorType>(op.getLhs().getType());
   auto bType = cast<RankedTensorType>(op.getRhs().getType());
-  Type elt = cast<MemRefType>(out.getType()).getElementType();
   SmallVector<int64_t> as(aType.getShape()), bs(bType.getShape());
   if (as.size() == 1)
     as.insert(as.begin(), 1);
@@ -164,6 +153,7 @@ LogicalResult Lowering::lowerMatMul(mnn::MatMulOp op, Value out) {
   auto batchA = ArrayRef<int64_t>(as).drop_back(2);
   auto batchB = ArrayRef<int64_t>(bs).drop_back(2);
   auto batch = *mnn::broadcastShapes(batchA, batchB);
+  Scalar sc(op.getType());
   int64_t nb = batch.size();
   // Iteration space: batch... m n | k.
   auto dim = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
@@ -205,21 +195,23 @@ LogicalResult Lowering::lowerMatMul(mnn::MatMulOp op, Value out) {
       ins.push_back(reshapeBuffer(b, loc, bufferOf(op.getBias()), {nn}));
     if (op.getResidual())
       ins.push_back(reshapeBuffer(b, loc, bufferOf(op.getResidual()), outShape));
-    elementwise(loc, out3, ins, [](OpBuilder &nb, Location nl, ValueRange a) {
-      return a.size() == 2 ? addOf(nb, nl, a[0], a[1]) : a[0];
+    elementwise(loc, out3, ins, [&](OpBuilder &nb, Location nl, ValueRange a) {
+      return a.size() == 2 ? sc.add(nb, nl, a[0], a[1]) : a[0];
     });
   } else {
-    b.create<linalg::FillOp>(loc, scalarConst(b, loc, elt, 0), out3);
+    b.create<linalg::FillOp>(loc, sc.cst(b, loc, 0), out3);
   }
   using IT = utils::IteratorType;
   SmallVector<IT> its(numDims, IT::parallel);
   its.back() = IT::reduction;
-  auto mm = buildGeneric(b, loc, {aView, bView}, {aMap, bMap}, out3, outMap, its,
-                         [](OpBuilder &nb, Location nl, ValueRange a) {
-                           return macOf(nb, nl, a[2], a[0], a[1]);
-                         });
-  if (elt.isF32())
-    mm->setAttr(mnn::kKernelAttr, b.getStringAttr("matmul"));
+  if (as.back() != 0) { // K = 0: the initial value is the product
+    auto mm = buildGeneric(b, loc, {aView, bView}, {aMap, bMap}, out3, outMap, its,
+                           [&](OpBuilder &nb, Location nl, ValueRange a) {
+                             return sc.add(nb, nl, a[2], sc.mul(nb, nl, a[0], a[1]));
+                           });
+    if (sc.storage.isF32())
+      mm->setAttr(mnn::kKernelAttr, b.getStringAttr("matmul"));
+  }
   applyActivation(loc, out, op.getActivation(), op.getClipMin().convertToDouble(),
                   op.getClipMax().convertToDouble());
   return success();

@@ -569,6 +569,21 @@ LogicalResult Lowering::lowerElementwise(Operation *op, Value out) {
 /// go through i32/i64 and wrap, as a C cast does on the common targets
 /// (ONNX Runtime's behaviour on x86 and ARM for out-of-range values). To
 /// bool is `!= 0` (NaN is true).
+LogicalResult Lowering::lowerBitCast(mnn::BitCastOp op, Value out) {
+  Type from = storageType(cast<ShapedType>(op.getInput().getType()).getElementType());
+  Type to = storageType(cast<ShapedType>(op.getType()).getElementType());
+  // Same storage (i8 <-> ui8, bool <-> ui8): a copy.
+  if (from == to) {
+    copy(op.getLoc(), bufferOf(op.getInput()), out);
+    return success();
+  }
+  elementwise(op.getLoc(), out, {bufferOf(op.getInput())},
+              [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+                return nb.create<arith::BitcastOp>(nl, to, a[0]);
+              });
+  return success();
+}
+
 LogicalResult Lowering::lowerCast(mnn::CastOp op, Value out) {
   Elt from = eltInfo(op.getInput().getType()), to = eltInfo(op.getType());
   for (const Elt &e : {from, to})

@@ -43,6 +43,12 @@ Value zeroOf(OpBuilder &b, Location loc, Type elt) {
   return b.create<arith::ConstantOp>(loc, b.getZeroAttr(elt));
 }
 
+Value oneOf(OpBuilder &b, Location loc, Type elt) {
+  if (isa<FloatType>(elt))
+    return b.create<arith::ConstantOp>(loc, b.getFloatAttr(elt, 1.0));
+  return b.create<arith::ConstantOp>(loc, b.getIntegerAttr(elt, 1));
+}
+
 Value add(OpBuilder &b, Location loc, Value x, Value y) {
   if (isa<FloatType>(x.getType()))
     return b.create<arith::AddFOp>(loc, x, y);
@@ -132,8 +138,12 @@ LogicalResult Lowering::lowerArgTopK(mnn::ArgTopKOp op, Value out) {
   int64_t outer = dims[0], len = dims[1], inner = dims[2];
   int64_t k = op.getK();
   bool largest = op.getLargest(), last = op.getLastIndex();
-  Type elt = inType.getElementType();
+  // Buffers hold signless integers; the tensor type's signedness picks the
+  // comparison.
+  Type elt = storageType(inType.getElementType());
   bool isFloat = isa<FloatType>(elt);
+  bool isUnsigned = inType.getElementType().isUnsignedInteger() ||
+                    inType.getElementType().isInteger(1);
   Value in = reshapeBuffer(b, loc, bufferOf(op.getInput()), {outer, len, inner});
   Value o = reshapeBuffer(b, loc, out, {outer, k, inner});
   // Does (av, ai) rank strictly before (bv, bi)?
@@ -146,9 +156,11 @@ LogicalResult Lowering::lowerArgTopK(mnn::ArgTopKOp op, Value out) {
           av, bv);
       equal = nb.create<arith::CmpFOp>(nl, arith::CmpFPredicate::OEQ, av, bv);
     } else {
-      better = nb.create<arith::CmpIOp>(
-          nl, largest ? arith::CmpIPredicate::sgt : arith::CmpIPredicate::slt,
-          av, bv);
+      auto pred = isUnsigned ? (largest ? arith::CmpIPredicate::ugt
+                                        : arith::CmpIPredicate::ult)
+                             : (largest ? arith::CmpIPredicate::sgt
+                                        : arith::CmpIPredicate::slt);
+      better = nb.create<arith::CmpIOp>(nl, pred, av, bv);
       equal = nb.create<arith::CmpIOp>(nl, arith::CmpIPredicate::eq, av, bv);
     }
     Value tie = nb.create<arith::CmpIOp>(
@@ -343,19 +355,21 @@ LogicalResult Lowering::lowerCumSum(mnn::CumSumOp op, Value out) {
   auto dims = aroundAxis(type.getShape(), op.getAxis());
   int64_t outer = dims[0], len = dims[1], inner = dims[2];
   bool exclusive = op.getExclusive(), reverse = op.getReverse();
+  bool product = op.getProduct();
   Value in = reshapeBuffer(b, loc, bufferOf(op.getInput()), {outer, len, inner});
   Value o = reshapeBuffer(b, loc, out, {outer, len, inner});
-  Type elt = type.getElementType();
+  Type elt = storageType(type.getElementType());
   loopNest(b, loc, {outer, inner}, [&](OpBuilder &b1, Location l1, ValueRange oi) {
     b1.create<scf::ForOp>(
         l1, cIdx(b1, l1, 0), cIdx(b1, l1, len), cIdx(b1, l1, 1),
-        ValueRange{zeroOf(b1, l1, elt)},
+        ValueRange{product ? oneOf(b1, l1, elt) : zeroOf(b1, l1, elt)},
         [&](OpBuilder &b2, Location l2, Value t, ValueRange acc) {
           Value pos = reverse ? b2.create<arith::SubIOp>(l2, cIdx(b2, l2, len - 1), t)
                                     .getResult()
                               : t;
           Value x = b2.create<memref::LoadOp>(l2, in, ValueRange{oi[0], pos, oi[1]});
-          Value next = add(b2, l2, acc[0], x);
+          Value next = product ? combine(b2, l2, "mul", acc[0], x)
+                               : add(b2, l2, acc[0], x);
           b2.create<memref::StoreOp>(l2, exclusive ? acc[0] : next, o,
                                      ValueRange{oi[0], pos, oi[1]});
           b2.create<scf::YieldOp>(l2, ValueRange{next});

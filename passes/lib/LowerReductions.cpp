@@ -21,10 +21,10 @@ LogicalResult Lowering::lowerPool(mnn::Pool2DOp op, Value out) {
   int64_t oh = outType.getDimSize(2), ow = outType.getDimSize(3);
   auto k = op.getKernel(), s = op.getStrides(), d = op.getDilations(),
        p = op.getPads();
+  Scalar sc(outType);
   SmallVector<int64_t> pshape;
-  double lowest = -std::numeric_limits<float>::infinity();
-  Value input = padded(op, bufferOf(op.getInput()), p, isMax ? lowest : 0.0,
-                       loc, pshape);
+  Value init = isMax ? sc.lowest(b, loc) : sc.cst(b, loc, 0);
+  Value input = padded(op, bufferOf(op.getInput()), p, init, loc, pshape);
   int64_t hp = pshape[2], wp = pshape[3];
   Value windows =
       stridedView(b, loc, input, {n, c, k[0], k[1], oh, ow},
@@ -33,15 +33,15 @@ LogicalResult Lowering::lowerPool(mnn::Pool2DOp op, Value out) {
   // Iteration space: n c oh ow | kh kw.
   AffineMap winMap = AffineMap::get(6, 0, {dim(0), dim(1), dim(4), dim(5), dim(2), dim(3)}, ctx);
   AffineMap outMap = AffineMap::get(6, 0, {dim(0), dim(1), dim(2), dim(3)}, ctx);
-  b.create<linalg::FillOp>(loc, f32Const(b, loc, isMax ? lowest : 0.0), out);
+  b.create<linalg::FillOp>(loc, init, out);
   using IT = utils::IteratorType;
   SmallVector<IT> its = {IT::parallel, IT::parallel, IT::parallel,
                          IT::parallel, IT::reduction, IT::reduction};
   buildGeneric(b, loc, {windows}, {winMap}, out, outMap, its,
                [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
                  if (isMax)
-                   return nb.create<arith::MaximumFOp>(nl, a[0], a[1]);
-                 return nb.create<arith::AddFOp>(nl, a[0], a[1]);
+                   return sc.max(nb, nl, a[0], a[1]);
+                 return sc.add(nb, nl, a[0], a[1]);
                });
   if (isMax)
     return success();
@@ -65,7 +65,7 @@ LogicalResult Lowering::lowerPool(mnn::Pool2DOp op, Value out) {
       int64_t cnt = countAxis(y, 0) * countAxis(x, 1);
       inv[y * ow + x] = cnt ? 1.0 / cnt : 0.0;
     }
-  auto invType = RankedTensorType::get({1, 1, oh, ow}, b.getF32Type());
+  auto invType = RankedTensorType::get({1, 1, oh, ow}, sc.storage);
   Value invBuf =
       constantBuffer(mnn::makeElementsFromDoubles(invType, inv), loc);
   elementwise(loc, out, {out, invBuf}, [](OpBuilder &nb, Location nl, ValueRange a) {
@@ -80,10 +80,9 @@ LogicalResult Lowering::lowerReduce(mnn::ReduceOp op, Value out) {
   auto inType = cast<RankedTensorType>(op.getInput().getType());
   int64_t rank = inType.getRank();
   StringRef kind = op.getKind();
-  double init = kind == "max"    ? -std::numeric_limits<float>::infinity()
-                : kind == "min"  ? std::numeric_limits<float>::infinity()
-                : kind == "prod" ? 1.0
-                                 : 0.0;
+  Scalar sc(op.getType());
+  if (!sc.isFloat && (kind == "l2" || kind == "log_sum"))
+    return op.emitError("reduce kind '") << kind << "' needs a float element type";
   // Output viewed with the reduced dims removed.
   SmallVector<int64_t> kept;
   SmallVector<AffineExpr> exprs;
@@ -101,22 +100,27 @@ LogicalResult Lowering::lowerReduce(mnn::ReduceOp op, Value out) {
     }
   }
   Value outView = reshapeBuffer(b, loc, out, kept);
-  b.create<linalg::FillOp>(loc, f32Const(b, loc, init), outView);
-  buildGeneric(b, loc, {bufferOf(op.getInput())}, {b.getMultiDimIdentityMap(rank)},
+  Value init = kind == "max"    ? sc.lowest(b, loc)
+               : kind == "min"  ? sc.highest(b, loc)
+               : kind == "prod" ? sc.cst(b, loc, 1)
+                                : sc.cst(b, loc, 0);
+  b.create<linalg::FillOp>(loc, init, outView);
+  if (inType.getNumElements() != 0)
+    buildGeneric(b, loc, {bufferOf(op.getInput())}, {b.getMultiDimIdentityMap(rank)},
                outView, AffineMap::get(rank, 0, exprs, ctx), its,
                [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
                  if (kind == "max")
-                   return nb.create<arith::MaximumFOp>(nl, a[0], a[1]);
+                   return sc.max(nb, nl, a[0], a[1]);
                  if (kind == "min")
-                   return nb.create<arith::MinimumFOp>(nl, a[0], a[1]);
+                   return sc.min(nb, nl, a[0], a[1]);
                  if (kind == "prod")
-                   return nb.create<arith::MulFOp>(nl, a[0], a[1]);
+                   return sc.mul(nb, nl, a[0], a[1]);
                  Value x = a[0];
                  if (kind == "l1")
-                   x = nb.create<math::AbsFOp>(nl, x);
+                   x = sc.abs(nb, nl, x);
                  else if (kind == "l2" || kind == "sum_square")
-                   x = nb.create<arith::MulFOp>(nl, x, x);
-                 return nb.create<arith::AddFOp>(nl, x, a[1]);
+                   x = sc.mul(nb, nl, x, x);
+                 return sc.add(nb, nl, x, a[1]);
                });
   if (kind == "mean" || kind == "l2" || kind == "log_sum")
     elementwise(loc, outView, {outView}, [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
@@ -124,7 +128,13 @@ LogicalResult Lowering::lowerReduce(mnn::ReduceOp op, Value out) {
         return nb.create<math::SqrtOp>(nl, a[0]);
       if (kind == "log_sum")
         return nb.create<math::LogOp>(nl, a[0]);
-      return nb.create<arith::MulFOp>(nl, a[0], f32Const(nb, nl, 1.0 / count));
+      if (!sc.isFloat && count == 0)
+        return a[0];
+      if (!sc.isFloat) // integer mean truncates like integer division
+        return sc.isUnsigned
+                   ? nb.create<arith::DivUIOp>(nl, a[0], sc.cst(nb, nl, count)).getResult()
+                   : nb.create<arith::DivSIOp>(nl, a[0], sc.cst(nb, nl, count)).getResult();
+      return nb.create<arith::MulFOp>(nl, a[0], sc.cst(nb, nl, 1.0 / count));
     });
   return success();
 }
@@ -151,8 +161,9 @@ LogicalResult Lowering::lowerSoftmaxRows(Location loc, Value input, Value out,
   Value cOuter = b.create<arith::ConstantIndexOp>(loc, outer);
   Value cLen = b.create<arith::ConstantIndexOp>(loc, len);
   Value cInner = b.create<arith::ConstantIndexOp>(loc, inner);
-  Value lowest = f32Const(b, loc, -std::numeric_limits<float>::infinity());
-  Value zero = f32Const(b, loc, 0);
+  Type ft = type.getElementType();
+  Value lowest = floatConst(b, loc, ft, -std::numeric_limits<double>::infinity());
+  Value zero = floatConst(b, loc, ft, 0);
   b.create<scf::ForOp>(loc, c0, cOuter, c1, ValueRange{},
     [&](OpBuilder &b1, Location l, Value i, ValueRange) {
       b1.create<scf::ForOp>(l, c0, cInner, c1, ValueRange{},
@@ -174,7 +185,7 @@ LogicalResult Lowering::lowerSoftmaxRows(Location loc, Value input, Value out,
           Value sum = sumLoop.getResult(0);
           Value shift = logForm
               ? b2.create<arith::AddFOp>(l2, mx, b2.create<math::LogOp>(l2, sum)).getResult()
-              : b2.create<arith::DivFOp>(l2, f32Const(b2, l2, 1.0), sum).getResult();
+              : b2.create<arith::DivFOp>(l2, floatConst(b2, l2, ft, 1.0), sum).getResult();
           b2.create<scf::ForOp>(l2, c0, cLen, c1, ValueRange{},
             [&](OpBuilder &b3, Location l3, Value k, ValueRange) {
               Value y;
@@ -231,9 +242,10 @@ LogicalResult Lowering::lowerLayerNorm(mnn::LayerNormOp op, Value out) {
   Value c1 = b.create<arith::ConstantIndexOp>(loc, 1);
   Value cRows = b.create<arith::ConstantIndexOp>(loc, rows);
   Value cLen = b.create<arith::ConstantIndexOp>(loc, len);
-  Value zero = f32Const(b, loc, 0);
-  Value invLen = f32Const(b, loc, 1.0 / len);
-  Value eps = f32Const(b, loc, op.getEpsilon().convertToDouble());
+  Type ft = type.getElementType();
+  Value zero = floatConst(b, loc, ft, 0);
+  Value invLen = floatConst(b, loc, ft, 1.0 / len);
+  Value eps = floatConst(b, loc, ft, op.getEpsilon().convertToDouble());
   b.create<scf::ForOp>(loc, c0, cRows, c1, ValueRange{},
     [&](OpBuilder &b1, Location l, Value r, ValueRange) {
       auto sum = b1.create<scf::ForOp>(l, c0, cLen, c1, ValueRange{zero},

@@ -15,6 +15,8 @@
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <limits>
+
 namespace mnn {
 #define GEN_PASS_DEF_LOWERTOLINALG
 #include "mnn/Passes.h.inc"
@@ -24,17 +26,93 @@ namespace mnn::lowering {
 
 MemRefType memrefOf(Type tensorType) {
   auto t = cast<RankedTensorType>(tensorType);
+  // Zero-element buffers are 1-D: MLIR gives a zero dim below the outermost
+  // one dynamic strides, which the bare-pointer function ABI rejects.
+  if (t.getNumElements() == 0)
+    return MemRefType::get({0}, storageType(t.getElementType()));
   return MemRefType::get(t.getShape(), storageType(t.getElementType()));
+}
+
+static bool isEmptyTensor(Type t) {
+  auto r = dyn_cast<RankedTensorType>(t);
+  return r && r.getNumElements() == 0;
 }
 
 Value f32Const(OpBuilder &b, Location loc, double v) {
   return b.create<arith::ConstantOp>(loc, b.getF32FloatAttr((float)v));
 }
 
-Value scalarConst(OpBuilder &b, Location loc, Type elt, double v) {
-  if (isa<FloatType>(elt))
-    return b.create<arith::ConstantOp>(loc, b.getFloatAttr(elt, v));
-  return b.create<arith::ConstantOp>(loc, b.getIntegerAttr(elt, (int64_t)v));
+Value floatConst(OpBuilder &b, Location loc, Type t, double v) {
+  return b.create<arith::ConstantOp>(loc, b.getFloatAttr(t, v));
+}
+
+Scalar::Scalar(Type tensorType) {
+  Type elt = cast<ShapedType>(tensorType).getElementType();
+  storage = storageType(elt);
+  isFloat = isa<FloatType>(elt);
+  isBool = elt.isInteger(1);
+  isUnsigned = elt.isUnsignedInteger() || isBool;
+}
+
+Value Scalar::cst(OpBuilder &b, Location loc, double v) const {
+  if (isFloat)
+    return floatConst(b, loc, storage, v);
+  return b.create<arith::ConstantOp>(loc, b.getIntegerAttr(storage, (int64_t)v));
+}
+
+Value Scalar::lowest(OpBuilder &b, Location loc) const {
+  if (isFloat)
+    return cst(b, loc, -std::numeric_limits<double>::infinity());
+  unsigned w = storage.getIntOrFloatBitWidth();
+  APInt v = isUnsigned ? APInt::getMinValue(w) : APInt::getSignedMinValue(w);
+  return b.create<arith::ConstantOp>(loc, b.getIntegerAttr(storage, v));
+}
+
+Value Scalar::highest(OpBuilder &b, Location loc) const {
+  if (isFloat)
+    return cst(b, loc, std::numeric_limits<double>::infinity());
+  unsigned w = storage.getIntOrFloatBitWidth();
+  APInt v = isUnsigned ? APInt::getMaxValue(w) : APInt::getSignedMaxValue(w);
+  // Bools are stored as 0/1 bytes: their "all ones" is 1.
+  if (isBool)
+    v = APInt(w, 1);
+  return b.create<arith::ConstantOp>(loc, b.getIntegerAttr(storage, v));
+}
+
+Value Scalar::add(OpBuilder &b, Location loc, Value x, Value y) const {
+  if (isFloat)
+    return b.create<arith::AddFOp>(loc, x, y);
+  return b.create<arith::AddIOp>(loc, x, y);
+}
+
+Value Scalar::mul(OpBuilder &b, Location loc, Value x, Value y) const {
+  if (isFloat)
+    return b.create<arith::MulFOp>(loc, x, y);
+  return b.create<arith::MulIOp>(loc, x, y);
+}
+
+Value Scalar::max(OpBuilder &b, Location loc, Value x, Value y) const {
+  if (isFloat)
+    return b.create<arith::MaximumFOp>(loc, x, y);
+  if (isUnsigned)
+    return b.create<arith::MaxUIOp>(loc, x, y);
+  return b.create<arith::MaxSIOp>(loc, x, y);
+}
+
+Value Scalar::min(OpBuilder &b, Location loc, Value x, Value y) const {
+  if (isFloat)
+    return b.create<arith::MinimumFOp>(loc, x, y);
+  if (isUnsigned)
+    return b.create<arith::MinUIOp>(loc, x, y);
+  return b.create<arith::MinSIOp>(loc, x, y);
+}
+
+Value Scalar::abs(OpBuilder &b, Location loc, Value x) const {
+  if (isFloat)
+    return b.create<math::AbsFOp>(loc, x);
+  if (isUnsigned)
+    return x;
+  return b.create<math::AbsIOp>(loc, x);
 }
 
 SmallVector<int64_t> contiguousStrides(ArrayRef<int64_t> shape) {
@@ -50,6 +128,9 @@ Value reshapeBuffer(OpBuilder &b, Location loc, Value buf,
                     ArrayRef<int64_t> shape) {
   auto type = cast<MemRefType>(buf.getType());
   if (type.getShape() == shape)
+    return buf;
+  // Empty buffers stay memref<0xT> (see memrefOf); nothing indexes them.
+  if (type.getNumElements() == 0)
     return buf;
   Type elt = type.getElementType();
   Value flat = buf;
@@ -189,7 +270,7 @@ void Lowering::elementwise(Location loc, Value out, ValueRange ins,
 }
 
 Value Lowering::padded(Operation *op, Value input, ArrayRef<int64_t> pads,
-                       double fill, Location loc,
+                       Value fill, Location loc,
                        SmallVectorImpl<int64_t> &paddedShape) {
   auto type = cast<MemRefType>(input.getType());
   paddedShape.assign(type.getShape().begin(), type.getShape().end());
@@ -197,9 +278,8 @@ Value Lowering::padded(Operation *op, Value input, ArrayRef<int64_t> pads,
     return input;
   paddedShape[2] += pads[0] + pads[2];
   paddedShape[3] += pads[1] + pads[3];
-  Value scratch = scratchBuffer(op, paddedShape, loc, type.getElementType());
-  b.create<linalg::FillOp>(loc, scalarConst(b, loc, type.getElementType(), fill),
-                           scratch);
+  Value scratch = scratchBuffer(op, paddedShape, type.getElementType(), loc);
+  b.create<linalg::FillOp>(loc, fill, scratch);
   SmallVector<int64_t> offsets = {0, 0, pads[0], pads[1]};
   SmallVector<int64_t> strides(4, 1);
   Value interior = b.create<memref::SubViewOp>(loc, scratch, offsets,
@@ -224,9 +304,23 @@ static std::string nodeNames(Location loc) {
   return names.empty() ? "?" : names;
 }
 
-static bool isF32Tensor(Type t) {
-  auto r = dyn_cast<RankedTensorType>(t);
-  return r && r.getElementType().isF32();
+/// Whether the kernel of `op` lowers results of element type `elt`. f16 and
+/// bf16 never get here for these ops (mnn-widen-f16 computes them in f32).
+static bool kernelLowersType(Operation *op, Type elt) {
+  if (elt.isF32())
+    return true;
+  bool kernel = isa<mnn::Conv2DOp, mnn::MatMulOp, mnn::Pool2DOp, mnn::ReduceOp,
+                    mnn::SoftmaxOp, mnn::LogSoftmaxOp, mnn::LayerNormOp>(op);
+  if (elt.isF64())
+    return kernel;
+  if (!isa<IntegerType>(elt))
+    return false;
+  // Integers: sums, products and max/min; no fused float activation.
+  if (auto m = dyn_cast<mnn::MatMulOp>(op))
+    return m.getActivation() == "none";
+  if (auto p = dyn_cast<mnn::Pool2DOp>(op))
+    return p.getKind() == "max";
+  return isa<mnn::ReduceOp>(op);
 }
 
 /// Conv and matmul also accumulate integers exactly (ConvInteger,
@@ -251,11 +345,11 @@ LogicalResult Lowering::lowerOp(Operation *op) {
     return success();
   }
   // Data movement and the elementwise ops handle every supported element
-  // type (LowerElementwise checks each op's types); the compute-heavy
-  // kernels are f32 only.
+  // type (LowerElementwise checks each op's types); the compute kernels
+  // take f32 and f64, some also integers (see kernelLowersType).
   bool anyType =
       isa<mnn::TransposeOp, mnn::ConcatOp, mnn::SliceOp, mnn::GatherOp,
-          mnn::CastOp, mnn::AddOp, mnn::SubOp, mnn::MulOp, mnn::DivOp,
+          mnn::CastOp, mnn::BitCastOp, mnn::AddOp, mnn::SubOp, mnn::MulOp, mnn::DivOp,
           mnn::PowOp, mnn::NegOp, mnn::ReluOp, mnn::SigmoidOp, mnn::TanhOp,
           mnn::ExpOp, mnn::SqrtOp, mnn::ErfOp, mnn::ReciprocalOp,
           mnn::HardSwishOp, mnn::GeluOp, mnn::HardSigmoidOp, mnn::ClipOp,
@@ -266,10 +360,10 @@ LogicalResult Lowering::lowerOp(Operation *op) {
   if (auto r = dyn_cast<mnn::ResampleOp>(op))
     anyType = r.isGather();
   for (Type t : op->getResultTypes())
-    if (!anyType && !isF32Tensor(t))
+    if (!anyType && !kernelLowersType(op, cast<ShapedType>(t).getElementType()))
       return op->emitError("'") << op->getName() << "' on element type "
                                 << cast<ShapedType>(t).getElementType()
-                                << " is not supported by code generation (only f32)";
+                                << " is not supported by code generation";
   if (isa<mnn::BatchNormOp>(op))
     return op->emitError("batch_norm must be folded before lowering "
                          "(run mnn-fold-batchnorm)");
@@ -278,6 +372,16 @@ LogicalResult Lowering::lowerOp(Operation *op) {
   if (failed(out))
     return failure();
   buffers[op->getResult(0)] = *out;
+  // An empty result needs no code. Empty operands of a non-empty result
+  // contribute nothing: reductions and matmul (K = 0) produce just their
+  // initial value, concat skips them; other ops can't meet them here.
+  if (llvm::all_of(op->getResultTypes(), isEmptyTensor))
+    return success();
+  if (llvm::any_of(op->getOperandTypes(), isEmptyTensor) &&
+      !isa<mnn::ReduceOp, mnn::MatMulOp, mnn::ConcatOp>(op))
+    return op->emitError("'") << op->getName()
+                              << "' with an empty operand and a non-empty "
+                                 "result is not supported by code generation";
 
   return llvm::TypeSwitch<Operation *, LogicalResult>(op)
       .Case([&](mnn::Conv2DOp o) { return lowerConv(o, *out); })
@@ -291,6 +395,7 @@ LogicalResult Lowering::lowerOp(Operation *op) {
       .Case([&](mnn::SliceOp o) { return lowerSlice(o, *out); })
       .Case([&](mnn::GatherOp o) { return lowerGather(o, *out); })
       .Case([&](mnn::CastOp o) { return lowerCast(o, *out); })
+      .Case([&](mnn::BitCastOp o) { return lowerBitCast(o, *out); })
       .Case([&](mnn::GridSampleOp o) { return lowerGridSample(o, *out); })
       .Case([&](mnn::LogSoftmaxOp o) { return lowerLogSoftmax(o, *out); })
       .Case([&](mnn::ArgTopKOp o) { return lowerArgTopK(o, *out); })

@@ -33,8 +33,6 @@ Type storageType(Type elt);
 /// The buffer type of a tensor type (storage element type).
 MemRefType memrefOf(Type tensorType);
 Value f32Const(OpBuilder &b, Location loc, double v);
-/// A constant of the scalar int or float type `elt` (ints truncate `v`).
-Value scalarConst(OpBuilder &b, Location loc, Type elt, double v);
 SmallVector<int64_t> contiguousStrides(ArrayRef<int64_t> shape);
 /// Reinterprets a contiguous buffer with another static shape (same element
 /// count) as an identity-layout memref.
@@ -49,6 +47,29 @@ linalg::GenericOp buildGeneric(OpBuilder &b, Location loc, ValueRange ins,
                                AffineMap outMap,
                                ArrayRef<utils::IteratorType> iterators,
                                BodyFn body);
+/// A float constant of type `t` (f32 or f64).
+Value floatConst(OpBuilder &b, Location loc, Type t, double v);
+
+/// Scalar arithmetic for the kernels that are generic over the element type
+/// (reductions, pooling, matmul, conv): floats compute in their own type
+/// (f16 was widened to f32 by mnn-widen-f16), integers in their signless
+/// storage type with the tensor type's signedness picking max/min/division,
+/// bool as a 0/1 byte (max/min are or/and, as unsigned max/min).
+struct Scalar {
+  Type storage;
+  bool isFloat = false, isUnsigned = false, isBool = false;
+  explicit Scalar(Type tensorType);
+  Value cst(OpBuilder &b, Location loc, double v) const;
+  /// The identity of max (-inf or the type's minimum) and of min.
+  Value lowest(OpBuilder &b, Location loc) const;
+  Value highest(OpBuilder &b, Location loc) const;
+  Value add(OpBuilder &b, Location loc, Value x, Value y) const;
+  Value mul(OpBuilder &b, Location loc, Value x, Value y) const;
+  Value max(OpBuilder &b, Location loc, Value x, Value y) const;
+  Value min(OpBuilder &b, Location loc, Value x, Value y) const;
+  Value abs(OpBuilder &b, Location loc, Value x) const;
+};
+
 /// The f32 body of a fused activation (relu, clip, hard_swish, ...).
 Value activationBody(OpBuilder &b, Location loc, Value x, StringRef act,
                      double lo, double hi);
@@ -82,14 +103,13 @@ struct Lowering {
                                     ValueRange{});
   }
   FailureOr<Value> resultBuffer(OpResult result);
-  Value scratchBuffer(Operation *op, ArrayRef<int64_t> shape, Location loc,
-                      Type elt = nullptr) {
+  Value scratchBuffer(Operation *op, ArrayRef<int64_t> shape, Type elt,
+                      Location loc) {
     int64_t offset =
         cast<IntegerAttr>(op->getAttr("mnn.scratch_offset")).getInt();
     Value off = b.create<arith::ConstantIndexOp>(loc, offset);
-    return b.create<memref::ViewOp>(
-        loc, MemRefType::get(shape, elt ? elt : b.getF32Type()), arena, off,
-        ValueRange{});
+    return b.create<memref::ViewOp>(loc, MemRefType::get(shape, elt), arena,
+                                     off, ValueRange{});
   }
   Value constantBuffer(ElementsAttr value, Location loc);
 
@@ -98,7 +118,9 @@ struct Lowering {
   void copy(Location loc, Value from, Value to) {
     b.create<linalg::CopyOp>(loc, from, to);
   }
-  Value padded(Operation *op, Value input, ArrayRef<int64_t> pads, double fill,
+  /// `input` (NCHW) padded on H/W with `fill` (of the buffer's type) in
+  /// the op's scratch space; `input` itself without padding.
+  Value padded(Operation *op, Value input, ArrayRef<int64_t> pads, Value fill,
                Location loc, SmallVectorImpl<int64_t> &paddedShape);
   void applyActivation(Location loc, Value out, StringRef act, double lo,
                        double hi);
@@ -117,6 +139,7 @@ struct Lowering {
   LogicalResult lowerSlice(mnn::SliceOp op, Value out);
   LogicalResult lowerGather(mnn::GatherOp op, Value out);
   LogicalResult lowerCast(mnn::CastOp op, Value out);
+  LogicalResult lowerBitCast(mnn::BitCastOp op, Value out);
   LogicalResult lowerElementwise(Operation *op, Value out);
   LogicalResult lowerGridSample(mnn::GridSampleOp op, Value out);
   /// A call of libm's `name` (f32: name + "f"), declared on first use.

@@ -1940,6 +1940,79 @@ def gen_reductions_indexing(s):
     cumsum("cumsum_exclusive_reverse", [3, 6], [-1], exclusive=1, reverse=1)
     cumsum("cumsum_int64_reverse", [4, 3], [0], dtype=np.int64, reverse=1)
 
+    # CumProd (opset 26, newer than ONNX Runtime): the cumsum kernel with a product.
+    def cumprod(name, shape, axis, dtype=np.float32, **attrs):
+        c = Case(name, opset=26)
+        c.onnx_reference = True
+        c.input("x", shape, dtype=dtype,
+                gen=ints_gen(-3, 4) if dtype == np.int64 else
+                lambda r, sh: r.uniform(0.5, 1.5, sh).astype(np.float32))
+        c.i64("axis", axis)
+        c.node("CumProd", ["x", "axis"], ["y"], **attrs)
+        c.output("y", dtype)
+        s.add(c)
+
+    cumprod("cumprod_axis1", [2, 5, 3], 1)  # axis is a scalar for CumProd
+    cumprod("cumprod_int64_exclusive_reverse", [4, 3], 0, dtype=np.int64,
+            exclusive=1, reverse=1)
+
+    # Kernels on other element types: f64 in f64, f16 in f32 between casts,
+    # integers in integers.
+    def typed(name, op, shape, dtype, gen, opset=DEFAULT_OPSET, extra=(), **attrs):
+        c = Case(name, opset)
+        c.input("x", shape, dtype=dtype, gen=gen)
+        names = ["x"]
+        for k, v in extra:
+            names.append(c.i64(k, v))
+        c.node(op, names, ["y"], **attrs)
+        c.output("y", dtype)
+        s.add(c)
+
+    f64 = lambda r, sh: r.standard_normal(sh).astype(np.float64)
+    f16 = lambda r, sh: r.standard_normal(sh).astype(np.float16)
+    f32 = lambda r, sh: r.standard_normal(sh).astype(np.float32)
+    typed("reduce_log_sum_exp_f64", "ReduceLogSumExp", [3, 4, 5], np.float64, f64,
+          opset=18, extra=[("axes", [1])], keepdims=0)
+    typed("softmax_f64", "Softmax", [2, 7], np.float64, f64, axis=-1)
+    typed("softmax_f16", "Softmax", [2, 7], np.float16, f16, axis=-1)
+    typed("reduce_max_i32", "ReduceMax", [3, 4], np.int32, ints(-50, 50, np.int32),
+          opset=18, extra=[("axes", [0])], keepdims=1)
+    typed("reduce_sum_empty_axis", "ReduceSum", [2, 0, 3], np.float32, None,
+          opset=18, extra=[("axes", [1])], keepdims=1)
+    typed("maxpool_uint8", "MaxPool", [1, 2, 5, 5], np.uint8, ints(0, 255, np.uint8),
+          kernel_shape=[3, 3], pads=[1, 1, 1, 1], strides=[2, 2])
+    # ReverseSequence with constant lengths: slices (one with step -1) and concats.
+    for name, shape, lens, batch_axis, time_axis in (
+            ("reverse_sequence_batch0", [3, 5, 2], [5, 1, 3], 0, 1),
+            ("reverse_sequence_time0", [4, 3, 2], [2, 4, 0], 1, 0)):
+        c = Case(name)
+        c.input("x", shape)
+        c.i64("lens", lens)
+        c.node("ReverseSequence", ["x", "lens"], ["y"], batch_axis=batch_axis,
+               time_axis=time_axis)
+        c.output("y")
+        s.add(c)
+
+    # BitCast (opset 26): reinterpreted bytes, as a kernel and folded.
+    for name, src, dst, to in (("bitcast_f32_to_i32", np.float32, np.int32, 6),
+                               ("bitcast_u16_to_i16", np.uint16, np.int16, 5)):
+        c = Case(name, opset=26)
+        c.onnx_reference = True
+        c.input("x", [3, 4], dtype=src,
+                gen=f32 if src == np.float32 else ints(0, 65535, np.uint16))
+        c.node("BitCast", ["x"], ["y"], to=to)
+        c.output("y", dst)
+        s.add(c)
+
+    for name, dtype, gen in (("matmul_f64", np.float64, f64),
+                             ("matmul_f16", np.float16, f16)):
+        c = Case(name)
+        c.input("a", [2, 3, 8], dtype=dtype, gen=gen)
+        c.input("b", [8, 5], dtype=dtype, gen=gen)
+        c.node("MatMul", ["a", "b"], ["y"])
+        c.output("y", dtype)
+        s.add(c)
+
     # Gathers.
     c = Case("gather_elements_axis1_negative")
     c.input("x", [3, 5, 2])

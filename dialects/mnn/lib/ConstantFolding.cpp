@@ -96,12 +96,26 @@ OpFoldResult foldBinary(Operation *op, Attribute lhsAttr, Attribute rhsAttr,
   return mnn::makeElementsFromInts(outType, out);
 }
 
+// Integer tensors fold only through `ifn` (shape arithmetic such as the
+// Neg of an axis in exported LayerNormalization functions); ops without one
+// are float-only.
 OpFoldResult foldUnary(Operation *op, Attribute inAttr,
-                       std::function<double(double)> fn) {
+                       std::function<double(double)> fn,
+                       std::function<int64_t(int64_t)> ifn = nullptr) {
   ElementsAttr in = constantOperand(inAttr);
   auto type = cast<RankedTensorType>(op->getResult(0).getType());
-  if (!in || !isa<FloatType>(type.getElementType()))
+  if (!in)
     return {};
+  if (!isa<FloatType>(type.getElementType())) {
+    if (!ifn || type.getElementType().isInteger(1))
+      return {};
+    auto v = mnn::getAsInts(in);
+    if (!v)
+      return {};
+    for (int64_t &x : *v)
+      x = ifn(x);
+    return mnn::makeElementsFromInts(type, *v);
+  }
   auto v = mnn::getAsDoubles(in);
   if (!v)
     return {};
@@ -163,7 +177,8 @@ OpFoldResult mnn::PowOp::fold(FoldAdaptor a) {
 }
 
 OpFoldResult mnn::NegOp::fold(FoldAdaptor a) {
-  return foldUnary(*this, a.getInput(), [](double x) { return -x; });
+  return foldUnary(*this, a.getInput(), [](double x) { return -x; },
+                   [](int64_t x) { return (int64_t)(0 - (uint64_t)x); });
 }
 OpFoldResult mnn::ReluOp::fold(FoldAdaptor a) {
   return foldUnary(*this, a.getInput(), [](double x) { return x > 0 ? x : 0; });

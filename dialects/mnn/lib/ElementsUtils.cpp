@@ -87,8 +87,14 @@ static std::optional<std::vector<T>> convertAll(ElementsAttr attr) {
         return std::nullopt;
       }
       out[i] = static_cast<T>(v);
+    } else if (auto ft = dyn_cast<FloatType>(elt); ft && ft.getWidth() == 16) {
+      // f16/bf16: decoded exactly through APFloat.
+      uint16_t x;
+      std::memcpy(&x, p + 2 * i, 2);
+      APFloat f(ft.getFloatSemantics(), APInt(16, x));
+      out[i] = static_cast<T>(f.convertToDouble());
     } else {
-      return std::nullopt; // f16/bf16 constants are not folded
+      return std::nullopt;
     }
   }
   return out;
@@ -130,6 +136,13 @@ ElementsAttr makeElementsFromDoubles(ShapedType type, ArrayRef<double> values) {
       std::memcpy(p, &v, 4);
     } else if (elt.isF64()) {
       std::memcpy(p, &values[i], 8);
+    } else if (auto ft = dyn_cast<FloatType>(elt); ft && ft.getWidth() == 16) {
+      // f16/bf16: rounded to nearest even (overflow gives inf).
+      APFloat f(values[i]);
+      bool lost;
+      f.convert(ft.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
+      uint16_t x = (uint16_t)f.bitcastToAPInt().getZExtValue();
+      std::memcpy(p, &x, 2);
     } else {
       int64_t v = static_cast<int64_t>(values[i]);
       if (elt.isInteger(1))

@@ -485,3 +485,33 @@ OpFoldResult mnn::IsClassOp::fold(FoldAdaptor a) {
                                    : (std::isinf(x) && x < 0));
   return makeInts(cast<RankedTensorType>(getType()), out);
 }
+
+//===----------------------------------------------------------------------===//
+// bitcast
+//===----------------------------------------------------------------------===//
+
+LogicalResult mnn::BitCastOp::verify() {
+  auto in = cast<RankedTensorType>(getInput().getType());
+  auto out = cast<RankedTensorType>(getOutput().getType());
+  if (in.getShape() != out.getShape())
+    return emitOpError("input and result shapes differ");
+  // Bools are one byte, as stored.
+  if (elementByteWidth(in.getElementType()) !=
+      elementByteWidth(out.getElementType()))
+    return emitOpError("element types ")
+           << in.getElementType() << " and " << out.getElementType()
+           << " differ in width";
+  return success();
+}
+
+OpFoldResult mnn::BitCastOp::fold(FoldAdaptor a) {
+  if (getInput().getType() == getOutput().getType())
+    return getInput();
+  auto in = dyn_cast_or_null<ElementsAttr>(a.getInput());
+  if (!in)
+    return {};
+  auto bytes = getRawBytes(in);
+  if (!bytes)
+    return {};
+  return makeElements(cast<ShapedType>(getOutput().getType()), *bytes);
+}

@@ -1,8 +1,8 @@
 //===- Passes.td - mnn compiler passes --------------------------*- tablegen -*-===//
 //
 // The pipeline, in order (compiler/Pipeline.cpp runs it):
-//   graph:      mnn-fold-constants, mnn-fold-batchnorm, mnn-fuse-epilogue,
-//               mnn-pack-weights
+//   graph:      mnn-widen-f16, mnn-fold-constants, mnn-fold-batchnorm,
+//               mnn-fuse-epilogue, mnn-pack-weights
 //   memory:     mnn-plan-memory, mnn-lower-to-linalg (bufferizes into the arena)
 //   loops:      mnn-tile, mnn-vectorize, mnn-outline-parallel
 //   llvm:       mnn-lower-to-llvm
@@ -12,6 +12,18 @@
 #define MNN_PASSES_TD
 
 include "mlir/Pass/PassBase.td"
+
+def WidenF16 : Pass<"mnn-widen-f16", "mlir::func::FuncOp"> {
+  let summary = "Compute f16 kernels (conv, matmul, pooling, reductions, "
+                "softmax, layer norm, sampling) in f32";
+  let description = [{
+    Each such op on f16 tensors gets f32 operands through mnn.cast, computes
+    in f32 and casts its results back to f16, as ONNX Runtime's CPU kernels
+    do. The kernels then only need f32 and f64 versions, and f16 convs and
+    matmuls use the f32 microkernel. The casts of constant operands fold.
+  }];
+  let dependentDialects = ["mnn::MNNDialect"];
+}
 
 def FoldConstants : Pass<"mnn-fold-constants", "mlir::func::FuncOp"> {
   let summary = "Evaluate ops whose operands are constants; drop dead ops";

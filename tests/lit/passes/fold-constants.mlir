@@ -127,3 +127,28 @@ func.func @keep_div_by_zero(%x: tensor<2xf32>) -> tensor<2xi64> {
   %n2 = mnn.neg %n : (tensor<2xf32>) -> tensor<2xf32>
   return %d : tensor<2xi64>
 }
+
+// -----
+
+// Neg folds integer constants too (exported LayerNormalization functions
+// negate an i64 axis to get the number of reduced axes).
+// CHECK-LABEL: func.func @neg_int
+// CHECK-NEXT:  %[[C:.*]] = mnn.constant dense<[1, -2]> : tensor<2xi64>
+// CHECK-NEXT:  return %[[C]]
+func.func @neg_int() -> tensor<2xi64> {
+  %a = mnn.constant dense<[-1, 2]> : tensor<2xi64>
+  %n = mnn.neg %a : (tensor<2xi64>) -> tensor<2xi64>
+  return %n : tensor<2xi64>
+}
+
+// -----
+
+// bitcast of a constant reinterprets its bytes: 1.0f is 0x3F800000.
+// CHECK-LABEL: func.func @bitcast_const
+// CHECK-NEXT:  %[[C:.*]] = mnn.constant dense<[1065353216, 0]> : tensor<2xi32>
+// CHECK-NEXT:  return %[[C]]
+func.func @bitcast_const() -> tensor<2xi32> {
+  %a = mnn.constant dense<[1.0, 0.0]> : tensor<2xf32>
+  %b = mnn.bitcast %a : (tensor<2xf32>) -> tensor<2xi32>
+  return %b : tensor<2xi32>
+}

@@ -1,8 +1,8 @@
 // RUN: not mnn-opt %s --split-input-file --mnn-plan-memory --mnn-lower-to-linalg 2>&1 | FileCheck %s
 
-// The compute-heavy kernels are f32 only: a clear error naming the op and the
+// Softmax is a float kernel (f32, f64): a clear error naming the op and the
 // node, no crash.
-// CHECK: error: loc("int_softmax"): 'mnn.softmax' on element type 'i64' is not supported by code generation (only f32)
+// CHECK: error: loc("int_softmax"): 'mnn.softmax' on element type 'i64' is not supported by code generation
 func.func @main(%x: tensor<4xi64>) -> tensor<4xi64> {
   %y = mnn.softmax %x {axis = 0 : i64} : (tensor<4xi64>) -> tensor<4xi64> loc("int_softmax")
   return %y : tensor<4xi64>

@@ -81,4 +81,15 @@ def MNN_IsClassOp : MNN_InferredOp<"is_class"> {
   let hasVerifier = 1;
 }
 
+def MNN_BitCastOp : MNN_Op<"bitcast", [Pure]> {
+  let summary = "Reinterprets each element's bytes as another type of the "
+                "same width (ONNX BitCast)";
+  let arguments = (ins AnyRankedTensor:$input);
+  let results = (outs AnyRankedTensor:$output);
+  let hasFolder = 1;
+  let hasVerifier = 1;
+  let assemblyFormat =
+      "operands attr-dict `:` functional-type(operands, results)";
+}
+
 #endif // MNN_ELEMENTWISE_OPS_TD

@@ -74,9 +74,10 @@ def MNN_TriluOp : MNN_InferredOp<"trilu"> {
 }
 
 def MNN_CumSumOp : MNN_InferredOp<"cumsum"> {
-  let summary = "Running sum along axis (ONNX CumSum)";
+  let summary = "Running sum (or with `product`, product) along axis "
+                "(ONNX CumSum, CumProd)";
   let arguments = (ins AnyRankedTensor:$input, I64Attr:$axis,
-      BoolAttr:$exclusive, BoolAttr:$reverse);
+      BoolAttr:$exclusive, BoolAttr:$reverse, UnitAttr:$product);
   let results = (outs AnyRankedTensor:$output);
 }
 
