@@ -89,7 +89,8 @@ llvm::Expected<BackendResult> buildModelLibrary(llvm::Module &module,
 
   BackendResult result;
   result.llvmMs = llvmMs;
-  result.codegenThreads = static_cast<unsigned>(objects.size());
+  result.codegenParts = static_cast<unsigned>(objects.size());
+  result.codegenThreads = objects.size() > 1 ? threads : 1;
   llvm::SmallString<256> path(options.outputDir);
   llvm::sys::path::append(path, "lib" + model.name + ".so");
   result.libraryPath = std::string(path);

@@ -40,9 +40,10 @@ struct BackendResult {
   std::string libraryPath; ///< <outputDir>/libNAME.so
   std::string headerPath;  ///< <outputDir>/NAME.h ("" if not written)
   /// Wall time of LLVM optimization + code generation and of linking +
-  /// publishing, and the threads code generation used (mnn-compile -v).
+  /// publishing, and the threads and module parts (objects) code generation
+  /// used (mnn-compile -v).
   double llvmMs = 0, linkMs = 0;
-  unsigned codegenThreads = 1;
+  unsigned codegenThreads = 1, codegenParts = 1;
 };
 
 /// prepareModule + addModelGlue + optimizeModule + emitObjectFile +

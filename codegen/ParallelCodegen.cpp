@@ -11,6 +11,8 @@
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/Transforms/Utils/SplitModule.h"
 
+#include <algorithm>
+#include <atomic>
 #include <thread>
 
 namespace mnn::codegen {
@@ -46,7 +48,7 @@ llvm::Error emitPart(llvm::StringRef bitcode, const TargetInfo &target,
 
 llvm::Expected<std::vector<std::string>>
 emitObjectsInParallel(llvm::Module &module, const TargetInfo &target,
-                      const OptimizeOptions &options, unsigned parts,
+                      const OptimizeOptions &options, unsigned threads,
                       llvm::StringRef tempPrefix) {
   std::vector<std::string> paths;
   auto removeAll = [&] {
@@ -56,7 +58,7 @@ emitObjectsInParallel(llvm::Module &module, const TargetInfo &target,
   unsigned definitions = 0;
   for (const llvm::Function &fn : module)
     definitions += !fn.isDeclaration();
-  if (parts <= 1 || definitions < 2 * parts) {
+  if (threads <= 1 || definitions < 4) {
     llvm::Expected<std::string> path = createObjectFile(tempPrefix);
     if (!path)
       return path.takeError();
@@ -72,12 +74,16 @@ emitObjectsInParallel(llvm::Module &module, const TargetInfo &target,
     return paths;
   }
 
-  // Split by function, largest first round-robin so the parts are balanced;
-  // internal symbols used across parts become hidden globals. Each part
-  // travels to its thread as bitcode (a context belongs to one thread).
+  // Split by function, largest first round-robin; internal symbols used
+  // across parts become hidden globals. Function size is a poor predictor of
+  // LLVM's time (unrolling, SLP), so the module is cut into several parts
+  // per thread and the threads take parts from a queue until none are left.
+  // Each part travels to its thread as bitcode (a context belongs to one
+  // thread).
+  unsigned numParts = std::min(4 * threads, definitions / 2);
   std::vector<llvm::SmallVector<char, 0>> bitcode;
   llvm::SplitModule(
-      module, parts,
+      module, numParts,
       [&](std::unique_ptr<llvm::Module> part) {
         llvm::SmallVector<char, 0> buffer;
         llvm::raw_svector_ostream os(buffer);
@@ -97,13 +103,15 @@ emitObjectsInParallel(llvm::Module &module, const TargetInfo &target,
   std::vector<llvm::Error> errors;
   for (size_t i = 0; i < bitcode.size(); ++i)
     errors.push_back(llvm::Error::success());
-  std::vector<std::thread> threads;
-  for (size_t i = 0; i < bitcode.size(); ++i)
-    threads.emplace_back([&, i] {
-      errors[i] = emitPart(llvm::StringRef(bitcode[i].data(), bitcode[i].size()),
-                           target, options, paths[i]);
+  std::atomic<size_t> next{0};
+  std::vector<std::thread> workers;
+  for (unsigned t = 0; t < std::min<size_t>(threads, bitcode.size()); ++t)
+    workers.emplace_back([&] {
+      for (size_t i = next++; i < bitcode.size(); i = next++)
+        errors[i] = emitPart(llvm::StringRef(bitcode[i].data(), bitcode[i].size()),
+                             target, options, paths[i]);
     });
-  for (std::thread &t : threads)
+  for (std::thread &t : workers)
     t.join();
   llvm::Error all = llvm::Error::success();
   for (llvm::Error &err : errors)

@@ -26,13 +26,15 @@ namespace mnn::codegen {
 
 class TargetInfo;
 
-/// Optimizes and emits `module` (prepared for `target`, glue added) as up to
-/// `parts` object files, one per thread; returns their paths (temporary
-/// files the caller removes). One part optimizes and emits in place. The
-/// module is consumed: it is empty or half-split afterwards.
+/// Optimizes and emits `module` (prepared for `target`, glue added) on
+/// `threads` threads as several object files (up to four parts per thread,
+/// for balance); returns their paths (temporary files the caller removes).
+/// With one thread, or too few functions to split, it optimizes and emits
+/// the module in place as one object. The module is consumed: it is empty or
+/// half-split afterwards.
 llvm::Expected<std::vector<std::string>>
 emitObjectsInParallel(llvm::Module &module, const TargetInfo &target,
-                      const OptimizeOptions &options, unsigned parts,
+                      const OptimizeOptions &options, unsigned threads,
                       llvm::StringRef tempPrefix);
 
 } // namespace mnn::codegen

@@ -320,8 +320,9 @@ int main(int argc, char **argv) {
   }
   if (verbose) {
     errs() << format("mnn-compile: llvm optimization + code generation %.1f ms "
-                     "(%u threads), link %.1f ms\n",
-                     result->llvmMs, result->codegenThreads, result->linkMs);
+                     "(%u threads, %u parts), link %.1f ms\n",
+                     result->llvmMs, result->codegenThreads, result->codegenParts,
+                     result->linkMs);
     uint64_t size = 0;
     sys::fs::file_size(result->libraryPath, size);
     errs() << format("mnn-compile: wrote %s (%llu bytes) and %s in %.1f ms total\n",
