@@ -5,8 +5,8 @@
 // accumulator with addi, and the contraction is not tagged mnn.kernel, so it
 // stays plain loops instead of the f32 microkernel.
 // CHECK-LABEL: func.func @__mnn_main
-// CHECK:       %[[PAD:.*]] = memref.view {{.*}} to memref<1x2x6x6xi32>
 // CHECK:       %[[ZERO:.*]] = arith.constant 0 : i32
+// CHECK:       %[[PAD:.*]] = memref.view {{.*}} to memref<1x2x6x6xi32>
 // CHECK:       linalg.fill ins(%[[ZERO]] : i32) outs(%[[PAD]]
 // CHECK:       linalg.generic
 // CHECK-NOT:   mnn.kernel
