@@ -52,14 +52,12 @@ llvm::Expected<BackendResult> buildModelLibrary(llvm::Module &module,
   // Kept objects and assembly listings are of the whole module.
   if (!options.assemblyPath.empty() || !options.objectPath.empty())
     threads = 1;
-  llvm::Expected<std::vector<std::string>> emitted =
-      threads > 1 ? emitObjectsInParallel(module, target, options.optimize, threads,
-                                          "mnn-" + model.name)
-                  : std::vector<std::string>{};
+  llvm::Expected<std::vector<std::string>> emitted = emitObjectsInParallel(
+      module, target, options.optimize, threads, "mnn-" + model.name);
   if (!emitted)
     return emitted.takeError();
   objects = std::move(*emitted);
-  if (threads <= 1) {
+  if (objects.empty()) { // not split: the whole module as one object
     if (llvm::Error err = optimizeModule(module, target, options.optimize))
       return std::move(err);
     if (!options.assemblyPath.empty()) {
@@ -69,17 +67,16 @@ llvm::Expected<BackendResult> buildModelLibrary(llvm::Module &module,
                                            EmitKind::Assembly))
         return std::move(err);
     }
-    llvm::SmallString<128> objectPath;
-    if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
-            "mnn-" + model.name, "o", objectPath))
-      return llvm::createStringError(
-          ec, "cannot create a temporary object file: " + ec.message());
-    objects.push_back(std::string(objectPath));
-    if (llvm::Error err = emitObjectFile(module, target, objectPath))
+    llvm::Expected<std::string> objectPath =
+        createTemporaryObjectFile("mnn-" + model.name);
+    if (!objectPath)
+      return objectPath.takeError();
+    objects.push_back(*objectPath);
+    if (llvm::Error err = emitObjectFile(module, target, *objectPath))
       return std::move(err);
     if (!options.objectPath.empty())
       if (std::error_code ec =
-              llvm::sys::fs::copy_file(objectPath, options.objectPath))
+              llvm::sys::fs::copy_file(*objectPath, options.objectPath))
         return llvm::createStringError(ec, "cannot write '" +
                                                options.objectPath +
                                                "': " + ec.message());

@@ -2,6 +2,7 @@
 
 #include "codegen/TargetInfo.h"
 
+#include "llvm/ADT/SmallString.h"
 #include "llvm/Analysis/CGSCCPassManager.h"
 #include "llvm/Analysis/LoopAnalysisManager.h"
 #include "llvm/IR/LegacyPassManager.h"
@@ -29,6 +30,14 @@ llvm::Expected<OptLevel> parseOptLevel(llvm::StringRef text) {
     return OptLevel::O3;
   return llvm::createStringError("unknown optimization level '" + text +
                                  "' (use O0, O1, O2 or O3)");
+}
+
+llvm::Expected<std::string> createTemporaryObjectFile(llvm::StringRef prefix) {
+  llvm::SmallString<128> path;
+  if (std::error_code ec = llvm::sys::fs::createTemporaryFile(prefix, "o", path))
+    return llvm::createStringError(
+        ec, "cannot create a temporary object file: " + ec.message());
+  return std::string(path);
 }
 
 void prepareModule(llvm::Module &module, const TargetInfo &target) {

@@ -36,6 +36,10 @@ struct OptimizeOptions {
 
 enum class EmitKind { Object, Assembly };
 
+/// A new empty temporary file "<prefix>-XXXXXX.o" for an object; the caller
+/// removes it.
+llvm::Expected<std::string> createTemporaryObjectFile(llvm::StringRef prefix);
+
 /// Sets the target triple and data layout on the module and tags every
 /// function definition with the resolved "target-cpu"/"target-features"
 /// (so that --emit=llvm output replays with plain llc). Call before

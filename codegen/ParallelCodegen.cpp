@@ -19,14 +19,6 @@ namespace mnn::codegen {
 
 namespace {
 
-llvm::Expected<std::string> createObjectFile(llvm::StringRef prefix) {
-  llvm::SmallString<128> path;
-  if (std::error_code ec = llvm::sys::fs::createTemporaryFile(prefix, "o", path))
-    return llvm::createStringError(
-        ec, "cannot create a temporary object file: " + ec.message());
-  return std::string(path);
-}
-
 /// Optimizes and emits one part, given as bitcode, in a context of its own.
 llvm::Error emitPart(llvm::StringRef bitcode, const TargetInfo &target,
                      const OptimizeOptions &options, llvm::StringRef path) {
@@ -58,21 +50,8 @@ emitObjectsInParallel(llvm::Module &module, const TargetInfo &target,
   unsigned definitions = 0;
   for (const llvm::Function &fn : module)
     definitions += !fn.isDeclaration();
-  if (threads <= 1 || definitions < 4) {
-    llvm::Expected<std::string> path = createObjectFile(tempPrefix);
-    if (!path)
-      return path.takeError();
-    paths.push_back(*path);
-    if (llvm::Error err = optimizeModule(module, target, options)) {
-      removeAll();
-      return std::move(err);
-    }
-    if (llvm::Error err = emitObjectFile(module, target, *path)) {
-      removeAll();
-      return std::move(err);
-    }
-    return paths;
-  }
+  if (threads <= 1 || definitions < 4)
+    return paths; // not worth splitting; the module is untouched
 
   // Split by function, largest first round-robin; internal symbols used
   // across parts become hidden globals. Function size is a poor predictor of
@@ -93,7 +72,7 @@ emitObjectsInParallel(llvm::Module &module, const TargetInfo &target,
       /*PreserveLocals=*/false, /*RoundRobin=*/true);
 
   for (size_t i = 0; i < bitcode.size(); ++i) {
-    llvm::Expected<std::string> path = createObjectFile(tempPrefix);
+    llvm::Expected<std::string> path = createTemporaryObjectFile(tempPrefix);
     if (!path) {
       removeAll();
       return path.takeError();

@@ -29,9 +29,9 @@ class TargetInfo;
 /// Optimizes and emits `module` (prepared for `target`, glue added) on
 /// `threads` threads as several object files (up to four parts per thread,
 /// for balance); returns their paths (temporary files the caller removes).
-/// With one thread, or too few functions to split, it optimizes and emits
-/// the module in place as one object. The module is consumed: it is empty or
-/// half-split afterwards.
+/// With one thread, or too few functions to split, it returns no paths and
+/// leaves the module untouched (the caller emits it whole); otherwise the
+/// module is consumed.
 llvm::Expected<std::vector<std::string>>
 emitObjectsInParallel(llvm::Module &module, const TargetInfo &target,
                       const OptimizeOptions &options, unsigned threads,

@@ -99,6 +99,12 @@ public:
                                                         llvm::StringRef what);
   mlir::FailureOr<llvm::SmallVector<double>> constDoubles(size_t i,
                                                           llvm::StringRef what);
+  /// Integers that moved from attribute `name` to constant input `i` in
+  /// opset `inputSince` (the axes of Squeeze, Unsqueeze and the reductions):
+  /// the input's values from that opset on, the attribute's before; nullopt
+  /// when the node gives neither.
+  mlir::FailureOr<std::optional<llvm::SmallVector<int64_t>>>
+  intsInputOrAttr(size_t i, llvm::StringRef name, int64_t inputSince);
 
   //--- Attributes -----------------------------------------------------------
   const onnx::AttributeProto *attr(llvm::StringRef name) const;

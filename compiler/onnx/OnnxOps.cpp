@@ -53,6 +53,18 @@ FailureOr<Ints> NodeContext::constInts(size_t i, StringRef what) {
   return Ints(values->begin(), values->end());
 }
 
+FailureOr<std::optional<Ints>>
+NodeContext::intsInputOrAttr(size_t i, StringRef name, int64_t inputSince) {
+  if (opset < inputSince)
+    return getInts(name);
+  if (!hasInput(i))
+    return std::optional<Ints>();
+  auto v = constInts(i, name);
+  if (failed(v))
+    return failure();
+  return std::optional<Ints>(*v);
+}
+
 FailureOr<SmallVector<double>> NodeContext::constDoubles(size_t i,
                                                          StringRef what) {
   auto v = input(i, what);
@@ -734,17 +746,13 @@ LogicalResult convertUnsqueeze(NodeContext &n) {
   auto x = n.input(0, "data");
   if (failed(x))
     return failure();
-  Ints axes;
-  if (n.opset >= 13) {
-    auto v = n.constInts(1, "axes");
-    if (failed(v))
-      return failure();
-    axes = *v;
-  } else if (auto a = n.getInts("axes")) {
-    axes = *a;
-  } else {
-    return n.fail("missing attribute 'axes'");
-  }
+  auto given = n.intsInputOrAttr(1, "axes", 13);
+  if (failed(given))
+    return failure();
+  if (!*given)
+    return n.fail(n.opset >= 13 ? "missing input 'axes'"
+                                : "missing attribute 'axes'");
+  Ints axes = **given;
   ArrayRef<int64_t> in = shapeOf(*x);
   int64_t outRank = in.size() + axes.size();
   auto normalized = n.normalizeAxes(axes, outRank);
@@ -760,17 +768,10 @@ LogicalResult convertSqueeze(NodeContext &n) {
   auto x = n.input(0, "data");
   if (failed(x))
     return failure();
-  std::optional<Ints> axes;
-  if (n.opset >= 13) {
-    if (n.hasInput(1)) {
-      auto v = n.constInts(1, "axes");
-      if (failed(v))
-        return failure();
-      axes = *v;
-    }
-  } else {
-    axes = n.getInts("axes");
-  }
+  auto given = n.intsInputOrAttr(1, "axes", 13);
+  if (failed(given))
+    return failure();
+  std::optional<Ints> axes = *given;
   ArrayRef<int64_t> in = shapeOf(*x);
   Ints out;
   if (!axes) {

@@ -45,21 +45,14 @@ Ints reducedShape(ArrayRef<int64_t> shape, ArrayRef<int64_t> axes, bool keep) {
 /// noop_with_empty_axes.
 FailureOr<std::optional<Ints>> reduceAxes(NodeContext &n,
                                           int64_t axesInputOpset) {
-  std::optional<Ints> axes;
-  if (n.opset >= axesInputOpset) {
-    // An axes input of static shape [0] is empty whatever feeds it.
-    if (n.hasInput(1) &&
-        NodeContext::typeOf(n.inputs[1]).getNumElements() == 0)
-      return axes;
-    if (n.hasInput(1)) {
-      auto v = n.constInts(1, "axes");
-      if (failed(v))
-        return failure();
-      axes = *v;
-    }
-  } else {
-    axes = n.getInts("axes");
-  }
+  // An axes input of static shape [0] is empty whatever feeds it.
+  if (n.opset >= axesInputOpset && n.hasInput(1) &&
+      NodeContext::typeOf(n.inputs[1]).getNumElements() == 0)
+    return std::optional<Ints>();
+  auto given = n.intsInputOrAttr(1, "axes", axesInputOpset);
+  if (failed(given))
+    return failure();
+  std::optional<Ints> axes = *given;
   if (axes && axes->empty())
     axes.reset();
   return axes;

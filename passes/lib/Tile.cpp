@@ -44,6 +44,10 @@ int64_t largestDivisor(int64_t n, ArrayRef<int64_t> candidates) {
   return 1;
 }
 
+/// Loop dims of a conv kernel op, as LowerConvMatMul builds it:
+/// n g ob oi oh ow | kh kw cg (output channel og = ob * blk + oi).
+enum ConvDim { N, G, OB, OI, OH, OW, KH, KW, CG, NumConvDims };
+
 struct KernelSchedule {
   SmallVector<int64_t> parallelTiles, registerTiles;
   /// Reduction blocks between the two levels (empty: none).
@@ -73,9 +77,8 @@ bool unitStrideAlongOW(linalg::GenericOp op) {
 /// re-gathering the accumulators per block is cheap.
 void blockReduction(linalg::GenericOp op, ArrayRef<int64_t> ranges,
                     KernelSchedule &s, int64_t lanes, int64_t cacheBytes) {
-  enum { OH = 4, OW = 5, KH = 6, KW = 7, CG = 8 };
   constexpr int64_t kMinBlockSteps = 256;
-  if (cacheBytes <= 0 || ranges.size() != 9)
+  if (cacheBytes <= 0 || ranges.size() != NumConvDims)
     return;
   auto type = cast<MemRefType>(op.getDpsInputOperand(0)->get().getType());
   SmallVector<int64_t> strides; // window view: n g cg kh kw oh ow
@@ -122,8 +125,6 @@ std::optional<KernelSchedule> scheduleKernel(linalg::GenericOp op,
   s.parallelTiles.assign(n, 0);
   s.registerTiles.assign(n, 0);
   if (kind == "conv" || kind == "depthwise_conv") {
-    // n g ob oi oh ow | kh kw cg  (og = ob * blk + oi, see the lowering)
-    enum { N, G, OB, OI, OH, OW };
     // Channel lanes: vector lanes along the output channels (contiguous in
     // the packed weights), rows = output pixels along ow (one broadcast input
     // value each). Used for narrow outputs (7x7, 14x14 maps, where lanes

@@ -10,33 +10,20 @@
 #include "mnn/ElementsUtils.h"
 #include "mnn/MNNDialect.h"
 
+#include "OpUtils.h"
+
 #include <cmath>
 #include <cstring>
 #include <functional>
 
 using namespace mlir;
 using llvm::SmallVector;
+using namespace mnn::detail;
 
 namespace {
 
 // Elementwise folding is for shape arithmetic and small parameter math; big
 // weight transforms are done by the dedicated passes.
-constexpr int64_t kMaxFoldElements = 1 << 20;
-
-ElementsAttr constantOperand(Attribute a) {
-  auto e = dyn_cast_or_null<ElementsAttr>(a);
-  if (!e || cast<ShapedType>(e.getType()).getNumElements() > kMaxFoldElements)
-    return nullptr;
-  return e;
-}
-
-SmallVector<int64_t> stridesOf(ArrayRef<int64_t> shape) {
-  SmallVector<int64_t> s(shape.size(), 1);
-  for (int i = (int)shape.size() - 2; i >= 0; --i)
-    s[i] = s[i + 1] * shape[i + 1];
-  return s;
-}
-
 // Offset into a broadcast operand of the output element at `index`.
 int64_t broadcastOffset(ArrayRef<int64_t> index, ArrayRef<int64_t> shape) {
   SmallVector<int64_t> strides = stridesOf(shape);
@@ -47,19 +34,10 @@ int64_t broadcastOffset(ArrayRef<int64_t> index, ArrayRef<int64_t> shape) {
   return off;
 }
 
-void unflatten(int64_t flat, ArrayRef<int64_t> shape,
-               SmallVectorImpl<int64_t> &index) {
-  index.assign(shape.size(), 0);
-  for (int i = (int)shape.size() - 1; i >= 0; --i) {
-    index[i] = shape[i] ? flat % shape[i] : 0;
-    flat = shape[i] ? flat / shape[i] : 0;
-  }
-}
-
 OpFoldResult foldBinary(Operation *op, Attribute lhsAttr, Attribute rhsAttr,
                         std::function<double(double, double)> fop,
                         std::function<std::optional<int64_t>(int64_t, int64_t)> iop) {
-  ElementsAttr lhs = constantOperand(lhsAttr), rhs = constantOperand(rhsAttr);
+  ElementsAttr lhs = foldableConstant(lhsAttr), rhs = foldableConstant(rhsAttr);
   if (!lhs || !rhs)
     return {};
   auto outType = cast<RankedTensorType>(op->getResult(0).getType());
@@ -102,7 +80,7 @@ OpFoldResult foldBinary(Operation *op, Attribute lhsAttr, Attribute rhsAttr,
 OpFoldResult foldUnary(Operation *op, Attribute inAttr,
                        std::function<double(double)> fn,
                        std::function<int64_t(int64_t)> ifn = nullptr) {
-  ElementsAttr in = constantOperand(inAttr);
+  ElementsAttr in = foldableConstant(inAttr);
   auto type = cast<RankedTensorType>(op->getResult(0).getType());
   if (!in)
     return {};
@@ -231,7 +209,7 @@ OpFoldResult mnn::ClipOp::fold(FoldAdaptor a) {
 OpFoldResult mnn::CastOp::fold(FoldAdaptor a) {
   if (getInput().getType() == getOutput().getType())
     return getInput();
-  ElementsAttr in = constantOperand(a.getInput());
+  ElementsAttr in = foldableConstant(a.getInput());
   if (!in)
     return {};
   auto type = cast<RankedTensorType>(getOutput().getType());
@@ -298,7 +276,7 @@ OpFoldResult mnn::ConcatOp::fold(FoldAdaptor a) {
     return getInputs()[0];
   SmallVector<ElementsAttr> parts;
   for (Attribute attr : a.getInputs()) {
-    ElementsAttr e = constantOperand(attr);
+    ElementsAttr e = foldableConstant(attr);
     if (!e)
       return {};
     parts.push_back(e);
@@ -335,7 +313,7 @@ OpFoldResult mnn::SliceOp::fold(FoldAdaptor a) {
     identity &= getStarts()[d] == 0 && getSteps()[d] == 1;
   if (identity)
     return getInput();
-  ElementsAttr in = constantOperand(a.getInput());
+  ElementsAttr in = foldableConstant(a.getInput());
   if (!in)
     return {};
   SmallVector<int64_t> inStrides = stridesOf(inType.getShape());
@@ -350,8 +328,8 @@ OpFoldResult mnn::SliceOp::fold(FoldAdaptor a) {
 }
 
 OpFoldResult mnn::GatherOp::fold(FoldAdaptor a) {
-  ElementsAttr data = constantOperand(a.getData());
-  ElementsAttr idxAttr = constantOperand(a.getIndices());
+  ElementsAttr data = foldableConstant(a.getData());
+  ElementsAttr idxAttr = foldableConstant(a.getIndices());
   if (!data || !idxAttr)
     return {};
   auto indices = getAsInts(idxAttr);

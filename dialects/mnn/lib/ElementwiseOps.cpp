@@ -8,6 +8,8 @@
 #include "mnn/ElementsUtils.h"
 #include "mnn/MNNDialect.h"
 
+#include "OpUtils.h"
+
 #include "mlir/IR/Diagnostics.h"
 
 #include <cmath>
@@ -16,22 +18,10 @@
 
 using namespace mlir;
 using llvm::SmallVector;
+using namespace mnn::detail;
 using llvm::StringRef;
 
 namespace {
-
-constexpr int64_t kMaxFoldElements = 1 << 20;
-
-RankedTensorType rankedOf(Value v) {
-  return dyn_cast<RankedTensorType>(v.getType());
-}
-
-std::string shapeStr(ArrayRef<int64_t> shape) {
-  std::string s;
-  for (size_t i = 0; i < shape.size(); ++i)
-    s += (i ? "x" : "") + std::to_string(shape[i]);
-  return s.empty() ? "scalar" : s;
-}
 
 bool isBool(Type t) { return t.isInteger(1); }
 bool isInt(Type t) { return isa<IntegerType>(t) && !t.isInteger(1); }
@@ -53,13 +43,6 @@ LogicalResult broadcastAll(std::optional<Location> loc, ValueRange operands,
     shape = *s;
   }
   return success();
-}
-
-SmallVector<int64_t> stridesOf(ArrayRef<int64_t> shape) {
-  SmallVector<int64_t> s(shape.size(), 1);
-  for (int i = (int)shape.size() - 2; i >= 0; --i)
-    s[i] = s[i + 1] * shape[i + 1];
-  return s;
 }
 
 /// Flat index into a broadcast operand of `shape` for output flat index i.
@@ -179,12 +162,6 @@ bool isFloatOnlyUnaryFn(StringRef fn) {
 }
 
 } // namespace
-
-#define MNN_INFER_SIGNATURE(OP)                                                \
-  LogicalResult mnn::OP::inferReturnTypes(                                     \
-      MLIRContext *context, std::optional<Location> loc, ValueRange operands,  \
-      DictionaryAttr attributes, OpaqueProperties properties,                  \
-      RegionRange regions, SmallVectorImpl<Type> &results)
 
 //===----------------------------------------------------------------------===//
 // unary_fn

@@ -8,23 +8,16 @@
 //===----------------------------------------------------------------------===//
 #include "mnn/MNNDialect.h"
 
+#include "OpUtils.h"
+
 #include "mlir/IR/Diagnostics.h"
 
 using namespace mlir;
 using llvm::SmallVector;
+using llvm::StringRef;
+using namespace mnn::detail;
 
 namespace {
-
-RankedTensorType rankedOf(Value v) {
-  return dyn_cast<RankedTensorType>(v.getType());
-}
-
-std::string shapeStr(ArrayRef<int64_t> shape) {
-  std::string s;
-  for (size_t i = 0; i < shape.size(); ++i)
-    s += (i ? "x" : "") + std::to_string(shape[i]);
-  return s.empty() ? "scalar" : s;
-}
 
 bool isIndexType(RankedTensorType t) {
   return isa<IntegerType>(t.getElementType()) &&
@@ -32,12 +25,6 @@ bool isIndexType(RankedTensorType t) {
 }
 
 } // namespace
-
-#define MNN_INFER_SIGNATURE(OP)                                                \
-  LogicalResult mnn::OP::inferReturnTypes(                                     \
-      MLIRContext *context, std::optional<Location> loc, ValueRange operands,  \
-      DictionaryAttr attributes, OpaqueProperties properties,                  \
-      RegionRange regions, SmallVectorImpl<Type> &results)
 
 MNN_INFER_SIGNATURE(ArgTopKOp) {
   Adaptor adaptor(operands, attributes, properties, regions);
@@ -188,24 +175,27 @@ MNN_INFER_SIGNATURE(TriluOp) {
   return success();
 }
 
-MNN_INFER_SIGNATURE(CumSumOp) {
-  Adaptor adaptor(operands, attributes, properties, regions);
-  auto in = rankedOf(adaptor.getInput());
-  int64_t axis = adaptor.getAxis();
+/// Ops along one axis whose result has the input's type.
+static LogicalResult inferSameAlongAxis(std::optional<Location> loc, Value input,
+                                        int64_t axis, StringRef opName,
+                                        SmallVectorImpl<Type> &results) {
+  auto in = rankedOf(input);
   if (!in || axis < 0 || axis >= in.getRank())
-    return emitOptionalError(loc, "cumsum axis out of range");
+    return emitOptionalError(loc, opName, " axis out of range");
   results.push_back(in);
   return success();
 }
 
+MNN_INFER_SIGNATURE(CumSumOp) {
+  Adaptor adaptor(operands, attributes, properties, regions);
+  return inferSameAlongAxis(loc, adaptor.getInput(), adaptor.getAxis(), "cumsum",
+                            results);
+}
+
 MNN_INFER_SIGNATURE(LogSoftmaxOp) {
   Adaptor adaptor(operands, attributes, properties, regions);
-  auto in = rankedOf(adaptor.getInput());
-  int64_t axis = adaptor.getAxis();
-  if (!in || axis < 0 || axis >= in.getRank())
-    return emitOptionalError(loc, "log_softmax axis out of range");
-  results.push_back(in);
-  return success();
+  return inferSameAlongAxis(loc, adaptor.getInput(), adaptor.getAxis(),
+                            "log_softmax", results);
 }
 
 MNN_INFER_SIGNATURE(ClassWeightOp) {

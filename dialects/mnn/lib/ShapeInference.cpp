@@ -7,10 +7,13 @@
 //===----------------------------------------------------------------------===//
 #include "mnn/MNNDialect.h"
 
+#include "OpUtils.h"
+
 #include "mlir/IR/Diagnostics.h"
 
 using namespace mlir;
 using llvm::SmallVector;
+using namespace mnn::detail;
 
 namespace mnn {
 
@@ -31,17 +34,6 @@ FailureOr<SmallVector<int64_t>> broadcastShapes(ArrayRef<int64_t> a,
 } // namespace mnn
 
 namespace {
-
-RankedTensorType rankedOf(Value v) {
-  return dyn_cast<RankedTensorType>(v.getType());
-}
-
-std::string shapeStr(ArrayRef<int64_t> shape) {
-  std::string s;
-  for (size_t i = 0; i < shape.size(); ++i)
-    s += (i ? "x" : "") + std::to_string(shape[i]);
-  return s.empty() ? "scalar" : s;
-}
 
 LogicalResult inferBroadcast(std::optional<Location> loc, ValueRange operands,
                              SmallVectorImpl<Type> &results) {
@@ -74,12 +66,6 @@ int64_t windowOut(int64_t in, int64_t k, int64_t stride, int64_t dil,
 }
 
 } // namespace
-
-#define MNN_INFER_SIGNATURE(OP)                                                \
-  LogicalResult mnn::OP::inferReturnTypes(                                     \
-      MLIRContext *context, std::optional<Location> loc, ValueRange operands,  \
-      DictionaryAttr attributes, OpaqueProperties properties,                  \
-      RegionRange regions, SmallVectorImpl<Type> &results)
 
 #define MNN_INFER_BROADCAST(OP)                                                \
   MNN_INFER_SIGNATURE(OP) { return inferBroadcast(loc, operands, results); }

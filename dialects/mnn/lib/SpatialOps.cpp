@@ -8,6 +8,8 @@
 #include "mnn/ElementsUtils.h"
 #include "mnn/MNNDialect.h"
 
+#include "OpUtils.h"
+
 #include "mlir/IR/Diagnostics.h"
 
 #include <cstring>
@@ -15,40 +17,9 @@
 
 using namespace mlir;
 using llvm::SmallVector;
+using namespace mnn::detail;
 
 namespace {
-
-constexpr int64_t kMaxFoldElements = 1 << 20;
-
-ElementsAttr smallConstant(Attribute a) {
-  auto e = dyn_cast_or_null<ElementsAttr>(a);
-  if (!e || cast<ShapedType>(e.getType()).getNumElements() > kMaxFoldElements)
-    return nullptr;
-  return e;
-}
-
-std::string shapeText(ArrayRef<int64_t> shape) {
-  std::string s;
-  for (size_t i = 0; i < shape.size(); ++i)
-    s += (i ? "x" : "") + std::to_string(shape[i]);
-  return s.empty() ? "scalar" : s;
-}
-
-SmallVector<int64_t> stridesOf(ArrayRef<int64_t> shape) {
-  SmallVector<int64_t> s(shape.size(), 1);
-  for (int i = (int)shape.size() - 2; i >= 0; --i)
-    s[i] = s[i + 1] * shape[i + 1];
-  return s;
-}
-
-void unflatten(int64_t flat, ArrayRef<int64_t> shape,
-               SmallVectorImpl<int64_t> &index) {
-  index.assign(shape.size(), 0);
-  for (int i = (int)shape.size() - 1; i >= 0; --i) {
-    index[i] = shape[i] ? flat % shape[i] : 0;
-    flat = shape[i] ? flat / shape[i] : 0;
-  }
-}
 
 /// Builds `type` from the bytes of `in`: element i comes from element
 /// source(i) of `in`, or is `fill` (raw bytes of one element) when it is -1.
@@ -87,12 +58,6 @@ int64_t padSource(int64_t i, int64_t dim, llvm::StringRef mode) {
 }
 
 } // namespace
-
-#define MNN_INFER_SIGNATURE(OP)                                                \
-  LogicalResult mnn::OP::inferReturnTypes(                                     \
-      MLIRContext *context, std::optional<Location> loc, ValueRange operands,  \
-      DictionaryAttr attributes, OpaqueProperties properties,                  \
-      RegionRange regions, SmallVectorImpl<Type> &results)
 
 //===----------------------------------------------------------------------===//
 // pad
@@ -143,7 +108,7 @@ LogicalResult mnn::PadOp::verify() {
 OpFoldResult mnn::PadOp::fold(FoldAdaptor a) {
   if (llvm::all_of(getPads(), [](int64_t p) { return p == 0; }))
     return getInput();
-  ElementsAttr in = smallConstant(a.getInput());
+  ElementsAttr in = foldableConstant(a.getInput());
   auto type = cast<RankedTensorType>(getType());
   if (!in || type.getNumElements() > kMaxFoldElements)
     return {};
@@ -186,7 +151,7 @@ LogicalResult mnn::BroadcastOp::verify() {
   auto shape = mnn::broadcastShapes(in.getShape(), out.getShape());
   if (failed(shape) || ArrayRef<int64_t>(*shape) != out.getShape())
     return emitOpError("cannot broadcast ")
-           << shapeText(in.getShape()) << " to " << shapeText(out.getShape());
+           << shapeStr(in.getShape()) << " to " << shapeStr(out.getShape());
   return success();
 }
 
@@ -197,7 +162,7 @@ OpFoldResult mnn::BroadcastOp::fold(FoldAdaptor a) {
   auto dense = dyn_cast_or_null<DenseElementsAttr>(a.getInput());
   if (dense && dense.isSplat())
     return DenseElementsAttr::get(type, dense.getSplatValue<Attribute>());
-  ElementsAttr in = smallConstant(a.getInput());
+  ElementsAttr in = foldableConstant(a.getInput());
   if (!in || type.getNumElements() > kMaxFoldElements)
     return {};
   auto inShape = cast<ShapedType>(in.getType()).getShape();
