@@ -11,36 +11,6 @@
 
 namespace mnn::lowering {
 
-Value activationBody(OpBuilder &b, Location loc, Value x, StringRef act,
-                     double lo, double hi) {
-  // Constants in x's float type (f32 or f64).
-  auto c = [&](double v) { return floatConst(b, loc, x.getType(), v); };
-  if (act == "relu")
-    return b.create<arith::MaximumFOp>(loc, x, c(0));
-  if (act == "clip")
-    return b.create<arith::MinimumFOp>(
-        loc, b.create<arith::MaximumFOp>(loc, x, c(lo)),
-        c(hi));
-  if (act == "hard_sigmoid" || act == "hard_swish") {
-    double alpha = act == "hard_swish" ? 1.0 / 6 : lo;
-    double beta = act == "hard_swish" ? 0.5 : hi;
-    Value y = b.create<arith::AddFOp>(
-        loc, b.create<arith::MulFOp>(loc, x, c(alpha)),
-        c(beta));
-    y = b.create<arith::MinimumFOp>(
-        loc, b.create<arith::MaximumFOp>(loc, y, c(0)),
-        c(1));
-    return act == "hard_swish" ? b.create<arith::MulFOp>(loc, x, y) : y;
-  }
-  if (act == "sigmoid") {
-    Value e = b.create<math::ExpOp>(loc, b.create<arith::NegFOp>(loc, x));
-    return b.create<arith::DivFOp>(
-        loc, c(1),
-        b.create<arith::AddFOp>(loc, c(1), e));
-  }
-  return x;
-}
-
 void Lowering::applyActivation(Location loc, Value out, StringRef act,
                                double lo, double hi) {
   if (act == "none")
@@ -105,38 +75,64 @@ LogicalResult Lowering::lowerConv(mnn::Conv2DOp op, Value out) {
   AffineMap outMap = AffineMap::get(
       NumDims, 0, {dim(N), dim(G), dim(OB), dim(OI), dim(OH), dim(OW)}, ctx);
 
-  // Accumulator init: bias (+ residual), else zero.
-  if (op.getBias() || op.getResidual()) {
-    SmallVector<Value> ins;
-    if (op.getBias())
-      ins.push_back(reshapeBuffer(b, loc, bufferOf(op.getBias()), {1, g, ob, blk, 1, 1}));
-    if (op.getResidual())
+  // The tiled microkernels are f32: they take the epilogue (bias, residual,
+  // activation) into their accumulators. Other types initialize the output,
+  // accumulate into it and apply the activation as separate loops.
+  bool kernel = outType.getElementType().isF32();
+  SmallVector<Value> ins = {windows, filter};
+  SmallVector<AffineMap> inMaps = {winMap, filterMap};
+  if (kernel) {
+    if (op.getBias()) {
+      ins.push_back(reshapeBuffer(b, loc, bufferOf(op.getBias()), {g, ob, blk}));
+      inMaps.push_back(AffineMap::get(NumDims, 0, {dim(G), dim(OB), dim(OI)}, ctx));
+    }
+    if (op.getResidual()) {
       ins.push_back(reshapeBuffer(b, loc, bufferOf(op.getResidual()),
                                   {n, g, ob, blk, oh, ow}));
-    elementwise(loc, out6, ins, [&](OpBuilder &nb, Location nl, ValueRange a) {
-      return a.size() == 2 ? sc.add(nb, nl, a[0], a[1]) : a[0];
-    });
+      inMaps.push_back(outMap);
+    }
   } else {
-    b.create<linalg::FillOp>(loc, sc.cst(b, loc, 0), out6);
+    initAccumulator(loc, out6, op.getBias(), {1, g, ob, blk, 1, 1},
+                    op.getResidual(), sc);
   }
 
   using IT = utils::IteratorType;
   SmallVector<IT> its(NumDims, IT::parallel);
   its[KH] = its[KW] = its[CG] = IT::reduction;
   auto conv = buildGeneric(
-      b, loc, {windows, filter}, {winMap, filterMap}, out6, outMap, its,
+      b, loc, ins, inMaps, out6, outMap, its,
       [&](OpBuilder &nb, Location nl, ValueRange a) {
-        return sc.add(nb, nl, a[2], sc.mul(nb, nl, a[0], a[1]));
+        return sc.add(nb, nl, a.back(), sc.mul(nb, nl, a[0], a[1]));
       });
-  // The tiled microkernels are f32; other types stay plain loops.
-  if (outType.getElementType().isF32())
-    conv->setAttr(mnn::kKernelAttr, b.getStringAttr(g == c && og == 1 && g > 1
-                                                        ? "depthwise_conv"
-                                                        : "conv"));
-  applyActivation(loc, out, op.getActivation(),
-                  op.getClipMin().convertToDouble(),
-                  op.getClipMax().convertToDouble());
+  StringRef act = op.getActivation();
+  double lo = op.getClipMin().convertToDouble(), hi = op.getClipMax().convertToDouble();
+  if (!kernel) {
+    applyActivation(loc, out, act, lo, hi);
+    return success();
+  }
+  conv->setAttr(mnn::kKernelAttr, b.getStringAttr(g == c && og == 1 && g > 1
+                                                      ? "depthwise_conv"
+                                                      : "conv"));
+  KernelEpilogue{act.str(), lo, hi}.attachTo(conv);
   return success();
+}
+
+void Lowering::initAccumulator(Location loc, Value out, Value bias,
+                               ArrayRef<int64_t> biasShape, Value residual,
+                               const Scalar &sc) {
+  if (!bias && !residual) {
+    b.create<linalg::FillOp>(loc, sc.cst(b, loc, 0), out);
+    return;
+  }
+  auto shape = cast<MemRefType>(out.getType()).getShape();
+  SmallVector<Value> ins;
+  if (bias)
+    ins.push_back(reshapeBuffer(b, loc, bufferOf(bias), biasShape));
+  if (residual)
+    ins.push_back(reshapeBuffer(b, loc, bufferOf(residual), shape));
+  elementwise(loc, out, ins, [&](OpBuilder &nb, Location nl, ValueRange a) {
+    return a.size() == 2 ? sc.add(nb, nl, a[0], a[1]) : a[0];
+  });
 }
 
 LogicalResult Lowering::lowerMatMul(mnn::MatMulOp op, Value out) {
@@ -189,31 +185,39 @@ LogicalResult Lowering::lowerMatMul(mnn::MatMulOp op, Value out) {
   outExprs.push_back(dim(dimN));
   AffineMap outMap = AffineMap::get(numDims, 0, outExprs, ctx);
 
-  if (op.getBias() || op.getResidual()) {
-    SmallVector<Value> ins;
-    if (op.getBias())
-      ins.push_back(reshapeBuffer(b, loc, bufferOf(op.getBias()), {nn}));
-    if (op.getResidual())
-      ins.push_back(reshapeBuffer(b, loc, bufferOf(op.getResidual()), outShape));
-    elementwise(loc, out3, ins, [&](OpBuilder &nb, Location nl, ValueRange a) {
-      return a.size() == 2 ? sc.add(nb, nl, a[0], a[1]) : a[0];
-    });
-  } else {
-    b.create<linalg::FillOp>(loc, sc.cst(b, loc, 0), out3);
-  }
   using IT = utils::IteratorType;
   SmallVector<IT> its(numDims, IT::parallel);
   its.back() = IT::reduction;
-  if (as.back() != 0) { // K = 0: the initial value is the product
-    auto mm = buildGeneric(b, loc, {aView, bView}, {aMap, bMap}, out3, outMap, its,
+  StringRef act = op.getActivation();
+  double lo = op.getClipMin().convertToDouble(), hi = op.getClipMax().convertToDouble();
+  // f32 with a reduction: the microkernel, with the epilogue fused (see
+  // lowerConv). K = 0: the initial value is the product.
+  if (sc.storage.isF32() && as.back() != 0) {
+    SmallVector<Value> ins = {aView, bView};
+    SmallVector<AffineMap> inMaps = {aMap, bMap};
+    if (op.getBias()) {
+      ins.push_back(reshapeBuffer(b, loc, bufferOf(op.getBias()), {nn}));
+      inMaps.push_back(AffineMap::get(numDims, 0, {dim(dimN)}, ctx));
+    }
+    if (op.getResidual()) {
+      ins.push_back(reshapeBuffer(b, loc, bufferOf(op.getResidual()), outShape));
+      inMaps.push_back(outMap);
+    }
+    auto mm = buildGeneric(b, loc, ins, inMaps, out3, outMap, its,
                            [&](OpBuilder &nb, Location nl, ValueRange a) {
-                             return sc.add(nb, nl, a[2], sc.mul(nb, nl, a[0], a[1]));
+                             return sc.add(nb, nl, a.back(), sc.mul(nb, nl, a[0], a[1]));
                            });
-    if (sc.storage.isF32())
-      mm->setAttr(mnn::kKernelAttr, b.getStringAttr("matmul"));
+    mm->setAttr(mnn::kKernelAttr, b.getStringAttr("matmul"));
+    KernelEpilogue{act.str(), lo, hi}.attachTo(mm);
+    return success();
   }
-  applyActivation(loc, out, op.getActivation(), op.getClipMin().convertToDouble(),
-                  op.getClipMax().convertToDouble());
+  initAccumulator(loc, out3, op.getBias(), {nn}, op.getResidual(), sc);
+  if (as.back() != 0)
+    buildGeneric(b, loc, {aView, bView}, {aMap, bMap}, out3, outMap, its,
+                 [&](OpBuilder &nb, Location nl, ValueRange a) {
+                   return sc.add(nb, nl, a[2], sc.mul(nb, nl, a[0], a[1]));
+                 });
+  applyActivation(loc, out, act, lo, hi);
   return success();
 }
 

@@ -8,6 +8,7 @@
 #ifndef MNN_PASSES_LOWERING_H
 #define MNN_PASSES_LOWERING_H
 
+#include "KernelEpilogue.h"
 #include "mnn/BufferInfo.h"
 #include "mnn/ElementsUtils.h"
 #include "mnn/Passes.h"
@@ -70,9 +71,7 @@ struct Scalar {
   Value abs(OpBuilder &b, Location loc, Value x) const;
 };
 
-/// The f32 body of a fused activation (relu, clip, hard_swish, ...).
-Value activationBody(OpBuilder &b, Location loc, Value x, StringRef act,
-                     double lo, double hi);
+using mnn::activationBody;
 
 /// Indexing ops whose kernels handle any int/float element type
 /// (LowerIndexing.cpp).
@@ -124,6 +123,11 @@ struct Lowering {
                Location loc, SmallVectorImpl<int64_t> &paddedShape);
   void applyActivation(Location loc, Value out, StringRef act, double lo,
                        double hi);
+  /// The accumulator's initial value for a non-fused kernel: bias (viewed
+  /// as `biasShape`, broadcast) plus residual, or zero.
+  void initAccumulator(Location loc, Value out, Value bias,
+                       ArrayRef<int64_t> biasShape, Value residual,
+                       const Scalar &sc);
 
   LogicalResult lowerConv(mnn::Conv2DOp op, Value out);
   LogicalResult lowerMatMul(mnn::MatMulOp op, Value out);

@@ -14,6 +14,7 @@
 // parallel level.
 //
 //===----------------------------------------------------------------------===//
+#include "KernelEpilogue.h"
 #include "mnn/Passes.h"
 
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
@@ -268,6 +269,15 @@ struct TilePass : mnn::impl::TileBase<TilePass> {
         return signalPassFailure();
       }
       if (!s->reductionTiles.empty()) {
+        // The epilogue cannot ride in the registers across reduction
+        // blocks: it runs on the parallel tile (hot in cache) before the
+        // first block and after the last.
+        if (mnn::KernelEpilogue::of(*outer)) {
+          OpBuilder b(*outer);
+          outer = cast<linalg::LinalgOp>(
+              mnn::materializeEpilogue(b, cast<linalg::GenericOp>(*outer))
+                  .getOperation());
+        }
         outer = tileWith(rewriter, *outer, s->reductionTiles,
                          linalg::LinalgTilingLoopType::Loops);
         if (failed(outer)) {

@@ -14,11 +14,15 @@
 // innermost reduction dim L steps at a time (that loop is unrolled by L):
 // fewer loads per fmla and no ld1r, which occupies an FP pipe.
 //   transfer_write acc[r]
+// A kernel op with a fused epilogue (KernelEpilogue.h) starts its
+// accumulators from the bias/residual instead of reading the output, and
+// applies the activation before the store.
 // Partial tiles (C < VW at the edge) use masked loads and stores. Every other
 // linalg op is left to be lowered to loops, which LLVM's loop vectorizer
 // handles for the simple elementwise cases.
 //
 //===----------------------------------------------------------------------===//
+#include "KernelEpilogue.h"
 #include "mnn/Passes.h"
 
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
@@ -41,7 +45,7 @@ bool isMultiplyAccumulate(linalg::GenericOp op) {
   auto add = yield.getOperand(0).getDefiningOp<arith::AddFOp>();
   if (!add)
     return false;
-  Value acc = body.getArgument(2);
+  Value acc = body.getArgument(op.getNumDpsInputs());
   Value prod = add.getLhs() == acc ? add.getRhs() : add.getLhs();
   auto mul = prod.getDefiningOp<arith::MulFOp>();
   return mul && (add.getLhs() == acc || add.getRhs() == acc) &&
@@ -65,6 +69,7 @@ struct Microkernel {
   Value mask;     // null for full tiles
   VectorType vType;
   int64_t indexedLanes; // 0: per-row operands are scalar loads + broadcasts
+  std::optional<mnn::KernelEpilogue> epilogue;
 
   /// How the operand that varies per row (and not along the lanes) is read.
   enum class PerRowLoads {
@@ -152,9 +157,10 @@ struct Microkernel {
     // Lanes along the output's contiguous dim: plain vector loads/stores.
     // Otherwise (the channel-lane schedule) the accumulators are gathered
     // and scattered once per tile, outside the reduction loops.
+    AffineMap outMap = maps.back();
     bool outContiguous =
         outStrides.back() == 1 &&
-        cast<AffineDimExpr>(maps[2].getResults().back()).getPosition() == colsDim;
+        cast<AffineDimExpr>(outMap.getResults().back()).getPosition() == colsDim;
 
     unsigned numDims = op.getNumLoops();
     SmallVector<Value> zeroDims(numDims, cst(0));
@@ -164,9 +170,23 @@ struct Microkernel {
     for (int64_t r = 0; r < rows; ++r) {
       SmallVector<Value> dims = zeroDims;
       dims[rowsDim] = cst(r);
+      if (epilogue) {
+        // The sum of the addends (bias: one scalar or vector per tile,
+        // residual: like the output), or zero.
+        Value acc;
+        for (auto [i, addend] : llvm::enumerate(mnn::epilogueAddends(op))) {
+          Value v = operandValue(addend, maps[2 + i], dims);
+          acc = acc ? b.create<arith::AddFOp>(loc, acc, v).getResult() : v;
+        }
+        accs.push_back(acc ? acc
+                           : b.create<arith::ConstantOp>(
+                                 loc, DenseElementsAttr::get(
+                                          vType, b.getF32FloatAttr(0).getValue())));
+        continue;
+      }
       if (outContiguous) {
         accs.push_back(b.create<vector::TransferReadOp>(
-            loc, vType, out, indices(maps[2], dims), AffineMapAttr::get(perm), pad,
+            loc, vType, out, indices(outMap, dims), AffineMapAttr::get(perm), pad,
             mask, b.getBoolArrayAttr({true})));
         continue;
       }
@@ -178,7 +198,7 @@ struct Microkernel {
         b.setInsertionPointToStart(gather.getBody());
         Value lane = gather.getInductionVar();
         dims[colsDim] = lane;
-        Value x = b.create<memref::LoadOp>(loc, out, indices(maps[2], dims));
+        Value x = b.create<memref::LoadOp>(loc, out, indices(outMap, dims));
         Value v = b.create<vector::InsertElementOp>(loc, x, gather.getRegionIterArgs()[0], lane);
         b.create<scf::YieldOp>(loc, v);
       }
@@ -286,12 +306,16 @@ struct Microkernel {
     } else {
       accs = next;
     }
+    if (epilogue)
+      for (Value &acc : accs)
+        acc = mnn::activationBody(b, loc, acc, epilogue->activation, epilogue->lo,
+                                  epilogue->hi);
     for (int64_t r = 0; r < rows; ++r) {
       SmallVector<Value> rowDims = zeroDims;
       rowDims[rowsDim] = cst(r);
       if (outContiguous) {
         b.create<vector::TransferWriteOp>(loc, Type(), accs[r], out,
-                                          indices(maps[2], rowDims),
+                                          indices(outMap, rowDims),
                                           AffineMapAttr::get(perm), mask,
                                           b.getBoolArrayAttr({true}));
         continue;
@@ -302,15 +326,17 @@ struct Microkernel {
       Value lane = scatter.getInductionVar();
       rowDims[colsDim] = lane;
       Value x = b.create<vector::ExtractElementOp>(loc, accs[r], lane);
-      b.create<memref::StoreOp>(loc, x, out, indices(maps[2], rowDims));
+      b.create<memref::StoreOp>(loc, x, out, indices(outMap, rowDims));
     }
     return success();
   }
 };
 
 LogicalResult vectorizeKernel(linalg::GenericOp op, int64_t vw, int64_t indexedLanes) {
-  if (!isMultiplyAccumulate(op) || op.getNumDpsInputs() != 2 ||
-      !op.hasPureBufferSemantics())
+  std::optional<mnn::KernelEpilogue> epilogue = mnn::KernelEpilogue::of(op);
+  // Inputs: the two operands, then the epilogue's addends.
+  if (op.getNumDpsInputs() < 2 || (op.getNumDpsInputs() > 2 && !epilogue) ||
+      !isMultiplyAccumulate(op) || !op.hasPureBufferSemantics())
     return failure();
   unsigned rowsDim = op->getAttrOfType<IntegerAttr>("mnn.rows_dim").getInt();
   unsigned colsDim = op->getAttrOfType<IntegerAttr>("mnn.cols_dim").getInt();
@@ -333,7 +359,7 @@ LogicalResult vectorizeKernel(linalg::GenericOp op, int64_t vw, int64_t indexedL
     }
   }
   Microkernel k{op, b, loc, rowsDim, colsDim, *rows, vw, Value(), Value(),
-                VectorType::get({vw}, b.getF32Type()), indexedLanes};
+                VectorType::get({vw}, b.getF32Type()), indexedLanes, epilogue};
   std::optional<int64_t> cols = getConstantIntValue(ranges[colsDim].size);
   if (cols && *cols > vw)
     return failure();
@@ -375,14 +401,20 @@ struct VectorizePass : mnn::impl::VectorizeBase<VectorizePass> {
   void runOnOperation() override {
     SmallVector<linalg::GenericOp> kernels;
     getOperation().walk([&](linalg::GenericOp op) {
-      if (op->hasAttr("mnn.rows_dim"))
+      if (op->hasAttr("mnn.rows_dim") || mnn::KernelEpilogue::of(op))
         kernels.push_back(op);
     });
     for (linalg::GenericOp op : kernels) {
       // Lanes = the cols tile size mnn-tile chose. A tile that does not fit
-      // the microkernel stays a linalg op and is lowered to loops.
-      int64_t lanes = op->getAttrOfType<IntegerAttr>("mnn.lanes").getInt();
-      (void)vectorizeKernel(op, lanes, indexedLanes);
+      // the microkernel stays a linalg op and is lowered to loops, its
+      // epilogue as separate loops.
+      if (auto lanes = op->getAttrOfType<IntegerAttr>("mnn.lanes"))
+        if (succeeded(vectorizeKernel(op, lanes.getInt(), indexedLanes)))
+          continue;
+      if (mnn::KernelEpilogue::of(op)) {
+        OpBuilder b(op);
+        mnn::materializeEpilogue(b, op);
+      }
     }
   }
 };

@@ -17,18 +17,23 @@ func.func @main(%x: tensor<1x2x4x4xf32> {mnn.name = "x"}) -> (tensor<1x4x4x4xf32
   // CHECK: linalg.copy ins(%[[X]]
   // Windows of the padded input as one strided view, no im2col copy.
   // CHECK: memref.reinterpret_cast %[[PAD]] to offset: [0], sizes: [1, 1, 2, 3, 3, 4, 4], strides: [72, 72, 36, 6, 1, 6, 1]
-  // Accumulator init from the bias, written straight into the output.
-  // CHECK: memref.collapse_shape %[[Y]]
-  // CHECK: linalg.generic
-  // The convolution itself, marked for the kernel schedule.
+  // The convolution, marked for the kernel schedule, writes the output
+  // directly: the bias is an extra input starting the accumulators and the
+  // fused relu is an attribute for the microkernel (no init or activation
+  // loops).
+  // CHECK: %[[OUT:.*]] = memref.expand_shape {{.*}} output_shape [1, 1, 1, 4, 4, 4]
+  // CHECK: %[[BIAS:.*]] = memref.expand_shape {{.*}} output_shape [1, 1, 4]
+  // CHECK-NOT: linalg.generic
   // CHECK: linalg.generic
   // CHECK-SAME: iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]
+  // CHECK-SAME: ins({{.*}}, %[[BIAS]] :
+  // CHECK-SAME: outs(%[[OUT]] :
+  // CHECK-SAME: mnn.activation = "relu"
+  // CHECK-SAME: mnn.epilogue
   // CHECK-SAME: mnn.kernel = "conv"
   // CHECK: arith.mulf
   // CHECK: arith.addf
-  // Fused relu applied in place.
-  // CHECK: linalg.generic
-  // CHECK: arith.maximumf
+  // CHECK-NOT: linalg.generic
   %y = mnn.conv2d %x, %w, %b {activation = "relu", dilations = array<i64: 1, 1>, filter_layout = "hwigo", group = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 0>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (tensor<1x2x4x4xf32>, tensor<3x3x2x1x4xf32>, tensor<4xf32>) -> tensor<1x4x4x4xf32>
   // CHECK: return
   return %y : tensor<1x4x4x4xf32>

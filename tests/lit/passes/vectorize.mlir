@@ -55,3 +55,69 @@ func.func @not_fma(%a: memref<8x32xf32>, %b: memref<32x40xf32>, %c: memref<8x40x
   }
   return
 }
+
+// A fused epilogue: the accumulators start from the bias (one vector per
+// row: the bias varies along the lanes) plus the residual tile, the relu
+// applies to the registers, and the output is only written, never read.
+#bias = affine_map<(n, m, k) -> (m)>
+// CHECK-LABEL: func.func @matmul_epilogue
+// CHECK-SAME: %[[C:[a-z0-9]+]]: memref<8x48xf32>)
+// CHECK: scf.parallel
+// CHECK: %[[CT:.*]] = memref.subview %[[C]]
+// CHECK: %[[CR:.*]] = memref.subview %[[CT]]
+// CHECK-NOT: vector.transfer_read %[[CR]]
+// CHECK: %[[B0:.*]] = vector.transfer_read {{.*}} : memref<16xf32, strided<[1], offset: ?>>, vector<16xf32>
+// CHECK: %[[R0:.*]] = vector.transfer_read {{.*}} : memref<4x16xf32, strided<[48, 1], offset: ?>>, vector<16xf32>
+// CHECK: arith.addf %[[B0]], %[[R0]] : vector<16xf32>
+// CHECK-COUNT-3: arith.addf {{.*}} : vector<16xf32>
+// CHECK-NOT: vector.transfer_read %[[CR]]
+// CHECK: scf.for
+// CHECK-COUNT-4: vector.fma
+// CHECK: scf.yield
+// CHECK-COUNT-4: arith.maximumf {{.*}} : vector<16xf32>
+// CHECK-COUNT-4: vector.transfer_write
+// CHECK-NOT: linalg.generic
+func.func @matmul_epilogue(%a: memref<8x32xf32>, %b: memref<32x48xf32>, %bias: memref<48xf32>,
+                           %res: memref<8x48xf32>, %c: memref<8x48xf32>) {
+  linalg.generic {indexing_maps = [#win, #wt, #bias, #out, #out], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b, %bias, %res : memref<8x32xf32>, memref<32x48xf32>, memref<48xf32>, memref<8x48xf32>)
+      outs(%c : memref<8x48xf32>)
+      attrs = {mnn.kernel = "matmul", mnn.epilogue, mnn.activation = "relu", mnn.clip = array<f64: 0.0, 0.0>} {
+  ^bb0(%x: f32, %y: f32, %z: f32, %r: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// An epilogue the microkernel cannot take (the body is not
+// multiply-accumulate) is split off into loops: init from the bias, the
+// accumulation, then the activation.
+// CHECK-LABEL: func.func @epilogue_fallback
+// CHECK: scf.parallel
+// CHECK: linalg.generic
+// CHECK-SAME: ins(%{{.*}} : memref<16xf32, strided<[1], offset: ?>>)
+// CHECK-NEXT: ^bb0(%[[IN:.*]]: f32, %{{.*}}: f32):
+// CHECK-NEXT: linalg.yield %[[IN]]
+// CHECK: linalg.generic
+// CHECK-SAME: mnn.kernel = "matmul"
+// CHECK: arith.maximumf
+// CHECK: arith.addf
+// CHECK: linalg.generic
+// CHECK: arith.maximumf
+// CHECK: arith.minimumf
+// CHECK-NOT: mnn.epilogue
+func.func @epilogue_fallback(%a: memref<8x32xf32>, %b: memref<32x48xf32>, %bias: memref<48xf32>,
+                             %c: memref<8x48xf32>) {
+  linalg.generic {indexing_maps = [#win, #wt, #bias, #out], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b, %bias : memref<8x32xf32>, memref<32x48xf32>, memref<48xf32>)
+      outs(%c : memref<8x48xf32>)
+      attrs = {mnn.kernel = "matmul", mnn.epilogue, mnn.activation = "clip", mnn.clip = array<f64: 0.0, 6.0>} {
+  ^bb0(%x: f32, %y: f32, %z: f32, %acc: f32):
+    %p = arith.maximumf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
