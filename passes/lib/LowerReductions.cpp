@@ -30,15 +30,24 @@ LogicalResult Lowering::lowerPool(mnn::Pool2DOp op, Value out) {
       stridedView(b, loc, input, {n, c, k[0], k[1], oh, ow},
                   {c * hp * wp, hp * wp, d[0] * wp, d[1], s[0] * wp, s[1]});
   auto dim = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
-  // Iteration space: n c oh ow | kh kw.
-  AffineMap winMap = AffineMap::get(6, 0, {dim(0), dim(1), dim(4), dim(5), dim(2), dim(3)}, ctx);
-  AffineMap outMap = AffineMap::get(6, 0, {dim(0), dim(1), dim(2), dim(3)}, ctx);
+  // Iteration space: n c oh | kh kw | ow. The output row is innermost, so
+  // that LLVM vectorizes along it (strided input lanes become interleaved
+  // loads) while the row stays in L1 across the window taps.
+  AffineMap winMap = AffineMap::get(6, 0, {dim(0), dim(1), dim(3), dim(4), dim(2), dim(5)}, ctx);
+  AffineMap outMap = AffineMap::get(6, 0, {dim(0), dim(1), dim(2), dim(5)}, ctx);
   b.create<linalg::FillOp>(loc, init, out);
   using IT = utils::IteratorType;
-  SmallVector<IT> its = {IT::parallel, IT::parallel, IT::parallel,
-                         IT::parallel, IT::reduction, IT::reduction};
+  SmallVector<IT> its = {IT::parallel,  IT::parallel,  IT::parallel,
+                         IT::reduction, IT::reduction, IT::parallel};
   buildGeneric(b, loc, {windows}, {winMap}, out, outMap, its,
                [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+                 if (isMax && sc.isFloat) {
+                   // The accumulator unless x is larger: one vmaxps/fmax
+                   // (a NaN input is ignored, a NaN accumulator kept).
+                   Value gt = nb.create<arith::CmpFOp>(nl, arith::CmpFPredicate::OGT,
+                                                       a[0], a[1]);
+                   return nb.create<arith::SelectOp>(nl, gt, a[0], a[1]);
+                 }
                  if (isMax)
                    return sc.max(nb, nl, a[0], a[1]);
                  return sc.add(nb, nl, a[0], a[1]);

@@ -135,7 +135,11 @@ std::optional<KernelSchedule> scheduleKernel(linalg::GenericOp op,
     // Its accumulators are gathered/scattered from NCHW once per tile, which
     // only pays off with a long reduction; short ones (1x1 convs over few
     // channels) on wide maps take pixel lanes.
-    int64_t pixelRows = largestDivisor(ranges[OW], {8, 7, 6, 5, 4});
+    // Rows must divide OW (the microkernel has a static row count). 8 down
+    // to 4 first; odd widths (13, 27 = 3 x 9, 55 = 5 x 11) take up to 13
+    // rows: 13 accumulators + a weight vector + a broadcast fit the 16
+    // vector registers of x86.
+    int64_t pixelRows = largestDivisor(ranges[OW], {8, 7, 6, 5, 4, 13, 11, 9});
     int64_t reduction = 1;
     for (unsigned d = OW + 1; d < ranges.size(); ++d)
       reduction *= ranges[d];

@@ -43,3 +43,30 @@ func.func @conv(%win: memref<1x1x3x3x3x8x8xf32, strided<[300, 300, 100, 10, 1, 1
   }
   return
 }
+
+// A 1x1 conv over 512 channels of a 13x13 map (SqueezeNet's classifier):
+// 13 divides nothing from 8 down to 4, so the channel-lane tile takes the
+// whole 13-pixel row: 13 accumulators of 8 lanes (over two L1-sized blocks
+// of 256 input channels).
+// TILE-LABEL: func.func @conv_13_wide
+// TILE: scf.for {{.*}} = %{{.*}} to %c512 step %c256
+// TILE: linalg.generic
+// TILE-SAME: memref<1x1x256x1x1x1x13xf32
+// TILE-SAME: mnn.cols_dim = 3 : i64
+// TILE-SAME: mnn.rows_dim = 5 : i64
+// VEC-LABEL: func.func @conv_13_wide
+// VEC: scf.for {{.*}} -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>)
+// VEC-COUNT-13: vector.fma
+func.func @conv_13_wide(%win: memref<1x1x512x1x1x13x13xf32, strided<[86528, 86528, 169, 13, 1, 13, 1]>>,
+                %flt: memref<2x1x1x512x1x8xf32>, %out: memref<1x1x2x8x13x13xf32>) {
+  linalg.generic {indexing_maps = [#win, #flt, #out],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%win, %flt : memref<1x1x512x1x1x13x13xf32, strided<[86528, 86528, 169, 13, 1, 13, 1]>>, memref<2x1x1x512x1x8xf32>)
+      outs(%out : memref<1x1x2x8x13x13xf32>) attrs = {mnn.kernel = "conv"} {
+  ^bb0(%x: f32, %w: f32, %acc: f32):
+    %p = arith.mulf %x, %w : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
