@@ -279,9 +279,24 @@ Value Lowering::padded(Operation *op, Value input, ArrayRef<int64_t> pads,
   paddedShape[2] += pads[0] + pads[2];
   paddedShape[3] += pads[1] + pads[3];
   Value scratch = scratchBuffer(op, paddedShape, type.getElementType(), loc);
-  b.create<linalg::FillOp>(loc, fill, scratch);
-  SmallVector<int64_t> offsets = {0, 0, pads[0], pads[1]};
   SmallVector<int64_t> strides(4, 1);
+  // Fill only the border (top and bottom rows, left and right columns):
+  // the interior is overwritten by the copy.
+  int64_t n = paddedShape[0], c = paddedShape[1], h = type.getDimSize(2),
+          w = type.getDimSize(3), wp = paddedShape[3];
+  auto fillRegion = [&](int64_t y, int64_t x, int64_t rows, int64_t cols) {
+    if (rows == 0 || cols == 0)
+      return;
+    Value region = b.create<memref::SubViewOp>(
+        loc, scratch, SmallVector<int64_t>{0, 0, y, x},
+        SmallVector<int64_t>{n, c, rows, cols}, strides);
+    b.create<linalg::FillOp>(loc, fill, region);
+  };
+  fillRegion(0, 0, pads[0], wp);
+  fillRegion(pads[0] + h, 0, pads[2], wp);
+  fillRegion(pads[0], 0, h, pads[1]);
+  fillRegion(pads[0], pads[1] + w, h, pads[3]);
+  SmallVector<int64_t> offsets = {0, 0, pads[0], pads[1]};
   Value interior = b.create<memref::SubViewOp>(loc, scratch, offsets,
                                                type.getShape(), strides);
   copy(loc, input, interior);

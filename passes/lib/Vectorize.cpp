@@ -125,8 +125,13 @@ struct Microkernel {
           loc, vType, memref, indices(map, dims), AffineMapAttr::get(perm), pad,
           mask, b.getBoolArrayAttr({true}));
     }
-    // Strided lanes (stride-2 convolutions): one scalar load per lane,
-    // clamped to the valid lanes of a partial tile.
+    unsigned laneDim = cast<AffineDimExpr>(map.getResults().back()).getPosition();
+    int64_t laneStride = strides.empty() ? 0 : strides.back();
+    if (laneDim == colsDim && (laneStride == 2 || laneStride == 3) &&
+        !ShapedType::isDynamic(laneStride))
+      return loadStridedLanes(memref, map, dims, laneStride);
+    // Other strided lanes: one scalar load per lane, clamped to the valid
+    // lanes of a partial tile.
     Value vec = b.create<arith::ConstantOp>(
         loc, DenseElementsAttr::get(vType, b.getF32FloatAttr(0).getValue()));
     Value last = b.create<arith::SubIOp>(loc, colsSize, cst(1));
@@ -136,6 +141,48 @@ struct Microkernel {
       vec = b.create<vector::InsertOp>(loc, x, vec, lane);
     }
     return vec;
+  }
+
+  /// Lanes `stride` elements apart along the innermost dim of `memref`
+  /// (stride-2/3 convolutions): one contiguous load spanning them all, then
+  /// a shuffle picking every stride-th element, instead of a scalar load
+  /// per lane.
+  Value loadStridedLanes(Value memref, AffineMap map, SmallVector<Value> dims,
+                         int64_t stride) {
+    auto meta = b.create<memref::ExtractStridedMetadataOp>(loc, memref);
+    // Element offset of lane 0 from the buffer's base.
+    Value at = meta.getOffset();
+    for (auto [i, idx] : llvm::enumerate(indices(map, dims)))
+      at = b.create<arith::AddIOp>(
+          loc, at, b.create<arith::MulIOp>(loc, idx, meta.getStrides()[i]));
+    int64_t span = (vw - 1) * stride + 1;
+    auto flatType = MemRefType::get(
+        {span}, b.getF32Type(),
+        StridedLayoutAttr::get(b.getContext(), ShapedType::kDynamic, {1}));
+    Value flat = b.create<memref::ReinterpretCastOp>(
+        loc, flatType, meta.getBaseBuffer(), OpFoldResult(at),
+        ArrayRef<OpFoldResult>{b.getIndexAttr(span)},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
+    Value spanMask;
+    if (mask) {
+      // A partial tile reads up to its last valid lane only.
+      Value n = b.create<arith::AddIOp>(
+          loc, b.create<arith::MulIOp>(
+                   loc, b.create<arith::SubIOp>(loc, colsSize, cst(1)), cst(stride)),
+          cst(1));
+      spanMask = b.create<vector::CreateMaskOp>(
+          loc, VectorType::get({span}, b.getI1Type()), ValueRange{n});
+    }
+    auto spanType = VectorType::get({span}, b.getF32Type());
+    auto perm = AffineMap::getMinorIdentityMap(1, 1, b.getContext());
+    Value pad = b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(0));
+    Value wide = b.create<vector::TransferReadOp>(
+        loc, spanType, flat, ValueRange{cst(0)}, AffineMapAttr::get(perm), pad,
+        spanMask, b.getBoolArrayAttr({true}));
+    SmallVector<int64_t> pick;
+    for (int64_t lane = 0; lane < vw; ++lane)
+      pick.push_back(lane * stride);
+    return b.create<vector::ShuffleOp>(loc, wide, wide, pick);
   }
 
   Value operandValue(Value memref, AffineMap map, SmallVector<Value> dims) {

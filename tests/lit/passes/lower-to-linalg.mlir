@@ -12,8 +12,18 @@ func.func @main(%x: tensor<1x2x4x4xf32> {mnn.name = "x"}) -> (tensor<1x4x4x4xf32
   %w = mnn.constant dense<0.5> : tensor<3x3x2x1x4xf32>
   %b = mnn.constant dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32>
   // The padded input lives in the arena.
+  // Only its border is filled (top, bottom, left, right); the copy writes
+  // the interior.
   // CHECK: %[[PAD:.*]] = memref.view %[[ARENA]]
-  // CHECK: linalg.fill
+  // CHECK: %[[TOP:.*]] = memref.subview %[[PAD]][0, 0, 0, 0] [1, 2, 1, 6]
+  // CHECK: linalg.fill ins(%{{.*}} : f32) outs(%[[TOP]]
+  // CHECK: %[[BOTTOM:.*]] = memref.subview %[[PAD]][0, 0, 5, 0] [1, 2, 1, 6]
+  // CHECK: linalg.fill ins(%{{.*}} : f32) outs(%[[BOTTOM]]
+  // CHECK: %[[LEFT:.*]] = memref.subview %[[PAD]][0, 0, 1, 0] [1, 2, 4, 1]
+  // CHECK: linalg.fill ins(%{{.*}} : f32) outs(%[[LEFT]]
+  // CHECK: %[[RIGHT:.*]] = memref.subview %[[PAD]][0, 0, 1, 5] [1, 2, 4, 1]
+  // CHECK: linalg.fill ins(%{{.*}} : f32) outs(%[[RIGHT]]
+  // CHECK-NOT: linalg.fill
   // CHECK: linalg.copy ins(%[[X]]
   // Windows of the padded input as one strided view, no im2col copy.
   // CHECK: memref.reinterpret_cast %[[PAD]] to offset: [0], sizes: [1, 1, 2, 3, 3, 4, 4], strides: [72, 72, 36, 6, 1, 6, 1]

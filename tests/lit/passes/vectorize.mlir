@@ -121,3 +121,28 @@ func.func @epilogue_fallback(%a: memref<8x32xf32>, %b: memref<32x48xf32>, %bias:
   }
   return
 }
+
+// Lanes two elements apart (a stride-2 conv's input windows) come from one
+// contiguous 31-element load and a shuffle of its even elements, not from
+// 16 scalar loads.
+#kn = affine_map<(m, n, k) -> (k, n)>
+#mk = affine_map<(m, n, k) -> (m, k)>
+#mn = affine_map<(m, n, k) -> (m, n)>
+// CHECK-LABEL: func.func @strided_lanes
+// CHECK: scf.for
+// CHECK: %[[BASE:.*]], %[[OFF:.*]], %{{.*}}:2, %[[STRIDES:.*]]:2 = memref.extract_strided_metadata
+// CHECK: %[[FLAT:.*]] = memref.reinterpret_cast %[[BASE]] to offset: [%{{.*}}], sizes: [31], strides: [1]
+// CHECK: %[[WIDE:.*]] = vector.transfer_read %[[FLAT]]{{.*}} : memref<31xf32, strided<[1], offset: ?>>, vector<31xf32>
+// CHECK: vector.shuffle %[[WIDE]], %[[WIDE]] [0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30] : vector<31xf32>, vector<31xf32>
+// CHECK-COUNT-4: vector.fma
+// CHECK-NOT: memref.load %{{.*}} : memref<32x16xf32
+func.func @strided_lanes(%a: memref<32x16xf32, strided<[64, 2]>>, %w: memref<4x32xf32>, %c: memref<4x16xf32>) {
+  linalg.generic {indexing_maps = [#kn, #mk, #mn], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %w : memref<32x16xf32, strided<[64, 2]>>, memref<4x32xf32>) outs(%c : memref<4x16xf32>) attrs = {mnn.kernel = "matmul"} {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
