@@ -55,6 +55,8 @@ struct KernelSchedule {
   SmallVector<int64_t> reductionTiles;
   unsigned rowsDim, colsDim;
   int64_t lanes; // vector lanes along colsDim
+  /// Loop order of the parallel tiles (empty: the op's dim order).
+  SmallVector<int64_t> interchange;
 };
 
 /// True if the conv's input windows are contiguous along the output width
@@ -111,6 +113,40 @@ void blockReduction(linalg::GenericOp op, ArrayRef<int64_t> ranges,
   }
 }
 
+/// Bytes spanned by a (strided) memref.
+int64_t spannedBytes(Value memref) {
+  auto type = cast<MemRefType>(memref.getType());
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(getStridesAndOffset(type, strides, offset)) ||
+      !type.hasStaticShape() || llvm::any_of(strides, ShapedType::isDynamic))
+    return -1;
+  int64_t span = 1;
+  for (auto [size, stride] : llvm::zip(type.getShape(), strides))
+    span += (size - 1) * stride;
+  return span * type.getElementTypeBitWidth() / 8;
+}
+
+/// Loop order of a conv's parallel tiles. Output-channel blocks outermost
+/// (the dim order) keep one block's weights in cache while the whole input
+/// streams past once per block; output rows outermost keep a row tile's
+/// inputs in cache while all weights stream past once per row tile. Takes
+/// the order that moves fewer bytes: rows outermost for 1x1 convs on large
+/// maps (few weights, a large input re-read by every channel block),
+/// channels outermost for deep layers with large weights.
+void chooseConvLoopOrder(linalg::GenericOp op, ArrayRef<int64_t> ranges,
+                         KernelSchedule &s) {
+  int64_t inputBytes = spannedBytes(op.getDpsInputOperand(0)->get());
+  int64_t weightBytes = spannedBytes(op.getDpsInputOperand(1)->get());
+  if (inputBytes < 0 || weightBytes < 0)
+    return;
+  int64_t channelTiles = ranges[G] * ranges[OB] *
+                         llvm::divideCeil(ranges[OI], s.parallelTiles[OI]);
+  int64_t rowTiles = llvm::divideCeil(ranges[OH], s.parallelTiles[OH]);
+  if (weightBytes * rowTiles < inputBytes * channelTiles)
+    s.interchange = {N, G, OH, OB, OI, OW, KH, KW, CG};
+}
+
 /// Register and parallel tile sizes for a kernel op. `vectorWidth` is the
 /// number of f32 lanes the microkernel uses for one row, `channelLanes` the
 /// output channels of a channel-lane conv tile (= the weight packing block).
@@ -158,6 +194,7 @@ std::optional<KernelSchedule> scheduleKernel(linalg::GenericOp op,
       s.registerTiles[OI] = channelLanes;
       s.registerTiles[OW] = rows;
       blockReduction(op, ranges, s, channelLanes, cacheBytes);
+      chooseConvLoopOrder(op, ranges, s);
       return s;
     }
     // Pixel lanes: lanes along ow, rows = output channels (or the groups of
@@ -172,6 +209,8 @@ std::optional<KernelSchedule> scheduleKernel(linalg::GenericOp op,
     s.parallelTiles[s.rowsDim] = rows;
     s.registerTiles[s.rowsDim] = rows;
     s.registerTiles[OW] = vectorWidth;
+    if (kind == "conv")
+      chooseConvLoopOrder(op, ranges, s);
     return s;
   }
   if (kind == "matmul") {
@@ -222,11 +261,14 @@ SmallVector<int64_t> scheduleGeneric(linalg::LinalgOp op) {
 
 FailureOr<linalg::LinalgOp> tileWith(RewriterBase &rewriter, linalg::LinalgOp op,
                                      ArrayRef<int64_t> tiles,
-                                     linalg::LinalgTilingLoopType loopType) {
+                                     linalg::LinalgTilingLoopType loopType,
+                                     ArrayRef<int64_t> interchange = {}) {
   if (llvm::all_of(tiles, [](int64_t t) { return t == 0; }))
     return op;
   linalg::LinalgTilingOptions options;
   options.setTileSizes(tiles).setLoopType(loopType);
+  if (!interchange.empty())
+    options.setInterchange(SmallVector<unsigned>(interchange.begin(), interchange.end()));
   rewriter.setInsertionPoint(op);
   FailureOr<linalg::TiledLinalgOp> tiled =
       linalg::tileLinalgOp(rewriter, op, options);
@@ -266,8 +308,9 @@ struct TilePass : mnn::impl::TileBase<TilePass> {
         }
         continue;
       }
-      FailureOr<linalg::LinalgOp> outer = tileWith(
-          rewriter, op, s->parallelTiles, linalg::LinalgTilingLoopType::ParallelLoops);
+      FailureOr<linalg::LinalgOp> outer =
+          tileWith(rewriter, op, s->parallelTiles,
+                   linalg::LinalgTilingLoopType::ParallelLoops, s->interchange);
       if (failed(outer)) {
         op->emitError("parallel tiling failed");
         return signalPassFailure();

@@ -70,3 +70,22 @@ func.func @conv_13_wide(%win: memref<1x1x512x1x1x13x13xf32, strided<[86528, 8652
   }
   return
 }
+
+// A 1x1 conv 16 -> 96 on a 112x112 map: the input (784 KiB) would stream
+// past once per block of 4 output channels (24 times), the weights (6 KiB)
+// once per output row: the parallel tiles run rows outermost.
+// TILE-LABEL: func.func @conv_rows_outermost
+// TILE: scf.parallel {{.*}} to (%c1{{.*}}, %c1{{.*}}, %c112, %c1{{.*}}, %c96) step (%c1{{.*}}, %c1{{.*}}, %c1{{.*}}, %c1{{.*}}, %c4{{.*}})
+func.func @conv_rows_outermost(%win: memref<1x1x16x1x1x112x112xf32, strided<[200704, 200704, 12544, 112, 1, 112, 1]>>,
+                %flt: memref<1x1x1x16x1x96xf32>, %out: memref<1x1x1x96x112x112xf32>) {
+  linalg.generic {indexing_maps = [#win, #flt, #out],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%win, %flt : memref<1x1x16x1x1x112x112xf32, strided<[200704, 200704, 12544, 112, 1, 112, 1]>>, memref<1x1x1x16x1x96xf32>)
+      outs(%out : memref<1x1x1x96x112x112xf32>) attrs = {mnn.kernel = "conv"} {
+  ^bb0(%x: f32, %w: f32, %acc: f32):
+    %p = arith.mulf %x, %w : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
