@@ -31,6 +31,40 @@ static bool hasPadding(ArrayRef<int64_t> pads) {
   return llvm::any_of(pads, [](int64_t p) { return p != 0; });
 }
 
+/// Convs whose kernels read their input through padded() and write their
+/// output through the plain conv lowering (not a transformed-filter path).
+static bool isDirectConv(Conv2DOp conv) {
+  StringRef layout = conv.getFilterLayout();
+  return (layout == "oihw" || layout == "hwigo" || layout == "bhwigo") &&
+         cast<RankedTensorType>(conv.getType()).getElementType().isF32();
+}
+
+std::optional<SmallVector<int64_t, 4>> paddedStorage(Value v) {
+  auto producer = v.getDefiningOp<Conv2DOp>();
+  if (!producer || !isDirectConv(producer) || !v.hasOneUse())
+    return std::nullopt;
+  Operation *user = *v.getUsers().begin();
+  ArrayRef<int64_t> pads;
+  if (auto conv = dyn_cast<Conv2DOp>(user); conv && isDirectConv(conv) &&
+                                           conv.getInput() == v)
+    pads = conv.getPads();
+  else if (auto pool = dyn_cast<Pool2DOp>(user); pool && pool.getInput() == v)
+    pads = pool.getPads();
+  if (!hasPadding(pads))
+    return std::nullopt;
+  return SmallVector<int64_t, 4>(pads.begin(), pads.end());
+}
+
+int64_t storageBytes(Value v) {
+  auto pads = paddedStorage(v);
+  if (!pads)
+    return byteSize(v.getType());
+  auto t = cast<RankedTensorType>(v.getType());
+  return t.getDimSize(0) * t.getDimSize(1) *
+         (t.getDimSize(2) + (*pads)[0] + (*pads)[2]) *
+         (t.getDimSize(3) + (*pads)[1] + (*pads)[3]) * 4;
+}
+
 int64_t scratchBytes(Operation *op) {
   auto paddedBytes = [](Value input, ArrayRef<int64_t> pads) -> int64_t {
     auto t = cast<RankedTensorType>(input.getType());
@@ -39,12 +73,15 @@ int64_t scratchBytes(Operation *op) {
     return t.getDimSize(0) * t.getDimSize(1) * h * w *
            (t.getElementType().getIntOrFloatBitWidth() / 8);
   };
+  // An input stored padded (paddedStorage) needs no copy.
   if (auto conv = dyn_cast<Conv2DOp>(op))
-    return hasPadding(conv.getPads()) ? paddedBytes(conv.getInput(), conv.getPads())
-                                      : 0;
+    return hasPadding(conv.getPads()) && !paddedStorage(conv.getInput())
+               ? paddedBytes(conv.getInput(), conv.getPads())
+               : 0;
   if (auto pool = dyn_cast<Pool2DOp>(op))
-    return hasPadding(pool.getPads()) ? paddedBytes(pool.getInput(), pool.getPads())
-                                      : 0;
+    return hasPadding(pool.getPads()) && !paddedStorage(pool.getInput())
+               ? paddedBytes(pool.getInput(), pool.getPads())
+               : 0;
   return 0;
 }
 

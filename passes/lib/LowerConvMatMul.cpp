@@ -53,7 +53,15 @@ LogicalResult Lowering::lowerConv(mnn::Conv2DOp op, Value out) {
   StringRef layout = op.getFilterLayout();
   auto fshape = cast<RankedTensorType>(op.getFilter().getType()).getShape();
   int64_t blk = layout == "bhwigo" ? fshape[5] : og, ob = og / blk;
-  Value out6 = reshapeBuffer(b, loc, out, {n, g, ob, blk, oh, ow});
+  // The output may be the interior of a padded buffer (strided): split
+  // its channel dim in place rather than through a flat view.
+  Value out6;
+  if (cast<MemRefType>(out.getType()).getLayout().isIdentity())
+    out6 = reshapeBuffer(b, loc, out, {n, g, ob, blk, oh, ow});
+  else
+    out6 = b.create<memref::ExpandShapeOp>(
+        loc, SmallVector<int64_t>{n, g, ob, blk, oh, ow}, out,
+        SmallVector<ReassociationIndices>{{0}, {1, 2, 3}, {4}, {5}});
 
   // Iteration space: n g ob oi oh ow | kh kw cg (cg innermost: it walks the
   // packed weights contiguously).

@@ -186,8 +186,23 @@ FailureOr<Value> Lowering::resultBuffer(OpResult result) {
   Location loc = op->getLoc();
   if (auto offsets = op->getAttrOfType<DenseI64ArrayAttr>(mnn::kOffsetAttr)) {
     int64_t offset = offsets[result.getResultNumber()];
-    if (offset >= 0)
+    if (offset < 0) {
+      // unplanned: see below
+    } else if (auto pads = mnn::paddedStorage(result)) {
+      // The interior of a padded buffer (see padded()).
+      auto type = cast<RankedTensorType>(result.getType());
+      SmallVector<int64_t> shape(type.getShape());
+      shape[2] += (*pads)[0] + (*pads)[2];
+      shape[3] += (*pads)[1] + (*pads)[3];
+      Value full = arenaBuffer(offset, type.clone(shape), loc);
+      Value interior = b.create<memref::SubViewOp>(
+          loc, full, SmallVector<int64_t>{0, 0, (*pads)[0], (*pads)[1]},
+          type.getShape(), SmallVector<int64_t>(4, 1));
+      paddedBuffers[interior] = full;
+      return interior;
+    } else {
       return arenaBuffer(offset, result.getType(), loc);
+    }
   }
   // Unplanned: the value (or a view of it) is returned exactly once.
   auto ret = cast<func::ReturnOp>(source.front().getTerminator());
@@ -278,7 +293,10 @@ Value Lowering::padded(Operation *op, Value input, ArrayRef<int64_t> pads,
     return input;
   paddedShape[2] += pads[0] + pads[2];
   paddedShape[3] += pads[1] + pads[3];
-  Value scratch = scratchBuffer(op, paddedShape, type.getElementType(), loc);
+  // An input stored padded by its producer: only the border is filled.
+  Value stored = paddedBuffers.lookup(input);
+  Value scratch = stored ? stored
+                         : scratchBuffer(op, paddedShape, type.getElementType(), loc);
   SmallVector<int64_t> strides(4, 1);
   // Fill only the border (top and bottom rows, left and right columns):
   // the interior is overwritten by the copy.
@@ -296,6 +314,8 @@ Value Lowering::padded(Operation *op, Value input, ArrayRef<int64_t> pads,
   fillRegion(pads[0] + h, 0, pads[2], wp);
   fillRegion(pads[0], 0, h, pads[1]);
   fillRegion(pads[0], pads[1] + w, h, pads[3]);
+  if (stored)
+    return stored;
   SmallVector<int64_t> offsets = {0, 0, pads[0], pads[1]};
   Value interior = b.create<memref::SubViewOp>(loc, scratch, offsets,
                                                type.getShape(), strides);

@@ -85,6 +85,9 @@ struct Lowering {
   bool profile = false;
   SmallVector<Attribute> profiledOps;
   DenseMap<Value, Value> buffers;
+  /// Interior view -> whole padded buffer, for tensors stored padded
+  /// (mnn::paddedStorage).
+  DenseMap<Value, Value> paddedBuffers;
   SmallVector<Value> outputs;
   Value arena;
   unsigned globalCounter = 0;

@@ -102,7 +102,7 @@ struct PlanMemoryPass : mnn::impl::PlanMemoryBase<PlanMemoryPass> {
           continue;
         int64_t end = std::max(at, lastUse.lookup(result));
         slots.push_back({&op, (int)result.getResultNumber(), at, end,
-                         alignUp(mnn::byteSize(result.getType()))});
+                         alignUp(mnn::storageBytes(result))});
       }
     }
 

@@ -10,6 +10,9 @@
 
 #include "mlir/IR/Operation.h"
 #include "mlir/IR/Value.h"
+#include "llvm/ADT/SmallVector.h"
+
+#include <optional>
 
 namespace mnn {
 
@@ -28,6 +31,16 @@ mlir::Value bufferRoot(mlir::Value v);
 /// Bytes of arena scratch the op needs while it runs (e.g. a padded copy of
 /// a conv input); 0 when none.
 int64_t scratchBytes(mlir::Operation *op);
+
+/// The pads (top, left, bottom, right) with which the tensor `v` is stored,
+/// or none if it is stored plainly. A conv result whose only reader is a
+/// padded conv or pool is stored padded: the producer writes the interior
+/// of the padded buffer, the reader fills just the border, and no padded
+/// copy is made.
+std::optional<llvm::SmallVector<int64_t, 4>> paddedStorage(mlir::Value v);
+
+/// Bytes of the buffer holding `v` (with its padding, if any).
+int64_t storageBytes(mlir::Value v);
 
 } // namespace mnn
 
