@@ -143,8 +143,10 @@ void chooseConvLoopOrder(linalg::GenericOp op, ArrayRef<int64_t> ranges,
   int64_t channelTiles = ranges[G] * ranges[OB] *
                          llvm::divideCeil(ranges[OI], s.parallelTiles[OI]);
   int64_t rowTiles = llvm::divideCeil(ranges[OH], s.parallelTiles[OH]);
+  if (s.parallelTiles[OW])
+    rowTiles *= llvm::divideCeil(ranges[OW], s.parallelTiles[OW]);
   if (weightBytes * rowTiles < inputBytes * channelTiles)
-    s.interchange = {N, G, OH, OB, OI, OW, KH, KW, CG};
+    s.interchange = {N, G, OH, OW, OB, OI, KH, KW, CG};
 }
 
 /// Register and parallel tile sizes for a kernel op. `vectorWidth` is the
@@ -209,6 +211,11 @@ std::optional<KernelSchedule> scheduleKernel(linalg::GenericOp op,
     s.parallelTiles[s.rowsDim] = rows;
     s.registerTiles[s.rowsDim] = rows;
     s.registerTiles[OW] = vectorWidth;
+    // One long pixel row (a 1x1 conv's flattened map): parallel tiles of
+    // kPixelChunk pixels, so that a tile's inputs stay in cache.
+    constexpr int64_t kPixelChunk = 256;
+    if (ranges[OH] == 1 && ranges[OW] > 2 * kPixelChunk)
+      s.parallelTiles[OW] = kPixelChunk;
     if (kind == "conv")
       chooseConvLoopOrder(op, ranges, s);
     return s;

@@ -1,0 +1,25 @@
+// RUN: mnn-opt %s --mnn-plan-memory --mnn-lower-to-linalg | FileCheck %s
+// RUN: mnn-opt %s --mnn-plan-memory --mnn-lower-to-linalg --mnn-tile="vector-bits=256" | FileCheck %s --check-prefix=TILE
+
+// A 1x1 stride-1 conv without padding iterates over the 32x32 pixels as one
+// dim of 1024 (oh = 1): input windows, output and residual are viewed so.
+// CHECK-LABEL: func.func @__mnn_main
+// CHECK: memref.reinterpret_cast %{{.*}} to offset: [0], sizes: [1, 1, 8, 1, 1, 1, 1024], strides: [8192, 8192, 1024, 32, 1, 32, 1]
+// CHECK: linalg.generic
+// CHECK-SAME: outs(%{{.*}} : memref<1x1x1x16x1x1024xf32>)
+// CHECK-SAME: mnn.kernel = "conv"
+
+// Pixel lanes (16 wide, 4 output channels per tile); the long pixel dim
+// is split into parallel chunks of 256 pixels, chunks outermost (the
+// weights are smaller than the input).
+// TILE-LABEL: func.func @__mnn_main
+// TILE: scf.parallel {{.*}} to ({{.*}}%c1024{{.*}}, %c16{{.*}}) step ({{.*}}%c256{{.*}}, %c4{{.*}})
+// TILE: linalg.generic
+// TILE-SAME: mnn.cols_dim = 5 : i64
+// TILE-SAME: mnn.lanes = 16 : i64
+// TILE-SAME: mnn.rows_dim = 3 : i64
+func.func @main(%x: tensor<1x8x32x32xf32> {mnn.name = "x"}, %r: tensor<1x16x32x32xf32> {mnn.name = "r"}) -> (tensor<1x16x32x32xf32> {mnn.name = "y"}) {
+  %w = mnn.constant dense<0.5> : tensor<1x1x8x1x16xf32>
+  %y = mnn.conv2d %x, %w, %r {dilations = array<i64: 1, 1>, filter_layout = "hwigo", group = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 0, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x8x32x32xf32>, tensor<1x1x8x1x16xf32>, tensor<1x16x32x32xf32>) -> tensor<1x16x32x32xf32>
+  return %y : tensor<1x16x32x32xf32>
+}
