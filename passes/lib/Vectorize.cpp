@@ -185,6 +185,102 @@ struct Microkernel {
     return b.create<vector::ShuffleOp>(loc, wide, wide, pick);
   }
 
+  /// True if `memref`, read through `map`, is contiguous along the rows and
+  /// strided along the lanes (a channel-lane tile's NCHW output or
+  /// residual), so that whole tiles move as transposed vectors.
+  bool contiguousAlongRows(Value memref, AffineMap map) {
+    auto type = cast<MemRefType>(memref.getType());
+    SmallVector<int64_t> strides;
+    int64_t offset;
+    return !mask && llvm::isPowerOf2_64(vw) && mapUses(map, colsDim) &&
+           succeeded(getStridesAndOffset(type, strides, offset)) &&
+           strides.back() == 1 &&
+           cast<AffineDimExpr>(map.getResults().back()).getPosition() == rowsDim;
+  }
+
+  /// Transposes vw vectors of vw lanes: log2(vw) stages, each swapping the
+  /// off-diagonal h x h blocks of every 2h x 2h block with two-input
+  /// shuffles (unpack/shufps/vperm2f128 on x86, zip/trn on AArch64).
+  SmallVector<Value> transpose(SmallVector<Value> v) {
+    for (int64_t h = 1; h < vw; h *= 2) {
+      SmallVector<int64_t> lo, hi;
+      for (int64_t e = 0; e < vw; ++e) {
+        lo.push_back((e & h) ? vw + e - h : e);
+        hi.push_back((e & h) ? vw + e : e + h);
+      }
+      SmallVector<Value> next(v.size());
+      for (int64_t i = 0; i < vw; ++i) {
+        if (i & h)
+          continue;
+        next[i] = b.create<vector::ShuffleOp>(loc, v[i], v[i + h], lo);
+        next[i + h] = b.create<vector::ShuffleOp>(loc, v[i], v[i + h], hi);
+      }
+      v = next;
+    }
+    return v;
+  }
+
+  Value zeroVector() {
+    return b.create<arith::ConstantOp>(
+        loc, DenseElementsAttr::get(vType, b.getF32FloatAttr(0).getValue()));
+  }
+
+  /// The tile's row vectors (lanes along the cols) of a memref contiguous
+  /// along the rows: per group of vw rows, one load per lane, transposed.
+  SmallVector<Value> loadRowsTransposed(Value memref, AffineMap map) {
+    auto type = cast<MemRefType>(memref.getType());
+    auto perm = AffineMap::getMinorIdentityMap(type.getRank(), 1, b.getContext());
+    Value pad = b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(0));
+    SmallVector<Value> result;
+    for (int64_t g = 0; g < rows; g += vw) {
+      int64_t n = std::min(vw, rows - g);
+      SmallVector<Value> perLane;
+      for (int64_t lane = 0; lane < vw; ++lane) {
+        SmallVector<Value> dims(op.getNumLoops(), cst(0));
+        dims[rowsDim] = cst(g);
+        dims[colsDim] = cst(lane);
+        Value v = b.create<vector::TransferReadOp>(
+            loc, VectorType::get({n}, b.getF32Type()), memref, indices(map, dims),
+            AffineMapAttr::get(perm), pad, Value(), b.getBoolArrayAttr({true}));
+        if (n < vw)
+          v = b.create<vector::InsertStridedSliceOp>(loc, v, zeroVector(),
+                                                      ArrayRef<int64_t>{0},
+                                                      ArrayRef<int64_t>{1});
+        perLane.push_back(v);
+      }
+      SmallVector<Value> t = transpose(perLane);
+      result.append(t.begin(), t.begin() + n);
+    }
+    return result;
+  }
+
+  /// Stores the tile's row vectors into a memref contiguous along the rows:
+  /// per group of vw rows, transposed, one store per lane.
+  void storeRowsTransposed(ArrayRef<Value> rowValues, Value memref, AffineMap map) {
+    auto type = cast<MemRefType>(memref.getType());
+    auto perm = AffineMap::getMinorIdentityMap(type.getRank(), 1, b.getContext());
+    for (int64_t g = 0; g < rows; g += vw) {
+      int64_t n = std::min(vw, rows - g);
+      SmallVector<Value> group(rowValues.begin() + g, rowValues.begin() + g + n);
+      while ((int64_t)group.size() < vw)
+        group.push_back(zeroVector());
+      SmallVector<Value> t = transpose(group);
+      for (int64_t lane = 0; lane < vw; ++lane) {
+        Value v = t[lane];
+        if (n < vw)
+          v = b.create<vector::ExtractStridedSliceOp>(loc, v, ArrayRef<int64_t>{0},
+                                                      ArrayRef<int64_t>{n},
+                                                      ArrayRef<int64_t>{1});
+        SmallVector<Value> dims(op.getNumLoops(), cst(0));
+        dims[rowsDim] = cst(g);
+        dims[colsDim] = cst(lane);
+        b.create<vector::TransferWriteOp>(loc, Type(), v, memref, indices(map, dims),
+                                          AffineMapAttr::get(perm), Value(),
+                                          b.getBoolArrayAttr({true}));
+      }
+    }
+  }
+
   Value operandValue(Value memref, AffineMap map, SmallVector<Value> dims) {
     if (mapUses(map, colsDim))
       return loadLanes(memref, map, dims);
@@ -213,8 +309,19 @@ struct Microkernel {
     SmallVector<Value> zeroDims(numDims, cst(0));
     auto perm = AffineMap::getMinorIdentityMap(outType.getRank(), 1, b.getContext());
     Value pad = b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(0));
+    // Addends and outputs contiguous along the rows (channel lanes on
+    // NCHW) move as transposed vectors, not lane by lane.
+    SmallVector<SmallVector<Value>> transposedAddends;
+    if (epilogue)
+      for (auto [i, addend] : llvm::enumerate(mnn::epilogueAddends(op)))
+        transposedAddends.push_back(contiguousAlongRows(addend, maps[2 + i])
+                                        ? loadRowsTransposed(addend, maps[2 + i])
+                                        : SmallVector<Value>());
+    bool outAlongRows = !outContiguous && contiguousAlongRows(out, outMap);
     SmallVector<Value> accs;
-    for (int64_t r = 0; r < rows; ++r) {
+    if (!epilogue && outAlongRows)
+      accs = loadRowsTransposed(out, outMap);
+    for (int64_t r = 0; r < rows && (epilogue || !outAlongRows); ++r) {
       SmallVector<Value> dims = zeroDims;
       dims[rowsDim] = cst(r);
       if (epilogue) {
@@ -222,7 +329,8 @@ struct Microkernel {
         // residual: like the output), or zero.
         Value acc;
         for (auto [i, addend] : llvm::enumerate(mnn::epilogueAddends(op))) {
-          Value v = operandValue(addend, maps[2 + i], dims);
+          Value v = transposedAddends[i].empty() ? operandValue(addend, maps[2 + i], dims)
+                                                 : transposedAddends[i][r];
           acc = acc ? b.create<arith::AddFOp>(loc, acc, v).getResult() : v;
         }
         accs.push_back(acc ? acc
@@ -357,6 +465,10 @@ struct Microkernel {
       for (Value &acc : accs)
         acc = mnn::activationBody(b, loc, acc, epilogue->activation, epilogue->lo,
                                   epilogue->hi);
+    if (outAlongRows) {
+      storeRowsTransposed(accs, out, outMap);
+      return success();
+    }
     for (int64_t r = 0; r < rows; ++r) {
       SmallVector<Value> rowDims = zeroDims;
       rowDims[rowsDim] = cst(r);

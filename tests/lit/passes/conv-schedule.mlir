@@ -17,19 +17,21 @@
 // TILE-SAME: mnn.lanes = 8 : i64
 // TILE-SAME: mnn.rows_dim = 5 : i64
 
-// The accumulators are gathered once per tile (the output is not contiguous
-// along channels), the reduction does 8 FMAs per weight vector, and the
-// results are scattered back.
+// The output is contiguous along the pixels, not the channels: the
+// accumulators are loaded as 8 vectors (one per channel, 8 pixels each) and
+// transposed by 3 x 8 shuffles; the reduction does 8 FMAs per weight vector;
+// the results are transposed back and stored as 8 vectors.
 // VEC-LABEL: func.func @conv
-// VEC: scf.for {{.*}} iter_args({{.*}}) -> (vector<8xf32>)
-// VEC:   memref.load
-// VEC:   vector.insertelement
+// VEC-COUNT-8: vector.transfer_read {{.*}} : memref<1x1x1x8x1x8xf32, {{.*}}>, vector<8xf32>
+// VEC: vector.shuffle {{.*}} [0, 8, 2, 10, 4, 12, 6, 14]
+// VEC: vector.shuffle {{.*}} [0, 1, 8, 9, 4, 5, 12, 13]
+// VEC: vector.shuffle {{.*}} [0, 1, 2, 3, 8, 9, 10, 11]
 // VEC: scf.for {{.*}} -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>)
 // VEC: vector.transfer_read {{.*}} : memref<{{.*}}x8xf32{{.*}}>, vector<8xf32>
 // VEC-COUNT-8: vector.fma
-// VEC: scf.for
-// VEC:   vector.extractelement
-// VEC:   memref.store
+// VEC-COUNT-24: vector.shuffle
+// VEC-COUNT-8: vector.transfer_write {{.*}} : vector<8xf32>, memref<1x1x1x8x1x8xf32
+// VEC-NOT: memref.store
 func.func @conv(%win: memref<1x1x3x3x3x8x8xf32, strided<[300, 300, 100, 10, 1, 10, 1]>>,
                 %flt: memref<2x3x3x3x1x8xf32>, %out: memref<1x1x2x8x8x8xf32>) {
   linalg.generic {indexing_maps = [#win, #flt, #out],
@@ -54,9 +56,14 @@ func.func @conv(%win: memref<1x1x3x3x3x8x8xf32, strided<[300, 300, 100, 10, 1, 1
 // TILE-SAME: memref<1x1x256x1x1x1x13xf32
 // TILE-SAME: mnn.cols_dim = 3 : i64
 // TILE-SAME: mnn.rows_dim = 5 : i64
+// The 13 rows move as a transposed group of 8 and a partial group of 5.
 // VEC-LABEL: func.func @conv_13_wide
+// VEC: vector.transfer_read {{.*}} vector<5xf32>
+// VEC: vector.insert_strided_slice {{.*}} : vector<5xf32> into vector<8xf32>
 // VEC: scf.for {{.*}} -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>)
 // VEC-COUNT-13: vector.fma
+// VEC: vector.extract_strided_slice {{.*}} {offsets = [0], sizes = [5], strides = [1]} : vector<8xf32> to vector<5xf32>
+// VEC: vector.transfer_write {{.*}} : vector<5xf32>, memref
 func.func @conv_13_wide(%win: memref<1x1x512x1x1x13x13xf32, strided<[86528, 86528, 169, 13, 1, 13, 1]>>,
                 %flt: memref<2x1x1x512x1x8xf32>, %out: memref<1x1x2x8x13x13xf32>) {
   linalg.generic {indexing_maps = [#win, #flt, #out],
