@@ -1,6 +1,8 @@
 //===- BufferInfo.cpp - facts shared by memory planning and lowering ------===//
 #include "mnn/BufferInfo.h"
 
+#include "Winograd.h"
+
 #include "mnn/MNNDialect.h"
 
 #include "mlir/IR/BuiltinTypes.h"
@@ -39,6 +41,8 @@ int64_t scratchBytes(Operation *op) {
     return t.getDimSize(0) * t.getDimSize(1) * h * w *
            (t.getElementType().getIntOrFloatBitWidth() / 8);
   };
+  if (auto conv = dyn_cast<Conv2DOp>(op); conv && winograd::outputTile(conv.getFilterLayout()))
+    return winograd::shapeOf(conv).totalElements * 4;
   if (auto conv = dyn_cast<Conv2DOp>(op))
     return hasPadding(conv.getPads()) ? paddedBytes(conv.getInput(), conv.getPads())
                                       : 0;

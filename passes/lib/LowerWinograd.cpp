@@ -1,0 +1,248 @@
+//===- LowerWinograd.cpp - Winograd F(m,3) convolution --------------------===//
+//
+// A conv2d whose filter mnn-pack-weights transformed (filter_layout
+// "winograd4" / "winograd2", U [a*a, Cin, Cout], a = m + 2; Winograd.h)
+// becomes, over the op's scratch space:
+//   1. the input, zero-padded to whole tiles and transposed to HWC
+//      ([N, HP, WP, Cin]): a fill and a copy, tiled for threads like any
+//      other linalg op;
+//   2. input transform, an scf.parallel over the tiles (n, th, tw): for each
+//      8 input channels, V = B^T d B on vector<8xf32> (the a x a tile d is a
+//      vector load per tap, contiguous along Cin), stored to V [a*a, TP, Cin];
+//   3. M[e] = V[e] x U[e] for the a*a points e: a linalg.generic tagged
+//      mnn.kernel = "matmul", which mnn-tile and mnn-vectorize turn into the
+//      register-tiled microkernel (rows = tiles, lanes = Cout);
+//   4. output transform, an scf.parallel over the tiles: for each 8 output
+//      channels, Y = A^T M A + bias (+ residual), the activation, and the
+//      m x m outputs stored into the NCHW result, cropped at the edges.
+// Both transforms emit only the non-zero coefficients of B^T and A^T,
+// fully unrolled over the tile.
+//
+//===----------------------------------------------------------------------===//
+#include "Lowering.h"
+#include "Winograd.h"
+
+namespace mnn::lowering {
+
+namespace {
+
+/// Emits the unrolled linear combinations out[r] = sum_k mat[r][k] * xs[k]
+/// (mat is rows x xs.size(), row-major), skipping zero coefficients.
+SmallVector<Value> combine(OpBuilder &b, Location loc, ArrayRef<Value> xs,
+                           const double *mat, int64_t rows) {
+  auto vt = cast<VectorType>(xs[0].getType());
+  auto splat = [&](double c) -> Value {
+    return b.create<arith::ConstantOp>(
+        loc, DenseElementsAttr::get(vt, b.getF32FloatAttr((float)c).getValue()));
+  };
+  SmallVector<Value> out;
+  int64_t cols = xs.size();
+  for (int64_t r = 0; r < rows; ++r) {
+    Value acc;
+    for (int64_t k = 0; k < cols; ++k) {
+      double c = mat[r * cols + k];
+      Value x = xs[k];
+      if (c == 0)
+        continue;
+      if (!acc)
+        acc = c == 1    ? x
+              : c == -1 ? b.create<arith::NegFOp>(loc, x).getResult()
+                        : b.create<arith::MulFOp>(loc, x, splat(c)).getResult();
+      else if (c == 1)
+        acc = b.create<arith::AddFOp>(loc, acc, x);
+      else if (c == -1)
+        acc = b.create<arith::SubFOp>(loc, acc, x);
+      else
+        acc = b.create<vector::FMAOp>(loc, x, splat(c), acc);
+    }
+    out.push_back(acc ? acc : splat(0));
+  }
+  return out;
+}
+
+/// T^T X T for an a x a tile X (row-major values) and a rows x a matrix T:
+/// the rows x rows result, row-major. Columns first, then rows.
+SmallVector<Value> transform2D(OpBuilder &b, Location loc, ArrayRef<Value> x,
+                               int64_t a, const double *t, int64_t rows) {
+  // tmp[i][j] = sum_k T[i][k] x[k][j]  (rows x a)
+  SmallVector<Value> tmp(rows * a);
+  for (int64_t j = 0; j < a; ++j) {
+    SmallVector<Value> col;
+    for (int64_t k = 0; k < a; ++k)
+      col.push_back(x[k * a + j]);
+    SmallVector<Value> r = combine(b, loc, col, t, rows);
+    for (int64_t i = 0; i < rows; ++i)
+      tmp[i * a + j] = r[i];
+  }
+  // y[i][j] = sum_k T[j][k] tmp[i][k]  (rows x rows)
+  SmallVector<Value> y;
+  for (int64_t i = 0; i < rows; ++i) {
+    SmallVector<Value> r = combine(
+        b, loc, ArrayRef<Value>(tmp).slice(i * a, a), t, rows);
+    y.append(r.begin(), r.end());
+  }
+  return y;
+}
+
+} // namespace
+
+LogicalResult Lowering::lowerWinogradConv(mnn::Conv2DOp op, Value out) {
+  Location loc = op.getLoc();
+  MLIRContext *ctx = b.getContext();
+  winograd::Shape s = winograd::shapeOf(op);
+  const winograd::Transform *tf = winograd::transformFor(s.m);
+  if (!tf || !cast<RankedTensorType>(op.getType()).getElementType().isF32() ||
+      s.cin % winograd::kLanes || s.cout % winograd::kLanes)
+    return op.emitError("unsupported Winograd conv");
+  const int64_t lanes = winograd::kLanes, m = s.m, a = s.a, aa = a * a;
+  Type f32 = b.getF32Type();
+  auto vt = VectorType::get({lanes}, f32);
+  auto idx = [&](int64_t v) -> Value {
+    return b.create<arith::ConstantIndexOp>(loc, v);
+  };
+  Value zero = b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(0));
+  Value padded =
+      scratchBuffer(op, {s.n, s.hp, s.wp, s.cin}, f32, loc, s.paddedOffset * 4);
+  Value gemmIn =
+      scratchBuffer(op, {aa, s.tp, s.cin}, f32, loc, s.gemmInOffset * 4);
+  Value gemmOut =
+      scratchBuffer(op, {aa, s.tp, s.cout}, f32, loc, s.gemmOutOffset * 4);
+  auto dim = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  using IT = utils::IteratorType;
+
+  // 1. Zero-padded HWC copy of the input, covering whole tiles.
+  auto pads = op.getPads();
+  b.create<linalg::FillOp>(loc, zero, padded);
+  Value interior = b.create<memref::SubViewOp>(
+      loc, padded, ArrayRef<int64_t>{0, pads[0], pads[1], 0},
+      ArrayRef<int64_t>{s.n, s.h, s.w, s.cin}, ArrayRef<int64_t>{1, 1, 1, 1});
+  buildGeneric(b, loc, {bufferOf(op.getInput())},
+               {AffineMap::get(4, 0, {dim(0), dim(3), dim(1), dim(2)}, ctx)},
+               interior, b.getMultiDimIdentityMap(4), SmallVector<IT>(4, IT::parallel),
+               [](OpBuilder &, Location, ValueRange args) { return args[0]; });
+  // GEMM rows past the last tile: zero (they are computed, never stored).
+  if (s.tp > s.t) {
+    Value tail = b.create<memref::SubViewOp>(
+        loc, gemmIn, ArrayRef<int64_t>{0, s.t, 0},
+        ArrayRef<int64_t>{aa, s.tp - s.t, s.cin}, ArrayRef<int64_t>{1, 1, 1});
+    b.create<linalg::FillOp>(loc, zero, tail);
+  }
+
+  // Loops over all tiles (n, th, tw) in parallel, over channel vectors inside.
+  auto tileLoops = [&](int64_t channels,
+                       function_ref<void(Value n, Value th, Value tw, Value t,
+                                         Value c)>
+                           body) {
+    auto par = b.create<scf::ParallelOp>(
+        loc, SmallVector<Value>{idx(0), idx(0), idx(0)},
+        SmallVector<Value>{idx(s.n), idx(s.th), idx(s.tw)},
+        SmallVector<Value>{idx(1), idx(1), idx(1)});
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(par.getBody());
+    Value n = par.getInductionVars()[0], th = par.getInductionVars()[1],
+          tw = par.getInductionVars()[2];
+    Value t = b.create<arith::AddIOp>(
+        loc,
+        b.create<arith::MulIOp>(
+            loc, b.create<arith::AddIOp>(loc, b.create<arith::MulIOp>(loc, n, idx(s.th)), th),
+            idx(s.tw)),
+        tw);
+    auto loop = b.create<scf::ForOp>(loc, idx(0), idx(channels), idx(lanes));
+    b.setInsertionPointToStart(loop.getBody());
+    body(n, th, tw, t, loop.getInductionVar());
+  };
+  auto offset = [&](Value base, int64_t k) -> Value {
+    return k == 0 ? base : b.create<arith::AddIOp>(loc, base, idx(k)).getResult();
+  };
+
+  // 2. Input transform: V[i*a + j][t][c..c+8] = (B^T d B)[i][j].
+  tileLoops(s.cin, [&](Value n, Value th, Value tw, Value t, Value c) {
+    Value y0 = b.create<arith::MulIOp>(loc, th, idx(m));
+    Value x0 = b.create<arith::MulIOp>(loc, tw, idx(m));
+    SmallVector<Value> d;
+    for (int64_t i = 0; i < a; ++i)
+      for (int64_t j = 0; j < a; ++j)
+        d.push_back(b.create<vector::LoadOp>(
+            loc, vt, padded, ValueRange{n, offset(y0, i), offset(x0, j), c}));
+    SmallVector<Value> v = transform2D(b, loc, d, a, tf->bt, a);
+    for (int64_t e = 0; e < aa; ++e)
+      b.create<vector::StoreOp>(loc, v[e], gemmIn, ValueRange{idx(e), t, c});
+  });
+
+  // 3. M[e] = V[e] x U[e]: batch e, rows = tiles, columns = Cout, K = Cin.
+  b.create<linalg::FillOp>(loc, zero, gemmOut);
+  SmallVector<IT> its = {IT::parallel, IT::parallel, IT::parallel, IT::reduction};
+  auto gemm = buildGeneric(
+      b, loc, {gemmIn, bufferOf(op.getFilter())},
+      {AffineMap::get(4, 0, {dim(0), dim(1), dim(3)}, ctx),
+       AffineMap::get(4, 0, {dim(0), dim(3), dim(2)}, ctx)},
+      gemmOut, AffineMap::get(4, 0, {dim(0), dim(1), dim(2)}, ctx), its,
+      [](OpBuilder &nb, Location nl, ValueRange x) -> Value {
+        return nb.create<arith::AddFOp>(nl, x[2],
+                                        nb.create<arith::MulFOp>(nl, x[0], x[1]));
+      });
+  gemm->setAttr(mnn::kKernelAttr, b.getStringAttr("matmul"));
+
+  // 4. Output transform, epilogue and cropped NCHW stores.
+  Value bias = op.getBias() ? reshapeBuffer(b, loc, bufferOf(op.getBias()), {s.cout})
+                            : Value();
+  Value residual = op.getResidual() ? bufferOf(op.getResidual()) : Value();
+  StringRef act = op.getActivation();
+  double lo = op.getClipMin().convertToDouble(), hi = op.getClipMax().convertToDouble();
+  tileLoops(s.cout, [&](Value n, Value th, Value tw, Value t, Value c) {
+    SmallVector<Value> mv;
+    for (int64_t e = 0; e < aa; ++e)
+      mv.push_back(b.create<vector::LoadOp>(loc, vt, gemmOut, ValueRange{idx(e), t, c}));
+    SmallVector<Value> y = transform2D(b, loc, mv, a, tf->at, m);
+    Value bv = bias ? b.create<vector::LoadOp>(loc, vt, bias, ValueRange{c}).getResult()
+                    : Value();
+    Value y0 = b.create<arith::MulIOp>(loc, th, idx(m));
+    Value x0 = b.create<arith::MulIOp>(loc, tw, idx(m));
+    // Rows/columns past the output exist only in the last tile row/column.
+    Value lastRow = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, th,
+                                            idx(s.th - 1));
+    Value lastCol = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, tw,
+                                            idx(s.tw - 1));
+    SmallVector<Value> channels;
+    for (int64_t l = 0; l < lanes; ++l)
+      channels.push_back(offset(c, l));
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < m; ++j) {
+        bool rowMayCrop = s.oh % m && i >= s.oh % m;
+        bool colMayCrop = s.ow % m && j >= s.ow % m;
+        OpBuilder::InsertionGuard guard(b);
+        if (rowMayCrop || colMayCrop) {
+          Value crop = rowMayCrop && colMayCrop
+                           ? b.create<arith::OrIOp>(loc, lastRow, lastCol).getResult()
+                           : rowMayCrop ? lastRow : lastCol;
+          Value inside = b.create<arith::XOrIOp>(
+              loc, crop, b.create<arith::ConstantIntOp>(loc, 1, 1));
+          auto ifOp = b.create<scf::IfOp>(loc, inside, /*withElseRegion=*/false);
+          b.setInsertionPointToStart(ifOp.thenBlock());
+        }
+        Value oy = offset(y0, i), ox = offset(x0, j);
+        Value v = y[i * m + j];
+        if (bv)
+          v = b.create<arith::AddFOp>(loc, v, bv);
+        if (residual) {
+          Value r = b.create<arith::ConstantOp>(
+              loc, DenseElementsAttr::get(vt, b.getF32FloatAttr(0).getValue()));
+          for (int64_t l = 0; l < lanes; ++l)
+            r = b.create<vector::InsertOp>(
+                loc,
+                b.create<memref::LoadOp>(loc, residual,
+                                         ValueRange{n, channels[l], oy, ox}),
+                r, l);
+          v = b.create<arith::AddFOp>(loc, v, r);
+        }
+        if (act != "none")
+          v = activationBody(b, loc, v, act, lo, hi);
+        for (int64_t l = 0; l < lanes; ++l)
+          b.create<memref::StoreOp>(loc, b.create<vector::ExtractOp>(loc, v, l), out,
+                                    ValueRange{n, channels[l], oy, ox});
+      }
+  });
+  return success();
+}
+
+} // namespace mnn::lowering
