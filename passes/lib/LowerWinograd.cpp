@@ -1,7 +1,7 @@
 //===- LowerWinograd.cpp - Winograd F(m,3) convolution --------------------===//
 //
 // A conv2d whose filter mnn-pack-weights transformed (filter_layout
-// "winograd4" / "winograd2", U [a*a, Cin, Cout], a = m + 2; Winograd.h)
+// "winograd4" / "winograd2", U [a*a, Cout/S, Cin, S], a = m + 2; Winograd.h)
 // becomes, over the op's scratch space:
 //   1. the input, zero-padded to whole tiles and transposed to HWC
 //      ([N, HP, WP, Cin]): a fill and a copy, tiled for threads like any
@@ -13,8 +13,10 @@
 //      mnn.kernel = "matmul", which mnn-tile and mnn-vectorize turn into the
 //      register-tiled microkernel (rows = tiles, lanes = Cout);
 //   4. output transform, an scf.parallel over the tiles: for each 8 output
-//      channels, Y = A^T M A + bias (+ residual), the activation, and the
-//      m x m outputs stored into the NCHW result, cropped at the edges.
+//      channels, Y = A^T M A + bias, transposed row by row (shuffles) to one
+//      vector<m> along x per channel, + residual, the activation, and stored
+//      into the NCHW result, cropped at the edges (masked at the last tile
+//      column, skipped rows at the last tile row).
 // Both transforms emit only the non-zero coefficients of B^T and A^T,
 // fully unrolled over the tile.
 //
@@ -170,13 +172,24 @@ LogicalResult Lowering::lowerWinogradConv(mnn::Conv2DOp op, Value out) {
   });
 
   // 3. M[e] = V[e] x U[e]: batch e, rows = tiles, columns = Cout, K = Cin.
+  // Cout is split as (ob, oi) by U's panels of S channels, ob a batch dim
+  // outside the rows: mnn-tile runs the parallel tiles in dim order
+  // (e, ob, rows), so all row tiles of one (e, ob) reuse one contiguous
+  // K x S panel of U from L1 (with ob inside the rows, a 512 x 512 U[e]
+  // would be streamed from memory once per 4 rows).
   b.create<linalg::FillOp>(loc, zero, gemmOut);
-  SmallVector<IT> its = {IT::parallel, IT::parallel, IT::parallel, IT::reduction};
+  auto fshape = cast<RankedTensorType>(op.getFilter().getType()).getShape();
+  int64_t ob = fshape[1], oi = fshape[3];
+  enum { E, OB, ROWS, OI, K };
+  SmallVector<IT> its = {IT::parallel, IT::parallel, IT::parallel, IT::parallel,
+                         IT::reduction};
   auto gemm = buildGeneric(
-      b, loc, {gemmIn, bufferOf(op.getFilter())},
-      {AffineMap::get(4, 0, {dim(0), dim(1), dim(3)}, ctx),
-       AffineMap::get(4, 0, {dim(0), dim(3), dim(2)}, ctx)},
-      gemmOut, AffineMap::get(4, 0, {dim(0), dim(1), dim(2)}, ctx), its,
+      b, loc,
+      {gemmIn, bufferOf(op.getFilter())},
+      {AffineMap::get(5, 0, {dim(E), dim(ROWS), dim(K)}, ctx),
+       AffineMap::get(5, 0, {dim(E), dim(OB), dim(K), dim(OI)}, ctx)},
+      reshapeBuffer(b, loc, gemmOut, {aa, s.tp, ob, oi}),
+      AffineMap::get(5, 0, {dim(E), dim(ROWS), dim(OB), dim(OI)}, ctx), its,
       [](OpBuilder &nb, Location nl, ValueRange x) -> Value {
         return nb.create<arith::AddFOp>(nl, x[2],
                                         nb.create<arith::MulFOp>(nl, x[0], x[1]));
@@ -198,49 +211,80 @@ LogicalResult Lowering::lowerWinogradConv(mnn::Conv2DOp op, Value out) {
                     : Value();
     Value y0 = b.create<arith::MulIOp>(loc, th, idx(m));
     Value x0 = b.create<arith::MulIOp>(loc, tw, idx(m));
-    // Rows/columns past the output exist only in the last tile row/column.
-    Value lastRow = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, th,
-                                            idx(s.th - 1));
-    Value lastCol = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, tw,
-                                            idx(s.tw - 1));
-    SmallVector<Value> channels;
-    for (int64_t l = 0; l < lanes; ++l)
-      channels.push_back(offset(c, l));
-    for (int64_t i = 0; i < m; ++i)
-      for (int64_t j = 0; j < m; ++j) {
-        bool rowMayCrop = s.oh % m && i >= s.oh % m;
-        bool colMayCrop = s.ow % m && j >= s.ow % m;
-        OpBuilder::InsertionGuard guard(b);
-        if (rowMayCrop || colMayCrop) {
-          Value crop = rowMayCrop && colMayCrop
-                           ? b.create<arith::OrIOp>(loc, lastRow, lastCol).getResult()
-                           : rowMayCrop ? lastRow : lastCol;
-          Value inside = b.create<arith::XOrIOp>(
-              loc, crop, b.create<arith::ConstantIntOp>(loc, 1, 1));
-          auto ifOp = b.create<scf::IfOp>(loc, inside, /*withElseRegion=*/false);
-          b.setInsertionPointToStart(ifOp.thenBlock());
-        }
-        Value oy = offset(y0, i), ox = offset(x0, j);
-        Value v = y[i * m + j];
-        if (bv)
-          v = b.create<arith::AddFOp>(loc, v, bv);
-        if (residual) {
-          Value r = b.create<arith::ConstantOp>(
-              loc, DenseElementsAttr::get(vt, b.getF32FloatAttr(0).getValue()));
-          for (int64_t l = 0; l < lanes; ++l)
-            r = b.create<vector::InsertOp>(
-                loc,
-                b.create<memref::LoadOp>(loc, residual,
-                                         ValueRange{n, channels[l], oy, ox}),
-                r, l);
-          v = b.create<arith::AddFOp>(loc, v, r);
-        }
+    // Row i of the tile: m vectors over 8 channels -> per channel l a
+    // vector<m> along x (shuffles), so the NCHW stores (and residual loads)
+    // are contiguous. At the last tile column of a width that m does not
+    // divide they are masked to the ow % m columns that exist.
+    auto rowType = VectorType::get({m}, f32);
+    auto emitRow = [&](int64_t i, ArrayRef<Value> r, int64_t cols) {
+      Value mask;
+      if (cols < m) {
+        SmallVector<bool> bits(m, false);
+        std::fill(bits.begin(), bits.begin() + cols, true);
+        mask = b.create<arith::ConstantOp>(
+            loc, DenseElementsAttr::get(VectorType::get({m}, b.getI1Type()), bits));
+      }
+      Value rowZero = b.create<arith::ConstantOp>(
+          loc, DenseElementsAttr::get(rowType, b.getF32FloatAttr(0).getValue()));
+      SmallVector<Value> pairs; // m == 4: (r0, r1) and (r2, r3) interleaved
+      if (m == 4) {
+        SmallVector<int64_t> zip;
+        for (int64_t l = 0; l < lanes; ++l)
+          zip.append({l, lanes + l});
+        pairs.push_back(b.create<vector::ShuffleOp>(loc, r[0], r[1], zip));
+        pairs.push_back(b.create<vector::ShuffleOp>(loc, r[2], r[3], zip));
+      }
+      Value oy = offset(y0, i);
+      for (int64_t l = 0; l < lanes; ++l) {
+        Value v = m == 4 ? b.create<vector::ShuffleOp>(
+                               loc, pairs[0], pairs[1],
+                               ArrayRef<int64_t>{2 * l, 2 * l + 1, 2 * lanes + 2 * l,
+                                                 2 * lanes + 2 * l + 1})
+                               .getResult()
+                         : b.create<vector::ShuffleOp>(loc, r[0], r[1],
+                                                       ArrayRef<int64_t>{l, lanes + l})
+                               .getResult();
+        SmallVector<Value> at{n, offset(c, l), oy, x0};
+        if (residual)
+          v = b.create<arith::AddFOp>(
+              loc, v,
+              mask ? b.create<vector::MaskedLoadOp>(loc, rowType, residual, at, mask,
+                                                    rowZero)
+                         .getResult()
+                   : b.create<vector::LoadOp>(loc, rowType, residual, at).getResult());
         if (act != "none")
           v = activationBody(b, loc, v, act, lo, hi);
-        for (int64_t l = 0; l < lanes; ++l)
-          b.create<memref::StoreOp>(loc, b.create<vector::ExtractOp>(loc, v, l), out,
-                                    ValueRange{n, channels[l], oy, ox});
+        if (mask)
+          b.create<vector::MaskedStoreOp>(loc, out, at, mask, v);
+        else
+          b.create<vector::StoreOp>(loc, v, out, at);
       }
+    };
+    for (int64_t i = 0; i < m; ++i) {
+      OpBuilder::InsertionGuard guard(b);
+      if (s.oh % m && i >= s.oh % m) {
+        // Rows past the output exist only in the last tile row.
+        Value inside = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ne, th,
+                                               idx(s.th - 1));
+        auto ifOp = b.create<scf::IfOp>(loc, inside, /*withElseRegion=*/false);
+        b.setInsertionPointToStart(ifOp.thenBlock());
+      }
+      SmallVector<Value> r;
+      for (int64_t j = 0; j < m; ++j)
+        r.push_back(bv ? b.create<arith::AddFOp>(loc, y[i * m + j], bv).getResult()
+                       : y[i * m + j]);
+      if (s.ow % m == 0) {
+        emitRow(i, r, m);
+        continue;
+      }
+      Value lastCol = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, tw,
+                                              idx(s.tw - 1));
+      auto ifOp = b.create<scf::IfOp>(loc, lastCol, /*withElseRegion=*/true);
+      b.setInsertionPointToStart(ifOp.thenBlock());
+      emitRow(i, r, s.ow % m);
+      b.setInsertionPointToStart(ifOp.elseBlock());
+      emitRow(i, r, m);
+    }
   });
   return success();
 }

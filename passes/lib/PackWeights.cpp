@@ -14,8 +14,10 @@
 //
 // Winograd (option winograd = auto | f2 | f4): an eligible 3x3 conv (see
 // winogradTile) gets U = G g G^T per (ci, co) instead, computed in double,
-// as [a*a, Cin, Cout] with filter_layout "winograd4" / "winograd2"
-// (Winograd.h); LowerWinograd computes it as transforms around a batched GEMM.
+// as [a*a, Cout/S, Cin, S] with filter_layout "winograd4" / "winograd2"
+// (Winograd.h; S = the matmul microkernel's lanes, so each register tile's
+// K x S panel is contiguous); LowerWinograd computes it as transforms
+// around a batched GEMM.
 //
 // matmul: a constant rhs [K, N] is left row-major. The vectorized kernel
 // walks it along N, which is already contiguous; panel packing would need the
@@ -103,9 +105,9 @@ int64_t winogradTile(mnn::Conv2DOp conv, StringRef mode) {
   return minDim >= 8 ? 4 : 2;
 }
 
-/// U[i * a + j][ci][co] = sum_kl G[i][k] W[co][ci][k][l] G[j][l], f32
-/// [a*a, Cin, Cout], or null if the constant cannot be read.
-ElementsAttr winogradFilter(ElementsAttr attr, int64_t m) {
+/// U[i * a + j][co / S][ci][co % S] = sum_kl G[i][k] W[co][ci][k][l] G[j][l],
+/// f32 [a*a, Cout/S, Cin, S], or null if the constant cannot be read.
+ElementsAttr winogradFilter(ElementsAttr attr, int64_t m, int64_t strip) {
   auto type = cast<RankedTensorType>(attr.getType());
   auto bytes = mnn::getRawBytes(attr);
   const mnn::winograd::Transform *t = mnn::winograd::transformFor(m);
@@ -129,10 +131,12 @@ ElementsAttr winogradFilter(ElementsAttr attr, int64_t m) {
           double v = 0;
           for (int64_t l = 0; l < 3; ++l)
             v += gg[i][l] * t->g[j * 3 + l];
-          u[((i * a + j) * cin + ci) * cout + co] = static_cast<float>(v);
+          u[(((i * a + j) * (cout / strip) + co / strip) * cin + ci) * strip +
+            co % strip] = static_cast<float>(v);
         }
     }
-  auto uType = RankedTensorType::get({a * a, cin, cout}, type.getElementType());
+  auto uType = RankedTensorType::get({a * a, cout / strip, cin, strip},
+                                     type.getElementType());
   std::vector<char> raw(u.size() * sizeof(float));
   std::memcpy(raw.data(), u.data(), raw.size());
   return mnn::makeElements(uType, raw);
@@ -148,6 +152,16 @@ struct PackWeightsPass : mnn::impl::PackWeightsBase<PackWeightsPass> {
       int64_t og = conv.getOutputChannels() / conv.getGroup();
       return block > 0 && og % block == 0 ? (int64_t)block : 0;
     };
+    // Columns of the Winograd GEMM's B panels: the lanes of mnn-tile's
+    // matmul register tile (32 with 512-bit vectors, else 16), or fewer
+    // when they do not divide Cout.
+    auto winogradStrip = [&](mnn::Conv2DOp conv) -> int64_t {
+      int64_t cout = conv.getOutputChannels();
+      for (int64_t strip : {block >= 16 ? 32 : 16, 16, 8})
+        if (cout % strip == 0)
+          return strip;
+      return cout;
+    };
     getOperation().walk([&](mnn::Conv2DOp conv) {
       if (conv.getFilterLayout() != "oihw")
         return;
@@ -162,7 +176,8 @@ struct PackWeightsPass : mnn::impl::PackWeightsBase<PackWeightsPass> {
       Value &packed = packedFilters[{filter, wino ? -wino : group * 1024 + blk}];
       if (!packed) {
         ElementsAttr packedAttr =
-            wino ? winogradFilter(attr, wino) : packOihw(attr, group, blk);
+            wino ? winogradFilter(attr, wino, winogradStrip(conv))
+                 : packOihw(attr, group, blk);
         if (!packedAttr)
           return;
         // Right after the original constant, so it dominates all its users.

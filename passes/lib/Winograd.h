@@ -7,9 +7,10 @@
 // a = 4). The matrices are Lavin & Gray's, with interpolation points
 // 0, +-1, +-2 (F(4,3)) and 0, +-1 (F(2,3)), and infinity.
 //
-// filter_layout "winograd4" / "winograd2": the filter is [a*a, Cin, Cout],
-// U[i * a + j][ci][co] = (G g[co][ci] G^T)[i][j], contiguous along Cout,
-// the GEMM's B operand.
+// filter_layout "winograd4" / "winograd2": the filter is [a*a, Cout/S, Cin, S],
+// U[i * a + j][co / S][ci][co % S] = (G g[co][ci] G^T)[i][j]: the GEMM's B
+// operand in panels of S output channels (the microkernel's lanes), each
+// panel contiguous.
 //
 //===----------------------------------------------------------------------===//
 #ifndef MNN_PASSES_WINOGRAD_H

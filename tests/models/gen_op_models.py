@@ -1059,6 +1059,7 @@ def gen_pool_conv(s):
          pads=[1, 1, 1, 1], compile_args=["--winograd=f4"])
     conv("conv_wino_force_f4_8ch_batch2", [2, 8, 6, 6], 8, 3, pads=[1, 1, 1, 1],
          compile_args=["--winograd=f4"])
+    conv("conv_wino_f4_cout256", [1, 16, 8, 8], 256, 3, post="relu", pads=[1, 1, 1, 1])
     conv("conv_wino_off_16x16", [1, 16, 16, 16], 32, 3, pads=[1, 1, 1, 1],
          compile_args=["--winograd=off"])
 

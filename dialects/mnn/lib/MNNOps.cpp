@@ -26,8 +26,8 @@ static LogicalResult verifyEpilogue(Operation *op, StringRef activation,
 int64_t mnn::Conv2DOp::getOutputChannels() {
   return cast<RankedTensorType>(getOutput().getType()).getDimSize(1);
 }
-/// Winograd layouts ("winograd2", "winograd4": [(m+2)^2, Cin, Cout]) hold a
-/// transformed 3x3 filter.
+/// Winograd layouts ("winograd2", "winograd4": [(m+2)^2, Cout/S, Cin, S])
+/// hold a transformed 3x3 filter.
 static bool isWinogradLayout(StringRef layout) {
   return layout.starts_with("winograd");
 }
@@ -65,9 +65,7 @@ LogicalResult mnn::Conv2DOp::verify() {
       if (v != 1)
         return emitOpError(layout) << " filter needs dilation 1";
   }
-  int64_t cinPerGroup = layout == "oihw" || isWinogradLayout(layout) ? fs[1]
-                        : layout == "bhwigo"                         ? fs[3]
-                                                                     : fs[2];
+  int64_t cinPerGroup = layout == "oihw" ? fs[1] : layout == "bhwigo" ? fs[3] : fs[2];
   if (cinPerGroup != cin / g)
     return emitOpError("filter expects ")
            << cinPerGroup * g << " input channels but the input has " << cin;

@@ -69,7 +69,8 @@ def PackWeights : Pass<"mnn-pack-weights", "mlir::func::FuncOp"> {
     With winograd = auto, f2 or f4, f32 convs with a constant 3x3 filter,
     stride 1, dilation 1, group 1 and Cin, Cout multiples of 8 (auto: at
     least 16) get the filter transformed for Winograd F(4,3) or F(2,3):
-    U = G g G^T, layout "winograd4"/"winograd2" ([(m+2)^2, Cin, Cout]).
+    U = G g G^T, layout "winograd4"/"winograd2" ([(m+2)^2, Cout/S, Cin, S],
+    S = the matmul microkernel's lanes, 2 * block or 32 for block 16).
     auto picks F(4,3) on maps of at least 8x8 and F(2,3) below (4x and
     1.78x the weights); f2/f4 force one tile size for every eligible conv.
   }];
