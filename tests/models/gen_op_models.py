@@ -1037,32 +1037,33 @@ def gen_pool_conv(s):
     conv("conv_add_residual", [1, 4, 6, 6], 4, 3, post="residual", pads=[1, 1, 1, 1])
     conv("conv_add_residual_relu", [1, 4, 6, 6], 4, 1, post="residual_relu")
 
-    # Winograd (3x3, stride 1, group 1, channels multiples of 8; auto: >= 16 each, F(4,3)
-    # on maps of at least 8x8, F(2,3) below). Output sizes divisible and not divisible by
-    # the tile, every epilogue, Cin != Cout, batch 2; --winograd=f2/f4 forces the other
-    # tile size on the same shapes. Tolerance: the default 1e-4 x max|ref|.
-    conv("conv_wino_f4_16x16", [1, 16, 16, 16], 32, 3, pads=[1, 1, 1, 1])
-    conv("conv_wino_f4_13x11_relu", [1, 16, 13, 11], 24, 3, post="relu", pads=[1, 1, 1, 1])
-    conv("conv_wino_f4_10x10_residual_relu", [1, 32, 10, 10], 32, 3, post="residual_relu",
+    # Winograd (3x3, stride 1, group 1, channels multiples of 8). auto (>= 16 channels
+    # each way): F(4,3) with >= 32 tiles of 4x4 outputs, else F(2,3) with >= 16 tiles of
+    # 2x2, else direct. Output sizes divisible and not divisible by the tile, every
+    # epilogue, Cin != Cout, batch 2, Cout 256 (several GEMM panels); --winograd=f2/f4
+    # forces a tile size on other shapes. Tolerance: the default 1e-4 x max|ref|.
+    conv("conv_wino_f4_24x24", [1, 16, 24, 24], 32, 3, pads=[1, 1, 1, 1])
+    conv("conv_wino_f4_29x23_relu", [1, 16, 29, 23], 24, 3, post="relu", pads=[1, 1, 1, 1])
+    conv("conv_wino_f4_26x22_residual_relu", [1, 32, 26, 22], 32, 3, post="residual_relu",
          pads=[1, 1, 1, 1])
-    conv("conv_wino_f4_add_input_relu", [1, 16, 9, 12], 24, 3, post="add_input_relu",
+    conv("conv_wino_f4_add_input_relu", [1, 16, 33, 20], 24, 3, post="add_input_relu",
          pads=[1, 1, 1, 1])
-    conv("conv_wino_f4_no_pad_batch2", [2, 16, 12, 14], 16, 3, bias=False)
-    conv("conv_wino_f4_asym_pads_bn", [1, 24, 11, 9], 16, 3, post="bn", pads=[0, 1, 1, 2])
-    conv("conv_wino_f4_relu6", [1, 16, 8, 8], 16, 3, post="relu6", pads=[1, 1, 1, 1])
+    conv("conv_wino_f4_no_pad_batch2", [2, 16, 18, 22], 16, 3, bias=False)
+    conv("conv_wino_f4_asym_pads_bn", [1, 24, 27, 25], 16, 3, post="bn", pads=[0, 1, 1, 2])
+    conv("conv_wino_f4_relu6", [1, 16, 16, 32], 16, 3, post="relu6", pads=[1, 1, 1, 1])
     conv("conv_wino_f2_7x7_bn_relu", [1, 32, 7, 7], 48, 3, post="bn_relu", pads=[1, 1, 1, 1])
-    conv("conv_wino_f2_6x5_residual", [1, 16, 6, 5], 16, 3, post="residual",
+    conv("conv_wino_f2_9x8_residual", [1, 16, 9, 8], 16, 3, post="residual",
          pads=[1, 1, 1, 1])
+    conv("conv_wino_f2_cout256", [1, 16, 8, 8], 256, 3, post="relu", pads=[1, 1, 1, 1])
+    conv("conv_wino_auto_direct_6x6", [1, 16, 6, 6], 16, 3, pads=[1, 1, 1, 1])
     conv("conv_wino_force_f2_13x11_add_input_relu", [1, 16, 13, 11], 24, 3,
          post="add_input_relu", pads=[1, 1, 1, 1], compile_args=["--winograd=f2"])
     conv("conv_wino_force_f4_7x7_residual_relu", [1, 32, 7, 7], 32, 3, post="residual_relu",
          pads=[1, 1, 1, 1], compile_args=["--winograd=f4"])
     conv("conv_wino_force_f4_8ch_batch2", [2, 8, 6, 6], 8, 3, pads=[1, 1, 1, 1],
          compile_args=["--winograd=f4"])
-    conv("conv_wino_f4_cout256", [1, 16, 8, 8], 256, 3, post="relu", pads=[1, 1, 1, 1])
-    conv("conv_wino_off_16x16", [1, 16, 16, 16], 32, 3, pads=[1, 1, 1, 1],
+    conv("conv_wino_off_24x24", [1, 16, 24, 24], 32, 3, pads=[1, 1, 1, 1],
          compile_args=["--winograd=off"])
-
 
 def gen_composites(s):
     # A small MLP: Gemm -> Relu -> Gemm -> Softmax.

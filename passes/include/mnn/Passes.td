@@ -71,8 +71,9 @@ def PackWeights : Pass<"mnn-pack-weights", "mlir::func::FuncOp"> {
     least 16) get the filter transformed for Winograd F(4,3) or F(2,3):
     U = G g G^T, layout "winograd4"/"winograd2" ([(m+2)^2, Cout/S, Cin, S],
     S = the matmul microkernel's lanes, 2 * block or 32 for block 16).
-    auto picks F(4,3) on maps of at least 8x8 and F(2,3) below (4x and
-    1.78x the weights); f2/f4 force one tile size for every eligible conv.
+    auto picks F(4,3) (4x the weights) where it makes at least 32 tiles,
+    else F(2,3) (1.78x) where that makes at least 16, else a direct conv;
+    f2/f4 force one tile size on every eligible conv.
   }];
   let options = [
     Option<"block", "block", "int64_t", "0",
