@@ -4,8 +4,8 @@
 // "winograd4" / "winograd2", U [a*a, Cout/S, Cin, S], a = m + 2; Winograd.h)
 // becomes, over the op's scratch space:
 //   1. the input, zero-padded to whole tiles and transposed to HWC
-//      ([N, HP, WP, Cin]): a fill and a copy, tiled for threads like any
-//      other linalg op;
+//      ([N, HP, WP, Cin]): fills of the border and a copy, tiled for threads
+//      like any other linalg op;
 //   2. input transform, an scf.parallel over the tiles (n, th, tw): for each
 //      8 input channels, V = B^T d B on vector<8xf32> (the a x a tile d is a
 //      vector load per tap, contiguous along Cin), stored to V [a*a, TP, Cin];
@@ -14,7 +14,8 @@
 //      register-tiled microkernel (rows = tiles, lanes = Cout);
 //   4. output transform, an scf.parallel over the tiles: for each 8 output
 //      channels, Y = A^T M A + bias, transposed row by row (shuffles) to one
-//      vector<m> along x per channel, + residual, the activation, and stored
+//      vector<m> along x per channel, + residual, the activation (before the
+//      transpose when there is no residual), and stored
 //      into the NCHW result, cropped at the edges (masked at the last tile
 //      column, skipped rows at the last tile row).
 // Both transforms emit only the non-zero coefficients of B^T and A^T,
@@ -112,9 +113,24 @@ LogicalResult Lowering::lowerWinogradConv(mnn::Conv2DOp op, Value out) {
   auto dim = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
   using IT = utils::IteratorType;
 
-  // 1. Zero-padded HWC copy of the input, covering whole tiles.
+  // 1. Zero-padded HWC copy of the input, covering whole tiles: zero the
+  // border (rows above and below, then columns left and right), copy the rest.
   auto pads = op.getPads();
-  b.create<linalg::FillOp>(loc, zero, padded);
+  auto fillRegion = [&](int64_t y, int64_t rows, int64_t x, int64_t cols) {
+    if (rows <= 0 || cols <= 0)
+      return;
+    b.create<linalg::FillOp>(
+        loc, zero,
+        b.create<memref::SubViewOp>(loc, padded, ArrayRef<int64_t>{0, y, x, 0},
+                                    ArrayRef<int64_t>{s.n, rows, cols, s.cin},
+                                    ArrayRef<int64_t>{1, 1, 1, 1})
+            .getResult());
+  };
+  int64_t below = pads[0] + s.h, right = pads[1] + s.w;
+  fillRegion(0, pads[0], 0, s.wp);
+  fillRegion(below, s.hp - below, 0, s.wp);
+  fillRegion(pads[0], s.h, 0, pads[1]);
+  fillRegion(pads[0], s.h, right, s.wp - right);
   Value interior = b.create<memref::SubViewOp>(
       loc, padded, ArrayRef<int64_t>{0, pads[0], pads[1], 0},
       ArrayRef<int64_t>{s.n, s.h, s.w, s.cin}, ArrayRef<int64_t>{1, 1, 1, 1});
@@ -252,7 +268,7 @@ LogicalResult Lowering::lowerWinogradConv(mnn::Conv2DOp op, Value out) {
                                                     rowZero)
                          .getResult()
                    : b.create<vector::LoadOp>(loc, rowType, residual, at).getResult());
-        if (act != "none")
+        if (residual && act != "none")
           v = activationBody(b, loc, v, act, lo, hi);
         if (mask)
           b.create<vector::MaskedStoreOp>(loc, out, at, mask, v);
@@ -270,9 +286,15 @@ LogicalResult Lowering::lowerWinogradConv(mnn::Conv2DOp op, Value out) {
         b.setInsertionPointToStart(ifOp.thenBlock());
       }
       SmallVector<Value> r;
-      for (int64_t j = 0; j < m; ++j)
-        r.push_back(bv ? b.create<arith::AddFOp>(loc, y[i * m + j], bv).getResult()
-                       : y[i * m + j]);
+      for (int64_t j = 0; j < m; ++j) {
+        Value v = y[i * m + j];
+        if (bv)
+          v = b.create<arith::AddFOp>(loc, v, bv);
+        // Without a residual the activation runs on the 8-wide vectors.
+        if (!residual && act != "none")
+          v = activationBody(b, loc, v, act, lo, hi);
+        r.push_back(v);
+      }
       if (s.ow % m == 0) {
         emitRow(i, r, m);
         continue;

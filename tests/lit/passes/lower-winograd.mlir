@@ -10,8 +10,17 @@
 // CHECK: %[[PAD:.*]] = memref.view %{{.*}}[%c0][] : memref<24576xi8> to memref<1x8x8x16xf32>
 // CHECK: %[[V:.*]] = memref.view %{{.*}}[%c12288][] : memref<24576xi8> to memref<16x12x16xf32>
 // CHECK: %[[M:.*]] = memref.view %{{.*}}[%c0][] : memref<24576xi8> to memref<16x12x16xf32>
-// 1. zero-padded, transposed copy of the input
-// CHECK: linalg.fill {{.*}} outs(%[[PAD]] :
+// 1. zero-padded, transposed copy of the input: the border is zeroed (row 0,
+// rows 6-7 past the last tile, column 0, columns 6-7), the rest copied.
+// CHECK: %[[TOP:.*]] = memref.subview %[[PAD]][0, 0, 0, 0] [1, 1, 8, 16] [1, 1, 1, 1]
+// CHECK: linalg.fill {{.*}} outs(%[[TOP]] :
+// CHECK: %[[BOTTOM:.*]] = memref.subview %[[PAD]][0, 6, 0, 0] [1, 2, 8, 16] [1, 1, 1, 1]
+// CHECK: linalg.fill {{.*}} outs(%[[BOTTOM]] :
+// CHECK: %[[LEFT:.*]] = memref.subview %[[PAD]][0, 1, 0, 0] [1, 5, 1, 16] [1, 1, 1, 1]
+// CHECK: linalg.fill {{.*}} outs(%[[LEFT]] :
+// CHECK: %[[RIGHT:.*]] = memref.subview %[[PAD]][0, 1, 6, 0] [1, 5, 2, 16] [1, 1, 1, 1]
+// CHECK: linalg.fill {{.*}} outs(%[[RIGHT]] :
+// CHECK-NOT: linalg.fill
 // CHECK: %[[IN:.*]] = memref.subview %[[PAD]][0, 1, 1, 0] [1, 5, 5, 16] [1, 1, 1, 1]
 // CHECK: linalg.generic {indexing_maps = [#[[HWC]], #{{.*}}]{{.*}} ins(%arg0 : memref<1x16x5x5xf32>) outs(%[[IN]] :
 // GEMM rows 9..11 (no tile) are zero.
@@ -76,11 +85,13 @@ func.func @main(%x: tensor<1x16x5x5xf32> {mnn.name = "x"}, %r: tensor<1x16x5x5xf
 // -----
 
 // F(4,3) on an 8x8 map without padding: 2 x 2 tiles of 4x4 (6x6 inputs),
-// so nothing is cropped; B^T's coefficients 2, 4, 5 take FMAs. No bias or
+// so nothing is cropped and the padded copy needs no zero border; B^T's coefficients 2, 4, 5 take FMAs. No bias or
 // activation: the output rows go straight to the result, one vector<4> per
 // channel from two levels of shuffles (the first canonicalized to
 // vector.interleave).
 // CHECK-LABEL: func.func @__mnn_main
+// CHECK-NOT: linalg.fill
+// CHECK: linalg.generic
 // CHECK: scf.parallel
 // CHECK-COUNT-36: vector.load {{.*}} : memref<1x10x10x8xf32>, vector<8xf32>
 // CHECK: vector.fma
