@@ -70,8 +70,7 @@ struct Scalar {
   Value abs(OpBuilder &b, Location loc, Value x) const;
 };
 
-/// The f32 body of a fused activation (relu, clip, hard_swish, ...); `x`
-/// may also be a vector of f32.
+/// The f32 body of a fused activation (relu, clip, hard_swish, ...).
 Value activationBody(OpBuilder &b, Location loc, Value x, StringRef act,
                      double lo, double hi);
 
