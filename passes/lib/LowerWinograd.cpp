@@ -63,28 +63,26 @@ SmallVector<Value> combine(OpBuilder &b, Location loc, ArrayRef<Value> xs,
   return out;
 }
 
-/// T^T X T for an a x a tile X (row-major values) and a rows x a matrix T:
-/// the rows x rows result, row-major. Columns first, then rows.
-SmallVector<Value> transform2D(OpBuilder &b, Location loc, ArrayRef<Value> x,
-                               int64_t a, const double *t, int64_t rows) {
-  // tmp[i][j] = sum_k T[i][k] x[k][j]  (rows x a)
+/// T X T^T for an a x a tile X and a rows x a matrix T: the rows x rows
+/// result, row-major. Columns first, then rows. X[k][j] comes from `in`,
+/// called column by column, and each result row goes to `out` as soon as it
+/// is computed, so few tile values are live at once (fewer spills).
+void transform2D(OpBuilder &b, Location loc, function_ref<Value(int64_t, int64_t)> in,
+                 int64_t a, const double *t, int64_t rows,
+                 function_ref<void(int64_t, ArrayRef<Value>)> out) {
+  // tmp[i][j] = sum_k T[i][k] X[k][j]  (rows x a)
   SmallVector<Value> tmp(rows * a);
   for (int64_t j = 0; j < a; ++j) {
     SmallVector<Value> col;
     for (int64_t k = 0; k < a; ++k)
-      col.push_back(x[k * a + j]);
+      col.push_back(in(k, j));
     SmallVector<Value> r = combine(b, loc, col, t, rows);
     for (int64_t i = 0; i < rows; ++i)
       tmp[i * a + j] = r[i];
   }
   // y[i][j] = sum_k T[j][k] tmp[i][k]  (rows x rows)
-  SmallVector<Value> y;
-  for (int64_t i = 0; i < rows; ++i) {
-    SmallVector<Value> r = combine(
-        b, loc, ArrayRef<Value>(tmp).slice(i * a, a), t, rows);
-    y.append(r.begin(), r.end());
-  }
-  return y;
+  for (int64_t i = 0; i < rows; ++i)
+    out(i, combine(b, loc, ArrayRef<Value>(tmp).slice(i * a, a), t, rows));
 }
 
 } // namespace
@@ -177,14 +175,18 @@ LogicalResult Lowering::lowerWinogradConv(mnn::Conv2DOp op, Value out) {
   tileLoops(s.cin, [&](Value n, Value th, Value tw, Value t, Value c) {
     Value y0 = b.create<arith::MulIOp>(loc, th, idx(m));
     Value x0 = b.create<arith::MulIOp>(loc, tw, idx(m));
-    SmallVector<Value> d;
-    for (int64_t i = 0; i < a; ++i)
-      for (int64_t j = 0; j < a; ++j)
-        d.push_back(b.create<vector::LoadOp>(
-            loc, vt, padded, ValueRange{n, offset(y0, i), offset(x0, j), c}));
-    SmallVector<Value> v = transform2D(b, loc, d, a, tf->bt, a);
-    for (int64_t e = 0; e < aa; ++e)
-      b.create<vector::StoreOp>(loc, v[e], gemmIn, ValueRange{idx(e), t, c});
+    transform2D(
+        b, loc,
+        [&](int64_t i, int64_t j) -> Value {
+          return b.create<vector::LoadOp>(
+              loc, vt, padded, ValueRange{n, offset(y0, i), offset(x0, j), c});
+        },
+        a, tf->bt, a,
+        [&](int64_t i, ArrayRef<Value> row) {
+          for (int64_t j = 0; j < a; ++j)
+            b.create<vector::StoreOp>(loc, row[j], gemmIn,
+                                      ValueRange{idx(i * a + j), t, c});
+        });
   });
 
   // 3. M[e] = V[e] x U[e]: batch e, rows = tiles, columns = Cout, K = Cin.
@@ -219,10 +221,14 @@ LogicalResult Lowering::lowerWinogradConv(mnn::Conv2DOp op, Value out) {
   StringRef act = op.getActivation();
   double lo = op.getClipMin().convertToDouble(), hi = op.getClipMax().convertToDouble();
   tileLoops(s.cout, [&](Value n, Value th, Value tw, Value t, Value c) {
-    SmallVector<Value> mv;
-    for (int64_t e = 0; e < aa; ++e)
-      mv.push_back(b.create<vector::LoadOp>(loc, vt, gemmOut, ValueRange{idx(e), t, c}));
-    SmallVector<Value> y = transform2D(b, loc, mv, a, tf->at, m);
+    SmallVector<Value> y;
+    transform2D(
+        b, loc,
+        [&](int64_t i, int64_t j) -> Value {
+          return b.create<vector::LoadOp>(loc, vt, gemmOut,
+                                          ValueRange{idx(i * a + j), t, c});
+        },
+        a, tf->at, m, [&](int64_t, ArrayRef<Value> row) { y.append(row.begin(), row.end()); });
     Value bv = bias ? b.create<vector::LoadOp>(loc, vt, bias, ValueRange{c}).getResult()
                     : Value();
     Value y0 = b.create<arith::MulIOp>(loc, th, idx(m));
