@@ -34,6 +34,9 @@ static bool hasPadding(ArrayRef<int64_t> pads) {
 }
 
 int64_t scratchBytes(Operation *op) {
+  // Winograd convs: padded HWC input, V and M (Winograd.h).
+  if (auto conv = dyn_cast<Conv2DOp>(op); conv && winograd::outputTile(conv.getFilterLayout()))
+    return winograd::shapeOf(conv).totalElements * 4;
   auto paddedBytes = [](Value input, ArrayRef<int64_t> pads) -> int64_t {
     auto t = cast<RankedTensorType>(input.getType());
     int64_t h = t.getDimSize(2) + pads[0] + pads[2];
@@ -41,8 +44,6 @@ int64_t scratchBytes(Operation *op) {
     return t.getDimSize(0) * t.getDimSize(1) * h * w *
            (t.getElementType().getIntOrFloatBitWidth() / 8);
   };
-  if (auto conv = dyn_cast<Conv2DOp>(op); conv && winograd::outputTile(conv.getFilterLayout()))
-    return winograd::shapeOf(conv).totalElements * 4;
   if (auto conv = dyn_cast<Conv2DOp>(op))
     return hasPadding(conv.getPads()) ? paddedBytes(conv.getInput(), conv.getPads())
                                       : 0;
