@@ -2,6 +2,7 @@
 //
 // The whole compiler as a list of pass pipelines, one per stage:
 //   graph       fold constants, fold batch_norm, fuse epilogues, pack weights
+//               (and transform Winograd filters)
 //   bufferized  plan the arena, lower to linalg on buffers
 //   tiled       parallel + register tiles
 //   vectorized  microkernels, thread-pool tasks
@@ -54,6 +55,7 @@ static void addStage(OpPassManager &pm, Stage stage,
     pm.addNestedPass<func::FuncOp>(createFuseEpilogue());
     PackWeightsOptions pack;
     pack.block = channelBlock(options);
+    pack.winograd = options.winograd;
     pm.addNestedPass<func::FuncOp>(createPackWeights(pack));
     pm.addNestedPass<func::FuncOp>(createFoldConstants());
     break;

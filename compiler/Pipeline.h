@@ -6,6 +6,7 @@
 #include "llvm/ADT/StringRef.h"
 
 #include <optional>
+#include <string>
 
 namespace mnn {
 
@@ -25,6 +26,8 @@ struct PipelineOptions {
   /// L1 data cache bytes the conv reduction blocks are sized for (0: no
   /// reduction blocking).
   int64_t l1CacheBytes = 32 * 1024;
+  /// Winograd 3x3 convs (mnn-pack-weights): "auto", "off", "f2" or "f4".
+  std::string winograd = "auto";
   bool verbose = false; ///< print each stage's wall time to stderr
   bool profile = false; ///< emit per-op timing hooks (mnn-run --profile)
 };

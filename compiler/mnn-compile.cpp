@@ -79,6 +79,11 @@ cl::opt<unsigned> l1CacheBytes(
     cl::desc("L1 data cache per core that conv loops are blocked for "
              "(default: the target's, 32768; 0 turns the blocking off)"),
     cl::cat(category));
+cl::opt<std::string> winograd(
+    "winograd",
+    cl::desc("Winograd F(4,3)/F(2,3) for 3x3 stride-1 convs: auto (default), off, "
+             "f4 or f2 (force one tile size on every eligible conv)"),
+    cl::init("auto"), cl::cat(category));
 cl::opt<bool> profile("profile",
                       cl::desc("Time every fused op at run time (read it with "
                                "mnn-run --profile); adds a little overhead"),
@@ -265,6 +270,9 @@ int main(int argc, char **argv) {
                               : target->l1DataCacheBytes();
   pipeline.verbose = verbose;
   pipeline.profile = profile;
+  if (winograd != "auto" && winograd != "off" && winograd != "f2" && winograd != "f4")
+    fail("--winograd must be auto, off, f2 or f4, not '" + winograd + "'");
+  pipeline.winograd = winograd;
   if (stopAfter) {
     if (*stopAfter != mnn::Stage::Import &&
         failed(mnn::runPipeline(*module, *stopAfter, pipeline)))

@@ -1,6 +1,8 @@
 //===- BufferInfo.cpp - facts shared by memory planning and lowering ------===//
 #include "mnn/BufferInfo.h"
 
+#include "Winograd.h"
+
 #include "mnn/MNNDialect.h"
 
 #include "mlir/IR/BuiltinTypes.h"
@@ -66,6 +68,9 @@ int64_t storageBytes(Value v) {
 }
 
 int64_t scratchBytes(Operation *op) {
+  // Winograd convs: padded HWC input, V and M (Winograd.h).
+  if (auto conv = dyn_cast<Conv2DOp>(op); conv && winograd::outputTile(conv.getFilterLayout()))
+    return winograd::shapeOf(conv).totalElements * 4;
   auto paddedBytes = [](Value input, ArrayRef<int64_t> pads) -> int64_t {
     auto t = cast<RankedTensorType>(input.getType());
     int64_t h = t.getDimSize(2) + pads[0] + pads[2];

@@ -27,6 +27,8 @@ void Lowering::applyActivation(Location loc, Value out, StringRef act,
 }
 
 LogicalResult Lowering::lowerConv(mnn::Conv2DOp op, Value out) {
+  if (op.getFilterLayout().starts_with("winograd"))
+    return lowerWinogradConv(op, out);
   Location loc = op.getLoc();
   MLIRContext *ctx = b.getContext();
   auto inType = cast<RankedTensorType>(op.getInput().getType());

@@ -43,6 +43,9 @@ Value f32Const(OpBuilder &b, Location loc, double v) {
 }
 
 Value floatConst(OpBuilder &b, Location loc, Type t, double v) {
+  if (auto vt = dyn_cast<VectorType>(t))
+    return b.create<arith::ConstantOp>(
+        loc, DenseElementsAttr::get(vt, b.getFloatAttr(vt.getElementType(), v)));
   return b.create<arith::ConstantOp>(loc, b.getFloatAttr(t, v));
 }
 

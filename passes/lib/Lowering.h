@@ -48,7 +48,7 @@ linalg::GenericOp buildGeneric(OpBuilder &b, Location loc, ValueRange ins,
                                AffineMap outMap,
                                ArrayRef<utils::IteratorType> iterators,
                                BodyFn body);
-/// A float constant of type `t` (f32 or f64).
+/// A float constant of type `t` (f32 or f64, or a splat vector of them).
 Value floatConst(OpBuilder &b, Location loc, Type t, double v);
 
 /// Scalar arithmetic for the kernels that are generic over the element type
@@ -105,10 +105,12 @@ struct Lowering {
                                     ValueRange{});
   }
   FailureOr<Value> resultBuffer(OpResult result);
+  /// A view of `op`'s scratch space, `byteOffset` bytes into it.
   Value scratchBuffer(Operation *op, ArrayRef<int64_t> shape, Type elt,
-                      Location loc) {
+                      Location loc, int64_t byteOffset = 0) {
     int64_t offset =
-        cast<IntegerAttr>(op->getAttr("mnn.scratch_offset")).getInt();
+        cast<IntegerAttr>(op->getAttr("mnn.scratch_offset")).getInt() +
+        byteOffset;
     Value off = b.create<arith::ConstantIndexOp>(loc, offset);
     return b.create<memref::ViewOp>(loc, MemRefType::get(shape, elt), arena,
                                      off, ValueRange{});
@@ -133,6 +135,8 @@ struct Lowering {
                        const Scalar &sc);
 
   LogicalResult lowerConv(mnn::Conv2DOp op, Value out);
+  /// A conv with a "winograd4"/"winograd2" filter (LowerWinograd.cpp).
+  LogicalResult lowerWinogradConv(mnn::Conv2DOp op, Value out);
   LogicalResult lowerMatMul(mnn::MatMulOp op, Value out);
   LogicalResult lowerPool(mnn::Pool2DOp op, Value out);
   LogicalResult lowerReduce(mnn::ReduceOp op, Value out);

@@ -12,11 +12,20 @@
 // by several convs with the same group count is packed once. Convs with a
 // non-constant filter keep "oihw" (the lowering handles both layouts).
 //
+// Winograd (option winograd = auto | f2 | f4): an eligible 3x3 conv (see
+// winogradTile) gets U = G g G^T per (ci, co) instead, computed in double,
+// as [a*a, Cout/S, Cin, S] with filter_layout "winograd4" / "winograd2"
+// (Winograd.h; S = the matmul microkernel's lanes, so each register tile's
+// K x S panel is contiguous); LowerWinograd computes it as transforms
+// around a batched GEMM.
+//
 // matmul: a constant rhs [K, N] is left row-major. The vectorized kernel
 // walks it along N, which is already contiguous; panel packing would need the
 // tile sizes chosen later by mnn-tile and is not done here.
 //
 //===----------------------------------------------------------------------===//
+#include "Winograd.h"
+
 #include "mnn/ElementsUtils.h"
 #include "mnn/Passes.h"
 
@@ -66,6 +75,80 @@ ElementsAttr packOihw(ElementsAttr attr, int64_t group, int64_t block) {
   return mnn::makeElements(packedType, packed);
 }
 
+/// The Winograd output tile m (4 or 2) for `conv` under `mode`, or 0 for a
+/// direct conv. Eligible: f32, constant oihw 3x3 filter, stride 1, dilation
+/// 1, group 1, Cin and Cout multiples of the transforms' vector lanes. auto
+/// also wants 16 channels each way (fewer do not amortize the transforms)
+/// and enough tiles: the tiles are the rows of the GEMM, so they are the
+/// reuse of each transformed weight, which is streamed from memory once per
+/// run. F(4,3) (4x the weights) with at least 32 tiles (ResNet-18's 56x56
+/// and 28x28 maps: 2.9x and 2.8x faster than direct), else F(2,3) (1.78x
+/// the weights) with at least 16 (14x14: as fast as F(4,3) there, with
+/// 2.25x less weight; 7x7: F(4,3) was slower than direct), else direct.
+int64_t winogradTile(mnn::Conv2DOp conv, StringRef mode) {
+  if (mode == "off")
+    return 0;
+  auto fType = cast<RankedTensorType>(conv.getFilter().getType());
+  auto outType = cast<RankedTensorType>(conv.getType());
+  if (!fType.getElementType().isF32() || fType.getRank() != 4 ||
+      conv.getGroup() != 1 || fType.getDimSize(2) != 3 || fType.getDimSize(3) != 3)
+    return 0;
+  if (llvm::any_of(conv.getStrides(), [](int64_t v) { return v != 1; }) ||
+      llvm::any_of(conv.getDilations(), [](int64_t v) { return v != 1; }))
+    return 0;
+  int64_t cout = fType.getDimSize(0), cin = fType.getDimSize(1);
+  if (cin % mnn::winograd::kLanes || cout % mnn::winograd::kLanes)
+    return 0;
+  if (mode == "f4")
+    return 4;
+  if (mode == "f2")
+    return 2;
+  if (cin < 16 || cout < 16)
+    return 0;
+  auto tiles = [&](int64_t m) {
+    return outType.getDimSize(0) * ((outType.getDimSize(2) + m - 1) / m) *
+           ((outType.getDimSize(3) + m - 1) / m);
+  };
+  return tiles(4) >= 32 ? 4 : tiles(2) >= 16 ? 2 : 0;
+}
+
+/// U[i * a + j][co / S][ci][co % S] = sum_kl G[i][k] W[co][ci][k][l] G[j][l],
+/// f32 [a*a, Cout/S, Cin, S], or null if the constant cannot be read.
+ElementsAttr winogradFilter(ElementsAttr attr, int64_t m, int64_t strip) {
+  auto type = cast<RankedTensorType>(attr.getType());
+  auto bytes = mnn::getRawBytes(attr);
+  const mnn::winograd::Transform *t = mnn::winograd::transformFor(m);
+  if (!bytes || !t)
+    return nullptr;
+  int64_t cout = type.getDimSize(0), cin = type.getDimSize(1), a = t->a;
+  const float *w = reinterpret_cast<const float *>(bytes->data());
+  std::vector<float> u(a * a * cin * cout);
+  for (int64_t co = 0; co < cout; ++co)
+    for (int64_t ci = 0; ci < cin; ++ci) {
+      const float *g = w + (co * cin + ci) * 9;
+      double gg[6][3]; // G g
+      for (int64_t i = 0; i < a; ++i)
+        for (int64_t l = 0; l < 3; ++l) {
+          gg[i][l] = 0;
+          for (int64_t k = 0; k < 3; ++k)
+            gg[i][l] += t->g[i * 3 + k] * g[k * 3 + l];
+        }
+      for (int64_t i = 0; i < a; ++i)
+        for (int64_t j = 0; j < a; ++j) {
+          double v = 0;
+          for (int64_t l = 0; l < 3; ++l)
+            v += gg[i][l] * t->g[j * 3 + l];
+          u[(((i * a + j) * (cout / strip) + co / strip) * cin + ci) * strip +
+            co % strip] = static_cast<float>(v);
+        }
+    }
+  auto uType = RankedTensorType::get({a * a, cout / strip, cin, strip},
+                                     type.getElementType());
+  std::vector<char> raw(u.size() * sizeof(float));
+  std::memcpy(raw.data(), u.data(), raw.size());
+  return mnn::makeElements(uType, raw);
+}
+
 struct PackWeightsPass : mnn::impl::PackWeightsBase<PackWeightsPass> {
   using PackWeightsBase::PackWeightsBase;
 
@@ -76,6 +159,16 @@ struct PackWeightsPass : mnn::impl::PackWeightsBase<PackWeightsPass> {
       int64_t og = conv.getOutputChannels() / conv.getGroup();
       return block > 0 && og % block == 0 ? (int64_t)block : 0;
     };
+    // Columns of the Winograd GEMM's B panels: the lanes of mnn-tile's
+    // matmul register tile (32 with 512-bit vectors, else 16), or fewer
+    // when they do not divide Cout.
+    auto winogradStrip = [&](mnn::Conv2DOp conv) -> int64_t {
+      int64_t cout = conv.getOutputChannels();
+      for (int64_t strip : {block >= 16 ? 32 : 16, 16, 8})
+        if (cout % strip == 0)
+          return strip;
+      return cout;
+    };
     getOperation().walk([&](mnn::Conv2DOp conv) {
       if (conv.getFilterLayout() != "oihw")
         return;
@@ -85,10 +178,13 @@ struct PackWeightsPass : mnn::impl::PackWeightsBase<PackWeightsPass> {
         return;
       int64_t group = conv.getGroup();
       int64_t blk = blockFor(conv);
-      // Keyed by group and block: both decide the packed layout.
-      Value &packed = packedFilters[{filter, group * 1024 + blk}];
+      int64_t wino = winogradTile(conv, winograd);
+      // Keyed by group and block (or Winograd tile): they decide the layout.
+      Value &packed = packedFilters[{filter, wino ? -wino : group * 1024 + blk}];
       if (!packed) {
-        ElementsAttr packedAttr = packOihw(attr, group, blk);
+        ElementsAttr packedAttr =
+            wino ? winogradFilter(attr, wino, winogradStrip(conv))
+                 : packOihw(attr, group, blk);
         if (!packedAttr)
           return;
         // Right after the original constant, so it dominates all its users.
@@ -98,7 +194,10 @@ struct PackWeightsPass : mnn::impl::PackWeightsBase<PackWeightsPass> {
                                            packedAttr.getType(), packedAttr);
       }
       conv.getFilterMutable().assign(packed);
-      conv.setFilterLayout(blk ? "bhwigo" : "hwigo");
+      conv.setFilterLayout(wino == 4   ? "winograd4"
+                           : wino == 2 ? "winograd2"
+                           : blk       ? "bhwigo"
+                                       : "hwigo");
     });
     // Drop the oihw constants nobody reads any more.
     llvm::SmallPtrSet<Operation *, 8> originals;

@@ -131,6 +131,7 @@ def check_case(case, manifest, args, work_root):
            "--target", args.target, "--name", lib_name]
     for inp, shape in case.get("input_shapes", {}).items():
         cmd += ["--input-shape", f"{inp}={'x'.join(str(d) for d in shape)}"]
+    cmd += case.get("compile_args", [])
     r = run(cmd, args.timeout)
     if r.timed_out or r.returncode != 0:
         return fail(f"mnn-compile failed ({r.describe_exit()})", r)

@@ -31,6 +31,7 @@ manifest.json format (version 1):
           "all_float32": true,                    # every graph input and output is f32
           "input_shapes": {"x": [1, 3, 8, 8]},    # only for symbolic dims; pass as
                                                   #   --input-shape x=1x3x8x8
+          "compile_args": ["--winograd=f2"],     # optional extra mnn-compile arguments
           "tolerance": {"rel": 1e-3, "reason": "..."}   # optional per-case override
         }, ...
       ],
@@ -138,6 +139,8 @@ class Case:
         self.allow_nonfinite = False
         # IR version for types newer than IR 10 (int2/uint2 need 11).
         self.ir_version = None
+        # Extra mnn-compile arguments (e.g. ["--winograd=f2"] to force a path).
+        self.compile_args = []
         self._n = 0
 
     # -- graph pieces ------------------------------------------------------------------
@@ -331,6 +334,8 @@ class Suite:
         }
         if c.input_shapes:
             entry["input_shapes"] = c.input_shapes
+        if c.compile_args:
+            entry["compile_args"] = c.compile_args
         if c.tolerance:
             entry["tolerance"] = c.tolerance
         if c.note:
@@ -951,12 +956,16 @@ def gen_pool_conv(s):
     unary(s, "global_avgpool", "GlobalAveragePool", [1, 8, 5, 7])
     unary(s, "global_avgpool_batch2", "GlobalAveragePool", [2, 4, 3, 3])
 
-    def conv(name, x_shape, out_c, k, bias=True, group=1, post=None, **attrs):
+    def conv(name, x_shape, out_c, k, bias=True, group=1, post=None, compile_args=(),
+             **attrs):
         """Conv with constant weights; `post` adds Relu/BN/residual after it."""
         c = Case(name)
+        c.compile_args = list(compile_args)
         c.input("x", x_shape)
         cin = x_shape[1]
         kh, kw = (k, k) if isinstance(k, int) else k
+        if post == "add_input_relu":  # output shape of a 'same' conv
+            c.input("r", [x_shape[0], out_c] + x_shape[2:])
         fan_in = cin // group * kh * kw
         c.weight("w", [out_c, cin // group, kh, kw], scale=(2.0 / fan_in) ** 0.5)
         ins = ["x", "w"]
@@ -987,6 +996,9 @@ def gen_pool_conv(s):
             c.node("Add", ["x", out], ["y"])
         elif post == "residual_relu":  # relu(conv(x) + x), resnet block tail
             c.node("Add", [out, "x"], ["sum"])
+            c.node("Relu", ["sum"], ["y"])
+        elif post == "add_input_relu":  # relu(conv(x) + r), r a second input
+            c.node("Add", [out, "r"], ["sum"])
             c.node("Relu", ["sum"], ["y"])
         c.output("y")
         s.add(c)
@@ -1025,6 +1037,33 @@ def gen_pool_conv(s):
     conv("conv_add_residual", [1, 4, 6, 6], 4, 3, post="residual", pads=[1, 1, 1, 1])
     conv("conv_add_residual_relu", [1, 4, 6, 6], 4, 1, post="residual_relu")
 
+    # Winograd (3x3, stride 1, group 1, channels multiples of 8). auto (>= 16 channels
+    # each way): F(4,3) with >= 32 tiles of 4x4 outputs, else F(2,3) with >= 16 tiles of
+    # 2x2, else direct. Output sizes divisible and not divisible by the tile, every
+    # epilogue, Cin != Cout, batch 2, Cout 256 (several GEMM panels); --winograd=f2/f4
+    # forces a tile size on other shapes. Tolerance: the default 1e-4 x max|ref|.
+    conv("conv_wino_f4_24x24", [1, 16, 24, 24], 32, 3, pads=[1, 1, 1, 1])
+    conv("conv_wino_f4_29x23_relu", [1, 16, 29, 23], 24, 3, post="relu", pads=[1, 1, 1, 1])
+    conv("conv_wino_f4_26x22_residual_relu", [1, 32, 26, 22], 32, 3, post="residual_relu",
+         pads=[1, 1, 1, 1])
+    conv("conv_wino_f4_add_input_relu", [1, 16, 33, 20], 24, 3, post="add_input_relu",
+         pads=[1, 1, 1, 1])
+    conv("conv_wino_f4_no_pad_batch2", [2, 16, 18, 22], 16, 3, bias=False)
+    conv("conv_wino_f4_asym_pads_bn", [1, 24, 27, 25], 16, 3, post="bn", pads=[0, 1, 1, 2])
+    conv("conv_wino_f4_relu6", [1, 16, 16, 32], 16, 3, post="relu6", pads=[1, 1, 1, 1])
+    conv("conv_wino_f2_7x7_bn_relu", [1, 32, 7, 7], 48, 3, post="bn_relu", pads=[1, 1, 1, 1])
+    conv("conv_wino_f2_9x8_residual", [1, 16, 9, 8], 16, 3, post="residual",
+         pads=[1, 1, 1, 1])
+    conv("conv_wino_f2_cout256", [1, 16, 8, 8], 256, 3, post="relu", pads=[1, 1, 1, 1])
+    conv("conv_wino_auto_direct_6x6", [1, 16, 6, 6], 16, 3, pads=[1, 1, 1, 1])
+    conv("conv_wino_force_f2_13x11_add_input_relu", [1, 16, 13, 11], 24, 3,
+         post="add_input_relu", pads=[1, 1, 1, 1], compile_args=["--winograd=f2"])
+    conv("conv_wino_force_f4_7x7_residual_relu", [1, 32, 7, 7], 32, 3, post="residual_relu",
+         pads=[1, 1, 1, 1], compile_args=["--winograd=f4"])
+    conv("conv_wino_force_f4_8ch_batch2", [2, 8, 6, 6], 8, 3, pads=[1, 1, 1, 1],
+         compile_args=["--winograd=f4"])
+    conv("conv_wino_off_24x24", [1, 16, 24, 24], 32, 3, pads=[1, 1, 1, 1],
+         compile_args=["--winograd=off"])
 
 def gen_composites(s):
     # A small MLP: Gemm -> Relu -> Gemm -> Softmax.

@@ -26,14 +26,23 @@ static LogicalResult verifyEpilogue(Operation *op, StringRef activation,
 int64_t mnn::Conv2DOp::getOutputChannels() {
   return cast<RankedTensorType>(getOutput().getType()).getDimSize(1);
 }
+/// Winograd layouts ("winograd2", "winograd4": [(m+2)^2, Cout/S, Cin, S])
+/// hold a transformed 3x3 filter.
+static bool isWinogradLayout(StringRef layout) {
+  return layout.starts_with("winograd");
+}
 int64_t mnn::Conv2DOp::getKernelH() {
   auto fs = cast<RankedTensorType>(getFilter().getType()).getShape();
   StringRef layout = getFilterLayout();
+  if (isWinogradLayout(layout))
+    return 3;
   return layout == "oihw" ? fs[2] : layout == "bhwigo" ? fs[1] : fs[0];
 }
 int64_t mnn::Conv2DOp::getKernelW() {
   auto fs = cast<RankedTensorType>(getFilter().getType()).getShape();
   StringRef layout = getFilterLayout();
+  if (isWinogradLayout(layout))
+    return 3;
   return layout == "oihw" ? fs[3] : layout == "bhwigo" ? fs[2] : fs[1];
 }
 
@@ -46,6 +55,16 @@ LogicalResult mnn::Conv2DOp::verify() {
     return emitOpError("group ") << g << " must divide input channels " << cin
                                  << " and output channels " << cout;
   StringRef layout = getFilterLayout();
+  if (isWinogradLayout(layout)) {
+    if (g != 1)
+      return emitOpError(layout) << " filter needs group 1";
+    for (int64_t v : getStrides())
+      if (v != 1)
+        return emitOpError(layout) << " filter needs stride 1";
+    for (int64_t v : getDilations())
+      if (v != 1)
+        return emitOpError(layout) << " filter needs dilation 1";
+  }
   int64_t cinPerGroup = layout == "oihw" ? fs[1] : layout == "bhwigo" ? fs[3] : fs[2];
   if (cinPerGroup != cin / g)
     return emitOpError("filter expects ")

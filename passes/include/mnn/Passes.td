@@ -65,10 +65,21 @@ def PackWeights : Pass<"mnn-pack-weights", "mlir::func::FuncOp"> {
     outermost: bhwigo ([Cout/g/B, KH, KW, Cin/g, g, B]), so one register
     tile's weights are one contiguous run. Done at compile time: no
     repacking happens at run time.
+
+    With winograd = auto, f2 or f4, f32 convs with a constant 3x3 filter,
+    stride 1, dilation 1, group 1 and Cin, Cout multiples of 8 (auto: at
+    least 16) get the filter transformed for Winograd F(4,3) or F(2,3):
+    U = G g G^T, layout "winograd4"/"winograd2" ([(m+2)^2, Cout/S, Cin, S],
+    S = the matmul microkernel's lanes, 2 * block or 32 for block 16).
+    auto picks F(4,3) (4x the weights) where it makes at least 32 tiles,
+    else F(2,3) (1.78x) where that makes at least 16, else a direct conv;
+    f2/f4 force one tile size on every eligible conv.
   }];
   let options = [
     Option<"block", "block", "int64_t", "0",
            "Output-channel block (0: no blocking)">,
+    Option<"winograd", "winograd", "std::string", "\"off\"",
+           "Winograd 3x3 convs: off, auto, f2 or f4">,
   ];
   let dependentDialects = ["mnn::MNNDialect"];
 }
@@ -107,7 +118,7 @@ def LowerToLinalg : Pass<"mnn-lower-to-linalg", "mlir::ModuleOp"> {
     "mlir::linalg::LinalgDialect", "mlir::memref::MemRefDialect",
     "mlir::arith::ArithDialect", "mlir::math::MathDialect",
     "mlir::LLVM::LLVMDialect", "mlir::func::FuncDialect",
-    "mlir::scf::SCFDialect"
+    "mlir::scf::SCFDialect", "mlir::vector::VectorDialect"
   ];
 }
 

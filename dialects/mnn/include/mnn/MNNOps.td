@@ -136,7 +136,11 @@ def MNN_Conv2DOp : MNN_InferredOp<"conv2d", [AttrSizedOperandSegments]> {
     layout selection, "hwigo": [KH, KW, Cin/group, group, Cout/group], the
     order in which the generated kernel reads it, or "bhwigo":
     [Cout/group/B, KH, KW, Cin/group, group, B], the same with output
-    channels blocked by B outermost. pads: [top, left, bottom, right].
+    channels blocked by B outermost, or "winograd4" / "winograd2": a 3x3
+    stride-1 filter (group 1) transformed for Winograd F(4,3) / F(2,3),
+    [(m+2)^2, Cout/S, Cin, S] with U[i*(m+2)+j][co/S][ci][co%S] =
+    (G g G^T)[i][j] (panels of S output channels).
+    pads: [top, left, bottom, right].
   }];
   let arguments = !con((ins AnyRankedTensor:$input, AnyRankedTensor:$filter,
       Optional<AnyRankedTensor>:$bias, Optional<AnyRankedTensor>:$residual,

@@ -1,0 +1,320 @@
+//===- LowerWinograd.cpp - Winograd F(m,3) convolution --------------------===//
+//
+// A conv2d whose filter mnn-pack-weights transformed (filter_layout
+// "winograd4" / "winograd2", U [a*a, Cout/S, Cin, S], a = m + 2; Winograd.h)
+// becomes, over the op's scratch space:
+//   1. the input, zero-padded to whole tiles and transposed to HWC
+//      ([N, HP, WP, Cin]): fills of the border and a copy, tiled for threads
+//      like any other linalg op;
+//   2. input transform, an scf.parallel over the tiles (n, th, tw): for each
+//      8 input channels, V = B^T d B on vector<8xf32> (the a x a tile d is a
+//      vector load per tap, contiguous along Cin), stored to V [a*a, TP, Cin];
+//   3. M[e] = V[e] x U[e] for the a*a points e: a linalg.generic tagged
+//      mnn.kernel = "matmul", which mnn-tile and mnn-vectorize turn into the
+//      register-tiled microkernel (rows = tiles, lanes = Cout);
+//   4. output transform, an scf.parallel over the tiles: for each 8 output
+//      channels, Y = A^T M A + bias, transposed row by row (shuffles) to one
+//      vector<m> along x per channel, + residual, the activation (before the
+//      transpose when there is no residual), and stored
+//      into the NCHW result, cropped at the edges (masked at the last tile
+//      column, skipped rows at the last tile row).
+// Both transforms emit only the non-zero coefficients of B^T and A^T,
+// fully unrolled over the tile.
+//
+//===----------------------------------------------------------------------===//
+#include "Lowering.h"
+#include "Winograd.h"
+
+namespace mnn::lowering {
+
+namespace {
+
+/// Emits the unrolled linear combinations out[r] = sum_k mat[r][k] * xs[k]
+/// (mat is rows x xs.size(), row-major), skipping zero coefficients.
+SmallVector<Value> combine(OpBuilder &b, Location loc, ArrayRef<Value> xs,
+                           const double *mat, int64_t rows) {
+  auto vt = cast<VectorType>(xs[0].getType());
+  auto splat = [&](double c) -> Value {
+    return b.create<arith::ConstantOp>(
+        loc, DenseElementsAttr::get(vt, b.getF32FloatAttr((float)c).getValue()));
+  };
+  SmallVector<Value> out;
+  int64_t cols = xs.size();
+  for (int64_t r = 0; r < rows; ++r) {
+    Value acc;
+    for (int64_t k = 0; k < cols; ++k) {
+      double c = mat[r * cols + k];
+      Value x = xs[k];
+      if (c == 0)
+        continue;
+      if (!acc)
+        acc = c == 1    ? x
+              : c == -1 ? b.create<arith::NegFOp>(loc, x).getResult()
+                        : b.create<arith::MulFOp>(loc, x, splat(c)).getResult();
+      else if (c == 1)
+        acc = b.create<arith::AddFOp>(loc, acc, x);
+      else if (c == -1)
+        acc = b.create<arith::SubFOp>(loc, acc, x);
+      else
+        acc = b.create<vector::FMAOp>(loc, x, splat(c), acc);
+    }
+    out.push_back(acc ? acc : splat(0));
+  }
+  return out;
+}
+
+/// T X T^T for an a x a tile X and a rows x a matrix T: the rows x rows
+/// result, row-major. Columns first, then rows. X[k][j] comes from `in`,
+/// called column by column, and each result row goes to `out` as soon as it
+/// is computed, so few tile values are live at once (fewer spills).
+void transform2D(OpBuilder &b, Location loc, function_ref<Value(int64_t, int64_t)> in,
+                 int64_t a, const double *t, int64_t rows,
+                 function_ref<void(int64_t, ArrayRef<Value>)> out) {
+  // tmp[i][j] = sum_k T[i][k] X[k][j]  (rows x a)
+  SmallVector<Value> tmp(rows * a);
+  for (int64_t j = 0; j < a; ++j) {
+    SmallVector<Value> col;
+    for (int64_t k = 0; k < a; ++k)
+      col.push_back(in(k, j));
+    SmallVector<Value> r = combine(b, loc, col, t, rows);
+    for (int64_t i = 0; i < rows; ++i)
+      tmp[i * a + j] = r[i];
+  }
+  // y[i][j] = sum_k T[j][k] tmp[i][k]  (rows x rows)
+  for (int64_t i = 0; i < rows; ++i)
+    out(i, combine(b, loc, ArrayRef<Value>(tmp).slice(i * a, a), t, rows));
+}
+
+} // namespace
+
+LogicalResult Lowering::lowerWinogradConv(mnn::Conv2DOp op, Value out) {
+  Location loc = op.getLoc();
+  MLIRContext *ctx = b.getContext();
+  winograd::Shape s = winograd::shapeOf(op);
+  const winograd::Transform *tf = winograd::transformFor(s.m);
+  if (!tf || !cast<RankedTensorType>(op.getType()).getElementType().isF32() ||
+      s.cin % winograd::kLanes || s.cout % winograd::kLanes)
+    return op.emitError("unsupported Winograd conv");
+  const int64_t lanes = winograd::kLanes, m = s.m, a = s.a, aa = a * a;
+  Type f32 = b.getF32Type();
+  auto vt = VectorType::get({lanes}, f32);
+  auto idx = [&](int64_t v) -> Value {
+    return b.create<arith::ConstantIndexOp>(loc, v);
+  };
+  Value zero = b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(0));
+  Value padded =
+      scratchBuffer(op, {s.n, s.hp, s.wp, s.cin}, f32, loc, s.paddedOffset * 4);
+  Value gemmIn =
+      scratchBuffer(op, {aa, s.tp, s.cin}, f32, loc, s.gemmInOffset * 4);
+  Value gemmOut =
+      scratchBuffer(op, {aa, s.tp, s.cout}, f32, loc, s.gemmOutOffset * 4);
+  auto dim = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  using IT = utils::IteratorType;
+
+  // 1. Zero-padded HWC copy of the input, covering whole tiles: zero the
+  // border (rows above and below, then columns left and right), copy the rest.
+  auto pads = op.getPads();
+  auto fillRegion = [&](int64_t y, int64_t rows, int64_t x, int64_t cols) {
+    if (rows <= 0 || cols <= 0)
+      return;
+    b.create<linalg::FillOp>(
+        loc, zero,
+        b.create<memref::SubViewOp>(loc, padded, ArrayRef<int64_t>{0, y, x, 0},
+                                    ArrayRef<int64_t>{s.n, rows, cols, s.cin},
+                                    ArrayRef<int64_t>{1, 1, 1, 1})
+            .getResult());
+  };
+  int64_t below = pads[0] + s.h, right = pads[1] + s.w;
+  fillRegion(0, pads[0], 0, s.wp);
+  fillRegion(below, s.hp - below, 0, s.wp);
+  fillRegion(pads[0], s.h, 0, pads[1]);
+  fillRegion(pads[0], s.h, right, s.wp - right);
+  Value interior = b.create<memref::SubViewOp>(
+      loc, padded, ArrayRef<int64_t>{0, pads[0], pads[1], 0},
+      ArrayRef<int64_t>{s.n, s.h, s.w, s.cin}, ArrayRef<int64_t>{1, 1, 1, 1});
+  buildGeneric(b, loc, {bufferOf(op.getInput())},
+               {AffineMap::get(4, 0, {dim(0), dim(3), dim(1), dim(2)}, ctx)},
+               interior, b.getMultiDimIdentityMap(4), SmallVector<IT>(4, IT::parallel),
+               [](OpBuilder &, Location, ValueRange args) { return args[0]; });
+  // GEMM rows past the last tile: zero (they are computed, never stored).
+  if (s.tp > s.t) {
+    Value tail = b.create<memref::SubViewOp>(
+        loc, gemmIn, ArrayRef<int64_t>{0, s.t, 0},
+        ArrayRef<int64_t>{aa, s.tp - s.t, s.cin}, ArrayRef<int64_t>{1, 1, 1});
+    b.create<linalg::FillOp>(loc, zero, tail);
+  }
+
+  // Loops over all tiles (n, th, tw) in parallel, over channel vectors inside.
+  auto tileLoops = [&](int64_t channels,
+                       function_ref<void(Value n, Value th, Value tw, Value t,
+                                         Value c)>
+                           body) {
+    auto par = b.create<scf::ParallelOp>(
+        loc, SmallVector<Value>{idx(0), idx(0), idx(0)},
+        SmallVector<Value>{idx(s.n), idx(s.th), idx(s.tw)},
+        SmallVector<Value>{idx(1), idx(1), idx(1)});
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(par.getBody());
+    Value n = par.getInductionVars()[0], th = par.getInductionVars()[1],
+          tw = par.getInductionVars()[2];
+    Value t = b.create<arith::AddIOp>(
+        loc,
+        b.create<arith::MulIOp>(
+            loc, b.create<arith::AddIOp>(loc, b.create<arith::MulIOp>(loc, n, idx(s.th)), th),
+            idx(s.tw)),
+        tw);
+    auto loop = b.create<scf::ForOp>(loc, idx(0), idx(channels), idx(lanes));
+    b.setInsertionPointToStart(loop.getBody());
+    body(n, th, tw, t, loop.getInductionVar());
+  };
+  auto offset = [&](Value base, int64_t k) -> Value {
+    return k == 0 ? base : b.create<arith::AddIOp>(loc, base, idx(k)).getResult();
+  };
+
+  // 2. Input transform: V[i*a + j][t][c..c+8] = (B^T d B)[i][j].
+  tileLoops(s.cin, [&](Value n, Value th, Value tw, Value t, Value c) {
+    Value y0 = b.create<arith::MulIOp>(loc, th, idx(m));
+    Value x0 = b.create<arith::MulIOp>(loc, tw, idx(m));
+    transform2D(
+        b, loc,
+        [&](int64_t i, int64_t j) -> Value {
+          return b.create<vector::LoadOp>(
+              loc, vt, padded, ValueRange{n, offset(y0, i), offset(x0, j), c});
+        },
+        a, tf->bt, a,
+        [&](int64_t i, ArrayRef<Value> row) {
+          for (int64_t j = 0; j < a; ++j)
+            b.create<vector::StoreOp>(loc, row[j], gemmIn,
+                                      ValueRange{idx(i * a + j), t, c});
+        });
+  });
+
+  // 3. M[e] = V[e] x U[e]: batch e, rows = tiles, columns = Cout, K = Cin.
+  // Cout is split as (ob, oi) by U's panels of S channels, ob a batch dim
+  // outside the rows: mnn-tile runs the parallel tiles in dim order
+  // (e, ob, rows), so all row tiles of one (e, ob) reuse one contiguous
+  // K x S panel of U from L1 (with ob inside the rows, a 512 x 512 U[e]
+  // would be streamed from memory once per 4 rows).
+  b.create<linalg::FillOp>(loc, zero, gemmOut);
+  auto fshape = cast<RankedTensorType>(op.getFilter().getType()).getShape();
+  int64_t ob = fshape[1], oi = fshape[3];
+  enum { E, OB, ROWS, OI, K };
+  SmallVector<IT> its = {IT::parallel, IT::parallel, IT::parallel, IT::parallel,
+                         IT::reduction};
+  auto gemm = buildGeneric(
+      b, loc,
+      {gemmIn, bufferOf(op.getFilter())},
+      {AffineMap::get(5, 0, {dim(E), dim(ROWS), dim(K)}, ctx),
+       AffineMap::get(5, 0, {dim(E), dim(OB), dim(K), dim(OI)}, ctx)},
+      reshapeBuffer(b, loc, gemmOut, {aa, s.tp, ob, oi}),
+      AffineMap::get(5, 0, {dim(E), dim(ROWS), dim(OB), dim(OI)}, ctx), its,
+      [](OpBuilder &nb, Location nl, ValueRange x) -> Value {
+        return nb.create<arith::AddFOp>(nl, x[2],
+                                        nb.create<arith::MulFOp>(nl, x[0], x[1]));
+      });
+  gemm->setAttr(mnn::kKernelAttr, b.getStringAttr("matmul"));
+
+  // 4. Output transform, epilogue and cropped NCHW stores.
+  Value bias = op.getBias() ? reshapeBuffer(b, loc, bufferOf(op.getBias()), {s.cout})
+                            : Value();
+  Value residual = op.getResidual() ? bufferOf(op.getResidual()) : Value();
+  StringRef act = op.getActivation();
+  double lo = op.getClipMin().convertToDouble(), hi = op.getClipMax().convertToDouble();
+  tileLoops(s.cout, [&](Value n, Value th, Value tw, Value t, Value c) {
+    SmallVector<Value> y;
+    transform2D(
+        b, loc,
+        [&](int64_t i, int64_t j) -> Value {
+          return b.create<vector::LoadOp>(loc, vt, gemmOut,
+                                          ValueRange{idx(i * a + j), t, c});
+        },
+        a, tf->at, m, [&](int64_t, ArrayRef<Value> row) { y.append(row.begin(), row.end()); });
+    Value bv = bias ? b.create<vector::LoadOp>(loc, vt, bias, ValueRange{c}).getResult()
+                    : Value();
+    Value y0 = b.create<arith::MulIOp>(loc, th, idx(m));
+    Value x0 = b.create<arith::MulIOp>(loc, tw, idx(m));
+    // Row i of the tile: m vectors over 8 channels -> per channel l a
+    // vector<m> along x (shuffles), so the NCHW stores (and residual loads)
+    // are contiguous. At the last tile column of a width that m does not
+    // divide they are masked to the ow % m columns that exist.
+    auto rowType = VectorType::get({m}, f32);
+    auto emitRow = [&](int64_t i, ArrayRef<Value> r, int64_t cols) {
+      Value mask;
+      if (cols < m) {
+        SmallVector<bool> bits(m, false);
+        std::fill(bits.begin(), bits.begin() + cols, true);
+        mask = b.create<arith::ConstantOp>(
+            loc, DenseElementsAttr::get(VectorType::get({m}, b.getI1Type()), bits));
+      }
+      Value rowZero = b.create<arith::ConstantOp>(
+          loc, DenseElementsAttr::get(rowType, b.getF32FloatAttr(0).getValue()));
+      SmallVector<Value> pairs; // m == 4: (r0, r1) and (r2, r3) interleaved
+      if (m == 4) {
+        SmallVector<int64_t> zip;
+        for (int64_t l = 0; l < lanes; ++l)
+          zip.append({l, lanes + l});
+        pairs.push_back(b.create<vector::ShuffleOp>(loc, r[0], r[1], zip));
+        pairs.push_back(b.create<vector::ShuffleOp>(loc, r[2], r[3], zip));
+      }
+      Value oy = offset(y0, i);
+      for (int64_t l = 0; l < lanes; ++l) {
+        Value v = m == 4 ? b.create<vector::ShuffleOp>(
+                               loc, pairs[0], pairs[1],
+                               ArrayRef<int64_t>{2 * l, 2 * l + 1, 2 * lanes + 2 * l,
+                                                 2 * lanes + 2 * l + 1})
+                               .getResult()
+                         : b.create<vector::ShuffleOp>(loc, r[0], r[1],
+                                                       ArrayRef<int64_t>{l, lanes + l})
+                               .getResult();
+        SmallVector<Value> at{n, offset(c, l), oy, x0};
+        if (residual)
+          v = b.create<arith::AddFOp>(
+              loc, v,
+              mask ? b.create<vector::MaskedLoadOp>(loc, rowType, residual, at, mask,
+                                                    rowZero)
+                         .getResult()
+                   : b.create<vector::LoadOp>(loc, rowType, residual, at).getResult());
+        if (residual && act != "none")
+          v = activationBody(b, loc, v, act, lo, hi);
+        if (mask)
+          b.create<vector::MaskedStoreOp>(loc, out, at, mask, v);
+        else
+          b.create<vector::StoreOp>(loc, v, out, at);
+      }
+    };
+    for (int64_t i = 0; i < m; ++i) {
+      OpBuilder::InsertionGuard guard(b);
+      if (s.oh % m && i >= s.oh % m) {
+        // Rows past the output exist only in the last tile row.
+        Value inside = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ne, th,
+                                               idx(s.th - 1));
+        auto ifOp = b.create<scf::IfOp>(loc, inside, /*withElseRegion=*/false);
+        b.setInsertionPointToStart(ifOp.thenBlock());
+      }
+      SmallVector<Value> r;
+      for (int64_t j = 0; j < m; ++j) {
+        Value v = y[i * m + j];
+        if (bv)
+          v = b.create<arith::AddFOp>(loc, v, bv);
+        // Without a residual the activation runs on the 8-wide vectors.
+        if (!residual && act != "none")
+          v = activationBody(b, loc, v, act, lo, hi);
+        r.push_back(v);
+      }
+      if (s.ow % m == 0) {
+        emitRow(i, r, m);
+        continue;
+      }
+      Value lastCol = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, tw,
+                                              idx(s.tw - 1));
+      auto ifOp = b.create<scf::IfOp>(loc, lastCol, /*withElseRegion=*/true);
+      b.setInsertionPointToStart(ifOp.thenBlock());
+      emitRow(i, r, s.ow % m);
+      b.setInsertionPointToStart(ifOp.elseBlock());
+      emitRow(i, r, m);
+    }
+  });
+  return success();
+}
+
+} // namespace mnn::lowering

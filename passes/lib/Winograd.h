@@ -1,0 +1,115 @@
+//===- Winograd.h - Winograd F(m, 3) transforms and sizes -------*- C++ -*-===//
+//
+// Shared by PackWeights (filter transform U = G g G^T at compile time),
+// BufferInfo (scratch size) and LowerWinograd (input transform V = B^T d B,
+// batched GEMM, output transform Y = A^T M A). Tiles are a x a inputs
+// (a = m + 2) giving m x m outputs; m = 4 (F(4,3), a = 6) or m = 2 (F(2,3),
+// a = 4). The matrices are Lavin & Gray's, with interpolation points
+// 0, +-1, +-2 (F(4,3)) and 0, +-1 (F(2,3)), and infinity.
+//
+// filter_layout "winograd4" / "winograd2": the filter is [a*a, Cout/S, Cin, S],
+// U[i * a + j][co / S][ci][co % S] = (G g[co][ci] G^T)[i][j]: the GEMM's B
+// operand in panels of S output channels (the microkernel's lanes), each
+// panel contiguous.
+//
+//===----------------------------------------------------------------------===//
+#ifndef MNN_PASSES_WINOGRAD_H
+#define MNN_PASSES_WINOGRAD_H
+
+#include "mnn/MNNDialect.h"
+
+#include "llvm/ADT/StringRef.h"
+
+#include <algorithm>
+#include <cstdint>
+
+namespace mnn::winograd {
+
+struct Transform {
+  int64_t m, a;
+  const double *bt; // a x a: V = BT d BT^T
+  const double *g;  // a x 3: U = G g G^T
+  const double *at; // m x a: Y = AT M AT^T
+};
+
+inline const Transform *transformFor(int64_t m) {
+  static const double bt4[36] = {4, 0, -5, 0,  1, 0, //
+                                 0, -4, -4, 1, 1, 0, //
+                                 0, 4, -4, -1, 1, 0, //
+                                 0, -2, -1, 2, 1, 0, //
+                                 0, 2, -1, -2, 1, 0, //
+                                 0, 4, 0, -5, 0, 1};
+  static const double g4[18] = {1.0 / 4,   0,         0,         //
+                                -1.0 / 6,  -1.0 / 6,  -1.0 / 6,  //
+                                -1.0 / 6,  1.0 / 6,   -1.0 / 6,  //
+                                1.0 / 24,  1.0 / 12,  1.0 / 6,   //
+                                1.0 / 24,  -1.0 / 12, 1.0 / 6,   //
+                                0,         0,         1};
+  static const double at4[24] = {1, 1, 1,  1, 1,  0, //
+                                 0, 1, -1, 2, -2, 0, //
+                                 0, 1, 1,  4, 4,  0, //
+                                 0, 1, -1, 8, -8, 1};
+  static const double bt2[16] = {1, 0, -1, 0, //
+                                 0, 1, 1, 0,  //
+                                 0, -1, 1, 0, //
+                                 0, 1, 0, -1};
+  static const double g2[12] = {1, 0, 0, 0.5, 0.5, 0.5, 0.5, -0.5, 0.5, 0, 0, 1};
+  static const double at2[8] = {1, 1, 1, 0, 0, 1, -1, -1};
+  static const Transform f4{4, 6, bt4, g4, at4};
+  static const Transform f2{2, 4, bt2, g2, at2};
+  return m == 4 ? &f4 : m == 2 ? &f2 : nullptr;
+}
+
+/// m of a Winograd filter layout ("winograd4" -> 4), 0 for other layouts.
+inline int64_t outputTile(llvm::StringRef layout) {
+  return layout == "winograd4" ? 4 : layout == "winograd2" ? 2 : 0;
+}
+
+/// Channels per vector in the transforms (they require Cin, Cout % lanes == 0).
+constexpr int64_t kLanes = 8;
+
+/// Sizes of a Winograd conv and the offsets of its scratch buffers, in f32
+/// elements from the op's scratch offset:
+///   padded  [N, HP, WP, Cin]   the input, zero-padded to whole tiles, HWC
+///   gemmOut [a*a, TP, Cout]    M, over the padded input (dead by then)
+///   gemmIn  [a*a, TP, Cin]     V
+/// T = N * TH * TW tiles, TP = T rounded up to the GEMM's 4-row register tile
+/// (rows T..TP of V are zero).
+struct Shape {
+  int64_t m = 0, a = 0, n = 0, cin = 0, cout = 0, h = 0, w = 0, oh = 0, ow = 0;
+  int64_t th = 0, tw = 0, t = 0, tp = 0, hp = 0, wp = 0;
+  int64_t paddedOffset = 0, gemmOutOffset = 0, gemmInOffset = 0, totalElements = 0;
+};
+
+inline Shape shapeOf(Conv2DOp op) {
+  Shape s;
+  s.m = outputTile(op.getFilterLayout());
+  s.a = s.m + 2;
+  auto in = llvm::cast<mlir::RankedTensorType>(op.getInput().getType());
+  auto out = llvm::cast<mlir::RankedTensorType>(op.getType());
+  s.n = in.getDimSize(0);
+  s.cin = in.getDimSize(1);
+  s.h = in.getDimSize(2);
+  s.w = in.getDimSize(3);
+  s.cout = out.getDimSize(1);
+  s.oh = out.getDimSize(2);
+  s.ow = out.getDimSize(3);
+  s.th = (s.oh + s.m - 1) / s.m;
+  s.tw = (s.ow + s.m - 1) / s.m;
+  s.t = s.n * s.th * s.tw;
+  s.tp = (s.t + 3) / 4 * 4;
+  s.hp = s.th * s.m + 2;
+  s.wp = s.tw * s.m + 2;
+  auto align = [](int64_t elements) { return (elements + 15) / 16 * 16; };
+  int64_t padded = s.n * s.hp * s.wp * s.cin;
+  int64_t gemmOut = s.a * s.a * s.tp * s.cout;
+  s.paddedOffset = 0;
+  s.gemmOutOffset = 0;
+  s.gemmInOffset = align(std::max(padded, gemmOut));
+  s.totalElements = s.gemmInOffset + s.a * s.a * s.tp * s.cin;
+  return s;
+}
+
+} // namespace mnn::winograd
+
+#endif // MNN_PASSES_WINOGRAD_H

@@ -1,0 +1,111 @@
+// RUN: mnn-opt %s --split-input-file --mnn-plan-memory --mnn-lower-to-linalg --canonicalize | FileCheck %s
+// RUN: mnn-opt %s --split-input-file --mnn-plan-memory --mnn-lower-to-linalg --mnn-tile="vector-bits=256" --mnn-vectorize --canonicalize | FileCheck %s --check-prefix=VEC
+
+// Winograd F(2,3), 16 -> 16 channels on a 5x5 map (pads 1): 3 x 3 tiles of
+// 2x2 outputs (T = 9, rounded up to 12 GEMM rows), with bias, residual and
+// relu. Scratch: the padded HWC input [1, 8, 8, 16] and then M [16, 12, 16]
+// at offset 0, V [16, 12, 16] after them.
+// CHECK: #[[HWC:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d3, d1, d2)>
+// CHECK-LABEL: func.func @__mnn_main
+// CHECK: %[[PAD:.*]] = memref.view %{{.*}}[%c0][] : memref<24576xi8> to memref<1x8x8x16xf32>
+// CHECK: %[[V:.*]] = memref.view %{{.*}}[%c12288][] : memref<24576xi8> to memref<16x12x16xf32>
+// CHECK: %[[M:.*]] = memref.view %{{.*}}[%c0][] : memref<24576xi8> to memref<16x12x16xf32>
+// 1. zero-padded, transposed copy of the input: the border is zeroed (row 0,
+// rows 6-7 past the last tile, column 0, columns 6-7), the rest copied.
+// CHECK: %[[TOP:.*]] = memref.subview %[[PAD]][0, 0, 0, 0] [1, 1, 8, 16] [1, 1, 1, 1]
+// CHECK: linalg.fill {{.*}} outs(%[[TOP]] :
+// CHECK: %[[BOTTOM:.*]] = memref.subview %[[PAD]][0, 6, 0, 0] [1, 2, 8, 16] [1, 1, 1, 1]
+// CHECK: linalg.fill {{.*}} outs(%[[BOTTOM]] :
+// CHECK: %[[LEFT:.*]] = memref.subview %[[PAD]][0, 1, 0, 0] [1, 5, 1, 16] [1, 1, 1, 1]
+// CHECK: linalg.fill {{.*}} outs(%[[LEFT]] :
+// CHECK: %[[RIGHT:.*]] = memref.subview %[[PAD]][0, 1, 6, 0] [1, 5, 2, 16] [1, 1, 1, 1]
+// CHECK: linalg.fill {{.*}} outs(%[[RIGHT]] :
+// CHECK-NOT: linalg.fill
+// CHECK: %[[IN:.*]] = memref.subview %[[PAD]][0, 1, 1, 0] [1, 5, 5, 16] [1, 1, 1, 1]
+// CHECK: linalg.generic {indexing_maps = [#[[HWC]], #{{.*}}]{{.*}} ins(%arg0 : memref<1x16x5x5xf32>) outs(%[[IN]] :
+// GEMM rows 9..11 (no tile) are zero.
+// CHECK: %[[TAIL:.*]] = memref.subview %[[V]][0, 9, 0] [16, 3, 16] [1, 1, 1]
+// CHECK: linalg.fill {{.*}} outs(%[[TAIL]] :
+// 2. input transform over all tiles in parallel, 8 channels per step; B^T of
+// F(2,3) has only +-1 and 0, so no multiplication is emitted.
+// CHECK: scf.parallel (%{{.*}}, %{{.*}}) = (%c0, %c0) to (%c3, %c3) step (%c1, %c1)
+// CHECK: scf.for %{{.*}} = %c0 to %c16 step %c8
+// CHECK-COUNT-16: vector.load %[[PAD]][{{.*}}] : memref<1x8x8x16xf32>, vector<8xf32>
+// CHECK-NOT: mulf
+// CHECK-NOT: vector.fma
+// CHECK-COUNT-16: vector.store %{{.*}}, %[[V]][{{.*}}] : memref<16x12x16xf32>, vector<8xf32>
+// CHECK: scf.reduce
+// 3. the batched GEMM for the microkernel: 16 points x 12 rows x 16 columns,
+// K = 16, U read in its panel layout.
+// CHECK: linalg.fill {{.*}} outs(%[[M]] :
+// CHECK: %[[M4:.*]] = memref.expand_shape %[[M]]
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%[[V]], %{{.*}} : memref<16x12x16xf32>, memref<16x1x16x16xf32>) outs(%[[M4]] : memref<16x12x1x16xf32>) attrs = {mnn.kernel = "matmul"}
+// CHECK: arith.mulf
+// CHECK: arith.addf
+// 4. output transform: bias on the 8-channel vectors, then per row one
+// vector<2> per channel (shuffle), residual, relu, NCHW store. Row 1 exists
+// only below the last tile row, column 1 only left of the last tile column,
+// which takes masked loads and stores instead.
+// CHECK: scf.parallel (%[[TH:.*]], %[[TW:.*]]) = (%c0, %c0) to (%c3, %c3) step (%c1, %c1)
+// CHECK: scf.for %{{.*}} = %c0 to %c16 step %c8
+// CHECK-COUNT-16: vector.load %[[M]][{{.*}}] : memref<16x12x16xf32>, vector<8xf32>
+// CHECK: vector.load %{{.*}} : memref<16xf32>, vector<8xf32>
+// CHECK: %[[LASTCOL:.*]] = arith.cmpi eq, %[[TW]], %c2
+// CHECK: scf.if %[[LASTCOL]] {
+// CHECK: vector.shuffle %{{.*}}, %{{.*}} [0, 8] : vector<8xf32>, vector<8xf32>
+// CHECK: vector.maskedload %arg1[{{.*}} : memref<1x16x5x5xf32>, vector<2xi1>, vector<2xf32> into vector<2xf32>
+// CHECK: arith.maximumf {{.*}} : vector<2xf32>
+// CHECK: vector.maskedstore %arg2[{{.*}} : memref<1x16x5x5xf32>, vector<2xi1>, vector<2xf32>
+// CHECK: } else {
+// CHECK: vector.shuffle %{{.*}}, %{{.*}} [0, 8] : vector<8xf32>, vector<8xf32>
+// CHECK: vector.load %arg1[{{.*}}] : memref<1x16x5x5xf32>, vector<2xf32>
+// CHECK: arith.maximumf {{.*}} : vector<2xf32>
+// CHECK: vector.store %{{.*}}, %arg2[{{.*}}] : memref<1x16x5x5xf32>, vector<2xf32>
+// CHECK: %[[INSIDE:.*]] = arith.cmpi ne, %[[TH]], %c2
+// CHECK: scf.if %[[INSIDE]] {
+// CHECK: vector.maskedstore %arg2
+// CHECK: vector.store %{{.*}}, %arg2
+// CHECK: scf.reduce
+
+// After mnn-tile and mnn-vectorize the GEMM is the register-tiled microkernel:
+// 4 rows x 16 lanes, K = 16 steps of one panel row and 4 broadcasts.
+// VEC-LABEL: func.func @__mnn_main
+// VEC: scf.parallel (%{{.*}}, %{{.*}}) = (%c0, %c0) to (%c16, %c12) step (%c1, %c4)
+// VEC-COUNT-4: vector.transfer_read {{.*}} : memref<1x4x1x16xf32, {{.*}}>, vector<16xf32>
+// VEC: scf.for %{{.*}} = %c0 to %c16 step %c1 iter_args
+// VEC: vector.transfer_read {{.*}} : memref<1x1x16x16xf32, strided<[256, 256, 16, 1], offset: ?>>, vector<16xf32>
+// VEC-COUNT-4: vector.fma {{.*}} : vector<16xf32>
+func.func @main(%x: tensor<1x16x5x5xf32> {mnn.name = "x"}, %r: tensor<1x16x5x5xf32> {mnn.name = "r"}) -> (tensor<1x16x5x5xf32> {mnn.name = "y"}) {
+  %u = mnn.constant dense<0.5> : tensor<16x1x16x16xf32>
+  %b = mnn.constant dense<1.0> : tensor<16xf32>
+  %y = mnn.conv2d %x, %u, %b, %r {operandSegmentSizes = array<i32: 1, 1, 1, 1>, strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1 : i64, filter_layout = "winograd2", activation = "relu"} : (tensor<1x16x5x5xf32>, tensor<16x1x16x16xf32>, tensor<16xf32>, tensor<1x16x5x5xf32>) -> tensor<1x16x5x5xf32>
+  return %y : tensor<1x16x5x5xf32>
+}
+
+// -----
+
+// F(4,3) on an 8x8 map without padding: 2 x 2 tiles of 4x4 (6x6 inputs),
+// so nothing is cropped and the padded copy needs no zero border; B^T's coefficients 2, 4, 5 take FMAs. No bias or
+// activation: the output rows go straight to the result, one vector<4> per
+// channel from two levels of shuffles (the first canonicalized to
+// vector.interleave).
+// CHECK-LABEL: func.func @__mnn_main
+// CHECK-NOT: linalg.fill
+// CHECK: linalg.generic
+// CHECK: scf.parallel
+// CHECK-COUNT-36: vector.load {{.*}} : memref<1x10x10x8xf32>, vector<8xf32>
+// CHECK: vector.fma
+// CHECK-COUNT-36: vector.store {{.*}} : memref<36x4x8xf32>, vector<8xf32>
+// CHECK: mnn.kernel = "matmul"
+// CHECK: scf.parallel
+// CHECK-COUNT-36: vector.load {{.*}} : memref<36x4x8xf32>, vector<8xf32>
+// CHECK-NOT: scf.if
+// CHECK: vector.interleave {{.*}} : vector<8xf32> -> vector<16xf32>
+// CHECK: vector.shuffle {{.*}} [0, 1, 16, 17] : vector<16xf32>, vector<16xf32>
+// CHECK-NOT: maximumf
+// CHECK: vector.store {{.*}}, %arg1[{{.*}}] : memref<1x8x8x8xf32>, vector<4xf32>
+func.func @main(%x: tensor<1x8x10x10xf32> {mnn.name = "x"}) -> (tensor<1x8x8x8xf32> {mnn.name = "y"}) {
+  %u = mnn.constant dense<0.5> : tensor<36x1x8x8xf32>
+  %y = mnn.conv2d %x, %u {operandSegmentSizes = array<i32: 1, 1, 0, 0>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64, filter_layout = "winograd4"} : (tensor<1x8x10x10xf32>, tensor<36x1x8x8xf32>) -> tensor<1x8x8x8xf32>
+  return %y : tensor<1x8x8x8xf32>
+}
