@@ -195,7 +195,8 @@ LogicalResult Lowering::lowerWinogradConv(mnn::Conv2DOp op, Value out) {
   // (e, ob, rows), so all row tiles of one (e, ob) reuse one contiguous
   // K x S panel of U from L1 (with ob inside the rows, a 512 x 512 U[e]
   // would be streamed from memory once per 4 rows).
-  b.create<linalg::FillOp>(loc, zero, gemmOut);
+  // The GEMM overwrites M (an epilogue without addends: its accumulators
+  // start at zero), so M needs no zero fill first.
   auto fshape = cast<RankedTensorType>(op.getFilter().getType()).getShape();
   int64_t ob = fshape[1], oi = fshape[3];
   enum { E, OB, ROWS, OI, K };
@@ -213,6 +214,7 @@ LogicalResult Lowering::lowerWinogradConv(mnn::Conv2DOp op, Value out) {
                                         nb.create<arith::MulFOp>(nl, x[0], x[1]));
       });
   gemm->setAttr(mnn::kKernelAttr, b.getStringAttr("matmul"));
+  KernelEpilogue{}.attachTo(gemm);
 
   // 4. Output transform, epilogue and cropped NCHW stores.
   Value bias = op.getBias() ? reshapeBuffer(b, loc, bufferOf(op.getBias()), {s.cout})
