@@ -236,6 +236,13 @@ std::optional<KernelSchedule> scheduleKernel(linalg::GenericOp op,
     if (ranges[cols] > 8 * vectorWidth)
       s.parallelTiles[cols] = 8 * vectorWidth;
     s.registerTiles[cols] = vectorWidth;
+    // A matrix-vector product (one row) streams the weights from memory:
+    // 4 vectors per row step read 4 whole cache lines of it instead of one
+    // line per row of K, and keep 4x the accumulators in flight.
+    if (rows == 1 && ranges[m] == 1 && ranges[cols] >= 4 * vectorWidth) {
+      s.registerTiles[cols] = 4 * vectorWidth;
+      s.lanes = 4 * vectorWidth;
+    }
     return s;
   }
   return std::nullopt;

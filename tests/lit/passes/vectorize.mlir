@@ -146,3 +146,20 @@ func.func @strided_lanes(%a: memref<32x16xf32, strided<[64, 2]>>, %w: memref<4x3
   }
   return
 }
+
+// A matrix-vector product (one row): the register tile is 1 x 64 (4 vectors
+// of 16), so each step reads four whole cache lines of the streamed weights.
+// CHECK-LABEL: func.func @gemv
+// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<64xf32>)
+// CHECK: vector.transfer_read {{.*}} : memref<32x64xf32, {{.*}}>, vector<64xf32>
+// CHECK: vector.fma {{.*}} : vector<64xf32>
+func.func @gemv(%a: memref<1x32xf32>, %b: memref<32x128xf32>, %c: memref<1x128xf32>) {
+  linalg.generic {indexing_maps = [#win, #wt, #out], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<1x32xf32>, memref<32x128xf32>) outs(%c : memref<1x128xf32>) attrs = {mnn.kernel = "matmul", mnn.epilogue} {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
