@@ -47,6 +47,41 @@ LogicalResult Lowering::lowerConv(mnn::Conv2DOp op, Value out) {
                        sc.cst(b, loc, 0), loc, pshape);
   int64_t hp = pshape[2], wp = pshape[3];
   bool outPlain = cast<MemRefType>(out.getType()).getLayout().isIdentity();
+  // A 1x1 conv on a 1x1 map (squeeze-and-excitation) is a matrix-vector
+  // product [n, Cin] x [Cin, Cout]: the matmul microkernel, whose one-row
+  // tile streams 4 vectors of weights per step (hwigo weights, unblocked by
+  // PackWeights for this case).
+  if (kh == 1 && kw == 1 && hp == 1 && wp == 1 && oh == 1 && ow == 1 && g == 1 &&
+      op.getFilterLayout() == "hwigo" && outPlain &&
+      outType.getElementType().isF32()) {
+    auto dim = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+    enum { M, N, K };
+    SmallVector<Value> ins = {reshapeBuffer(b, loc, input, {n, c}),
+                              reshapeBuffer(b, loc, bufferOf(op.getFilter()), {c, cout})};
+    AffineMap outMap = AffineMap::get(3, 0, {dim(M), dim(N)}, ctx);
+    SmallVector<AffineMap> maps = {AffineMap::get(3, 0, {dim(M), dim(K)}, ctx),
+                                   AffineMap::get(3, 0, {dim(K), dim(N)}, ctx)};
+    if (op.getBias()) {
+      ins.push_back(reshapeBuffer(b, loc, bufferOf(op.getBias()), {cout}));
+      maps.push_back(AffineMap::get(3, 0, {dim(N)}, ctx));
+    }
+    if (op.getResidual()) {
+      ins.push_back(reshapeBuffer(b, loc, bufferOf(op.getResidual()), {n, cout}));
+      maps.push_back(outMap);
+    }
+    using IT = utils::IteratorType;
+    auto mm = buildGeneric(
+        b, loc, ins, maps, reshapeBuffer(b, loc, out, {n, cout}), outMap,
+        {IT::parallel, IT::parallel, IT::reduction},
+        [&](OpBuilder &nb, Location nl, ValueRange a) {
+          return sc.add(nb, nl, a.back(), sc.mul(nb, nl, a[0], a[1]));
+        });
+    mm->setAttr(mnn::kKernelAttr, b.getStringAttr("matmul"));
+    KernelEpilogue{op.getActivation().str(), op.getClipMin().convertToDouble(),
+                   op.getClipMax().convertToDouble()}
+        .attachTo(mm);
+    return success();
+  }
   // A 1x1 stride-1 conv without padding reads each output pixel's own input
   // pixel and both are contiguous: all pixels form one dim (oh = 1), so the
   // vector lanes run across row ends, with no partial tile per row.

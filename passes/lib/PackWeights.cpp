@@ -157,6 +157,12 @@ struct PackWeightsPass : mnn::impl::PackWeightsBase<PackWeightsPass> {
     llvm::DenseMap<std::pair<Value, int64_t>, Value> packedFilters;
     auto blockFor = [&](mnn::Conv2DOp conv) -> int64_t {
       int64_t og = conv.getOutputChannels() / conv.getGroup();
+      // A 1x1 conv producing one pixel is a matrix-vector product (the
+      // lowering makes it a matmul): it wants Cout contiguous (hwigo).
+      auto outType = cast<RankedTensorType>(conv.getType());
+      if (outType.getDimSize(2) == 1 && outType.getDimSize(3) == 1 &&
+          conv.getGroup() == 1)
+        return 0;
       return block > 0 && og % block == 0 ? (int64_t)block : 0;
     };
     // Columns of the Winograd GEMM's B panels: the lanes of mnn-tile's

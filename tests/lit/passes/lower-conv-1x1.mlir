@@ -1,5 +1,5 @@
-// RUN: mnn-opt %s --mnn-plan-memory --mnn-lower-to-linalg | FileCheck %s
-// RUN: mnn-opt %s --mnn-plan-memory --mnn-lower-to-linalg --mnn-tile="vector-bits=256" | FileCheck %s --check-prefix=TILE
+// RUN: mnn-opt %s --split-input-file --mnn-plan-memory --mnn-lower-to-linalg | FileCheck %s
+// RUN: mnn-opt %s --split-input-file --mnn-plan-memory --mnn-lower-to-linalg --mnn-tile="vector-bits=256" | FileCheck %s --check-prefix=TILE
 
 // A 1x1 stride-1 conv without padding iterates over the 32x32 pixels as one
 // dim of 1024 (oh = 1): input windows, output and residual are viewed so.
@@ -22,4 +22,27 @@ func.func @main(%x: tensor<1x8x32x32xf32> {mnn.name = "x"}, %r: tensor<1x16x32x3
   %w = mnn.constant dense<0.5> : tensor<1x1x8x1x16xf32>
   %y = mnn.conv2d %x, %w, %r {dilations = array<i64: 1, 1>, filter_layout = "hwigo", group = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 0, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x8x32x32xf32>, tensor<1x1x8x1x16xf32>, tensor<1x16x32x32xf32>) -> tensor<1x16x32x32xf32>
   return %y : tensor<1x16x32x32xf32>
+}
+
+// -----
+
+// A 1x1 conv on a 1x1 map (squeeze-and-excitation) is a matrix-vector
+// product: a matmul kernel [1, 96] x [96, 128] with the bias and the
+// activation as its epilogue; its one-row register tile is 64 lanes wide.
+// CHECK-LABEL: func.func @__mnn_main
+// CHECK: linalg.generic
+// CHECK-SAME: iterator_types = ["parallel", "parallel", "reduction"]
+// CHECK-SAME: ins(%{{.*}}, %{{.*}}, %{{.*}} : memref<1x96xf32>, memref<96x128xf32>, memref<128xf32>)
+// CHECK-SAME: outs(%{{.*}} : memref<1x128xf32>)
+// CHECK-SAME: mnn.activation = "hard_sigmoid"
+// CHECK-SAME: mnn.epilogue
+// CHECK-SAME: mnn.kernel = "matmul"
+// TILE-LABEL: func.func @__mnn_main
+// TILE: linalg.generic
+// TILE-SAME: mnn.lanes = 64 : i64
+func.func @main(%x: tensor<1x96x1x1xf32> {mnn.name = "x"}) -> (tensor<1x128x1x1xf32> {mnn.name = "y"}) {
+  %w = mnn.constant dense<0.5> : tensor<1x1x96x1x128xf32>
+  %b = mnn.constant dense<0.25> : tensor<128xf32>
+  %y = mnn.conv2d %x, %w, %b {activation = "hard_sigmoid", clip_min = 0.2 : f32, clip_max = 0.5 : f32, dilations = array<i64: 1, 1>, filter_layout = "hwigo", group = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x96x1x1xf32>, tensor<1x1x96x1x128xf32>, tensor<128xf32>) -> tensor<1x128x1x1xf32>
+  return %y : tensor<1x128x1x1xf32>
 }

@@ -80,3 +80,16 @@ func.func @blocked(%x: tensor<1x1x2x2xf32>) -> tensor<1x4x2x2xf32> {
   %y = mnn.conv2d %x, %w {dilations = array<i64: 1, 1>, group = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x1x2x2xf32>, tensor<4x1x1x1xf32>) -> tensor<1x4x2x2xf32>
   return %y : tensor<1x4x2x2xf32>
 }
+
+// -----
+
+// A 1x1 conv producing one pixel (squeeze-and-excitation) stays unblocked
+// (hwigo, Cout contiguous): the lowering runs it as a matrix-vector product.
+// BLOCK-LABEL: func.func @one_pixel
+// BLOCK: mnn.conv2d {{.*}}filter_layout = "hwigo"
+// BLOCK-SAME: tensor<1x1x2x1x4xf32>
+func.func @one_pixel(%x: tensor<1x2x1x1xf32>) -> tensor<1x4x1x1xf32> {
+  %w = mnn.constant dense<1.0> : tensor<4x2x1x1xf32>
+  %y = mnn.conv2d %x, %w {operandSegmentSizes = array<i32: 1, 1, 0, 0>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x2x1x1xf32>, tensor<4x2x1x1xf32>) -> tensor<1x4x1x1xf32>
+  return %y : tensor<1x4x1x1xf32>
+}
