@@ -1,8 +1,9 @@
 //===- LowerConvMatMul.cpp - conv2d and matmul to linalg ------------------===//
 //
 // Conv and matmul become linalg.generic contractions over (views of) their
-// buffers; the fused epilogue initializes the accumulator (bias, residual)
-// and applies the activation afterwards.
+// buffers. f32 ones are kernel ops carrying their epilogue (bias, residual,
+// activation; KernelEpilogue.h); other types initialize the output,
+// accumulate into it and apply the activation as separate loops.
 //
 //===----------------------------------------------------------------------===//
 #include "Lowering.h"
@@ -11,9 +12,43 @@
 
 namespace mnn::lowering {
 
-void Lowering::applyActivation(Location loc, Value out, StringRef act,
-                               double lo, double hi) {
-  if (act == "none")
+/// The fused activation of a conv or matmul.
+template <typename OpT>
+static KernelEpilogue epilogueOf(OpT op) {
+  return {op.getActivation().str(), op.getClipMin().convertToDouble(),
+          op.getClipMax().convertToDouble()};
+}
+
+linalg::GenericOp Lowering::buildKernel(Location loc, StringRef kind,
+                                        ArrayRef<Value> operands,
+                                        ArrayRef<AffineMap> operandMaps,
+                                        Value bias, AffineMap biasMap,
+                                        Value residual, Value out, AffineMap outMap,
+                                        ArrayRef<utils::IteratorType> iterators,
+                                        const KernelEpilogue &epilogue) {
+  SmallVector<Value> ins(operands);
+  SmallVector<AffineMap> maps(operandMaps);
+  if (bias) {
+    ins.push_back(bias);
+    maps.push_back(biasMap);
+  }
+  if (residual) {
+    ins.push_back(residual);
+    maps.push_back(outMap);
+  }
+  auto op = buildGeneric(b, loc, ins, maps, out, outMap, iterators,
+                         [](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+                           Value p = nb.create<arith::MulFOp>(nl, a[0], a[1]);
+                           return nb.create<arith::AddFOp>(nl, a.back(), p);
+                         });
+  op->setAttr(mnn::kKernelAttr, b.getStringAttr(kind));
+  epilogue.attachTo(op);
+  return op;
+}
+
+void Lowering::applyActivation(Location loc, Value out,
+                               const KernelEpilogue &epilogue) {
+  if (epilogue.activation == "none")
     return;
   int64_t rank = cast<MemRefType>(out.getType()).getRank();
   SmallVector<utils::IteratorType> its(rank, utils::IteratorType::parallel);
@@ -22,7 +57,8 @@ void Lowering::applyActivation(Location loc, Value out, StringRef act,
       SmallVector<AffineMap>{b.getMultiDimIdentityMap(rank)}, its,
       [&](OpBuilder &nb, Location nl, ValueRange args) {
         nb.create<linalg::YieldOp>(
-            nl, activationBody(nb, nl, args[0], act, lo, hi));
+            nl, activationBody(nb, nl, args[0], epilogue.activation,
+                               epilogue.lo, epilogue.hi));
       });
 }
 
@@ -54,32 +90,25 @@ LogicalResult Lowering::lowerConv(mnn::Conv2DOp op, Value out) {
   if (kh == 1 && kw == 1 && hp == 1 && wp == 1 && oh == 1 && ow == 1 && g == 1 &&
       op.getFilterLayout() == "hwigo" && outPlain &&
       outType.getElementType().isF32()) {
-    auto dim = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+    auto map = [&](ArrayRef<unsigned> dims) {
+      SmallVector<AffineExpr> exprs;
+      for (unsigned d : dims)
+        exprs.push_back(getAffineDimExpr(d, ctx));
+      return AffineMap::get(3, 0, exprs, ctx);
+    };
     enum { M, N, K };
-    SmallVector<Value> ins = {reshapeBuffer(b, loc, input, {n, c}),
-                              reshapeBuffer(b, loc, bufferOf(op.getFilter()), {c, cout})};
-    AffineMap outMap = AffineMap::get(3, 0, {dim(M), dim(N)}, ctx);
-    SmallVector<AffineMap> maps = {AffineMap::get(3, 0, {dim(M), dim(K)}, ctx),
-                                   AffineMap::get(3, 0, {dim(K), dim(N)}, ctx)};
-    if (op.getBias()) {
-      ins.push_back(reshapeBuffer(b, loc, bufferOf(op.getBias()), {cout}));
-      maps.push_back(AffineMap::get(3, 0, {dim(N)}, ctx));
-    }
-    if (op.getResidual()) {
-      ins.push_back(reshapeBuffer(b, loc, bufferOf(op.getResidual()), {n, cout}));
-      maps.push_back(outMap);
-    }
     using IT = utils::IteratorType;
-    auto mm = buildGeneric(
-        b, loc, ins, maps, reshapeBuffer(b, loc, out, {n, cout}), outMap,
-        {IT::parallel, IT::parallel, IT::reduction},
-        [&](OpBuilder &nb, Location nl, ValueRange a) {
-          return sc.add(nb, nl, a.back(), sc.mul(nb, nl, a[0], a[1]));
-        });
-    mm->setAttr(mnn::kKernelAttr, b.getStringAttr("matmul"));
-    KernelEpilogue{op.getActivation().str(), op.getClipMin().convertToDouble(),
-                   op.getClipMax().convertToDouble()}
-        .attachTo(mm);
+    buildKernel(
+        loc, "matmul",
+        {reshapeBuffer(b, loc, input, {n, c}),
+         reshapeBuffer(b, loc, bufferOf(op.getFilter()), {c, cout})},
+        {map({M, K}), map({K, N})},
+        op.getBias() ? reshapeBuffer(b, loc, bufferOf(op.getBias()), {cout}) : Value(),
+        map({N}),
+        op.getResidual() ? reshapeBuffer(b, loc, bufferOf(op.getResidual()), {n, cout})
+                         : Value(),
+        reshapeBuffer(b, loc, out, {n, cout}), map({M, N}),
+        {IT::parallel, IT::parallel, IT::reduction}, epilogueOf(op));
     return success();
   }
   // A 1x1 stride-1 conv without padding reads each output pixel's own input
@@ -129,45 +158,32 @@ LogicalResult Lowering::lowerConv(mnn::Conv2DOp op, Value out) {
   AffineMap outMap = AffineMap::get(
       NumDims, 0, {dim(N), dim(G), dim(OB), dim(OI), dim(OH), dim(OW)}, ctx);
 
-  // The tiled microkernels are f32: they take the epilogue (bias, residual,
-  // activation) into their accumulators. Other types initialize the output,
-  // accumulate into it and apply the activation as separate loops.
-  bool kernel = outType.getElementType().isF32();
-  SmallVector<Value> ins = {windows, filter};
-  SmallVector<AffineMap> inMaps = {winMap, filterMap};
-  if (kernel) {
-    if (op.getBias()) {
-      ins.push_back(reshapeBuffer(b, loc, bufferOf(op.getBias()), {g, ob, blk}));
-      inMaps.push_back(AffineMap::get(NumDims, 0, {dim(G), dim(OB), dim(OI)}, ctx));
-    }
-    if (op.getResidual()) {
-      ins.push_back(reshapeBuffer(b, loc, bufferOf(op.getResidual()),
-                                  {n, g, ob, blk, oh, ow}));
-      inMaps.push_back(outMap);
-    }
-  } else {
-    initAccumulator(loc, out6, op.getBias(), {1, g, ob, blk, 1, 1},
-                    op.getResidual(), sc);
-  }
-
   using IT = utils::IteratorType;
   SmallVector<IT> its(NumDims, IT::parallel);
   its[KH] = its[KW] = its[CG] = IT::reduction;
-  auto conv = buildGeneric(
-      b, loc, ins, inMaps, out6, outMap, its,
-      [&](OpBuilder &nb, Location nl, ValueRange a) {
-        return sc.add(nb, nl, a.back(), sc.mul(nb, nl, a[0], a[1]));
-      });
-  StringRef act = op.getActivation();
-  double lo = op.getClipMin().convertToDouble(), hi = op.getClipMax().convertToDouble();
-  if (!kernel) {
-    applyActivation(loc, out, act, lo, hi);
+  // The tiled microkernels are f32: they take the epilogue (bias, residual,
+  // activation) into their accumulators. Other types initialize the output,
+  // accumulate into it and apply the activation as separate loops.
+  if (outType.getElementType().isF32()) {
+    buildKernel(
+        loc, g == c && og == 1 && g > 1 ? "depthwise_conv" : "conv",
+        {windows, filter}, {winMap, filterMap},
+        op.getBias() ? reshapeBuffer(b, loc, bufferOf(op.getBias()), {g, ob, blk})
+                     : Value(),
+        AffineMap::get(NumDims, 0, {dim(G), dim(OB), dim(OI)}, ctx),
+        op.getResidual() ? reshapeBuffer(b, loc, bufferOf(op.getResidual()),
+                                         {n, g, ob, blk, oh, ow})
+                         : Value(),
+        out6, outMap, its, epilogueOf(op));
     return success();
   }
-  conv->setAttr(mnn::kKernelAttr, b.getStringAttr(g == c && og == 1 && g > 1
-                                                      ? "depthwise_conv"
-                                                      : "conv"));
-  KernelEpilogue{act.str(), lo, hi}.attachTo(conv);
+  initAccumulator(loc, out6, op.getBias(), {1, g, ob, blk, 1, 1},
+                  op.getResidual(), sc);
+  buildGeneric(b, loc, {windows, filter}, {winMap, filterMap}, out6, outMap, its,
+               [&](OpBuilder &nb, Location nl, ValueRange a) {
+                 return sc.add(nb, nl, a[2], sc.mul(nb, nl, a[0], a[1]));
+               });
+  applyActivation(loc, out, epilogueOf(op));
   return success();
 }
 
@@ -242,27 +258,16 @@ LogicalResult Lowering::lowerMatMul(mnn::MatMulOp op, Value out) {
   using IT = utils::IteratorType;
   SmallVector<IT> its(numDims, IT::parallel);
   its.back() = IT::reduction;
-  StringRef act = op.getActivation();
-  double lo = op.getClipMin().convertToDouble(), hi = op.getClipMax().convertToDouble();
   // f32 with a reduction: the microkernel, with the epilogue fused (see
   // lowerConv). K = 0: the initial value is the product.
   if (sc.storage.isF32() && as.back() != 0) {
-    SmallVector<Value> ins = {aView, bView};
-    SmallVector<AffineMap> inMaps = {aMap, bMap};
-    if (op.getBias()) {
-      ins.push_back(reshapeBuffer(b, loc, bufferOf(op.getBias()), {nn}));
-      inMaps.push_back(AffineMap::get(numDims, 0, {dim(dimN)}, ctx));
-    }
-    if (op.getResidual()) {
-      ins.push_back(reshapeBuffer(b, loc, bufferOf(op.getResidual()), outShape));
-      inMaps.push_back(outMap);
-    }
-    auto mm = buildGeneric(b, loc, ins, inMaps, out3, outMap, its,
-                           [&](OpBuilder &nb, Location nl, ValueRange a) {
-                             return sc.add(nb, nl, a.back(), sc.mul(nb, nl, a[0], a[1]));
-                           });
-    mm->setAttr(mnn::kKernelAttr, b.getStringAttr("matmul"));
-    KernelEpilogue{act.str(), lo, hi}.attachTo(mm);
+    buildKernel(
+        loc, "matmul", {aView, bView}, {aMap, bMap},
+        op.getBias() ? reshapeBuffer(b, loc, bufferOf(op.getBias()), {nn}) : Value(),
+        AffineMap::get(numDims, 0, {dim(dimN)}, ctx),
+        op.getResidual() ? reshapeBuffer(b, loc, bufferOf(op.getResidual()), outShape)
+                         : Value(),
+        out3, outMap, its, epilogueOf(op));
     return success();
   }
   initAccumulator(loc, out3, op.getBias(), {nn}, op.getResidual(), sc);
@@ -271,7 +276,7 @@ LogicalResult Lowering::lowerMatMul(mnn::MatMulOp op, Value out) {
                  [&](OpBuilder &nb, Location nl, ValueRange a) {
                    return sc.add(nb, nl, a[2], sc.mul(nb, nl, a[0], a[1]));
                  });
-  applyActivation(loc, out, act, lo, hi);
+  applyActivation(loc, out, epilogueOf(op));
   return success();
 }
 

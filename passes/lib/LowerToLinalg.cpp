@@ -43,9 +43,6 @@ Value f32Const(OpBuilder &b, Location loc, double v) {
 }
 
 Value floatConst(OpBuilder &b, Location loc, Type t, double v) {
-  if (auto vt = dyn_cast<VectorType>(t))
-    return b.create<arith::ConstantOp>(
-        loc, DenseElementsAttr::get(vt, b.getFloatAttr(vt.getElementType(), v)));
   return b.create<arith::ConstantOp>(loc, b.getFloatAttr(t, v));
 }
 
@@ -189,9 +186,10 @@ FailureOr<Value> Lowering::resultBuffer(OpResult result) {
   Location loc = op->getLoc();
   if (auto offsets = op->getAttrOfType<DenseI64ArrayAttr>(mnn::kOffsetAttr)) {
     int64_t offset = offsets[result.getResultNumber()];
-    if (offset < 0) {
-      // unplanned: see below
-    } else if (auto pads = mnn::paddedStorage(result)) {
+    auto pads = mnn::paddedStorage(result);
+    if (offset >= 0 && !pads)
+      return arenaBuffer(offset, result.getType(), loc);
+    if (offset >= 0) {
       // The interior of a padded buffer (see padded()).
       auto type = cast<RankedTensorType>(result.getType());
       SmallVector<int64_t> shape(type.getShape());
@@ -203,8 +201,6 @@ FailureOr<Value> Lowering::resultBuffer(OpResult result) {
           type.getShape(), SmallVector<int64_t>(4, 1));
       paddedBuffers[interior] = full;
       return interior;
-    } else {
-      return arenaBuffer(offset, result.getType(), loc);
     }
   }
   // Unplanned: the value (or a view of it) is returned exactly once.

@@ -48,7 +48,7 @@ linalg::GenericOp buildGeneric(OpBuilder &b, Location loc, ValueRange ins,
                                AffineMap outMap,
                                ArrayRef<utils::IteratorType> iterators,
                                BodyFn body);
-/// A float constant of type `t` (f32 or f64, or a splat vector of them).
+/// A float constant of type `t` (f32 or f64).
 Value floatConst(OpBuilder &b, Location loc, Type t, double v);
 
 /// Scalar arithmetic for the kernels that are generic over the element type
@@ -126,8 +126,19 @@ struct Lowering {
   /// the op's scratch space; `input` itself without padding.
   Value padded(Operation *op, Value input, ArrayRef<int64_t> pads, Value fill,
                Location loc, SmallVectorImpl<int64_t> &paddedShape);
-  void applyActivation(Location loc, Value out, StringRef act, double lo,
-                       double hi);
+  /// An f32 kernel op (KernelEpilogue.h) tagged mnn.kernel = `kind`:
+  ///   out = act(bias + residual + sum over the reduction of a * b),
+  /// with `bias` (viewed for `biasMap`) and `residual` (viewed like the
+  /// output) each optional (null).
+  linalg::GenericOp buildKernel(Location loc, StringRef kind,
+                                ArrayRef<Value> operands,
+                                ArrayRef<AffineMap> operandMaps, Value bias,
+                                AffineMap biasMap, Value residual, Value out,
+                                AffineMap outMap,
+                                ArrayRef<utils::IteratorType> iterators,
+                                const KernelEpilogue &epilogue);
+  /// The epilogue's activation as an elementwise op over `out`.
+  void applyActivation(Location loc, Value out, const KernelEpilogue &epilogue);
   /// The accumulator's initial value for a non-fused kernel: bias (viewed
   /// as `biasShape`, broadcast) plus residual, or zero.
   void initAccumulator(Location loc, Value out, Value bias,

@@ -127,13 +127,11 @@ struct Microkernel {
     }
     unsigned laneDim = cast<AffineDimExpr>(map.getResults().back()).getPosition();
     int64_t laneStride = strides.empty() ? 0 : strides.back();
-    if (laneDim == colsDim && (laneStride == 2 || laneStride == 3) &&
-        !ShapedType::isDynamic(laneStride))
+    if (laneDim == colsDim && (laneStride == 2 || laneStride == 3))
       return loadStridedLanes(memref, map, dims, laneStride);
     // Other strided lanes: one scalar load per lane, clamped to the valid
     // lanes of a partial tile.
-    Value vec = b.create<arith::ConstantOp>(
-        loc, DenseElementsAttr::get(vType, b.getF32FloatAttr(0).getValue()));
+    Value vec = zeroVector();
     Value last = b.create<arith::SubIOp>(loc, colsSize, cst(1));
     for (int64_t lane = 0; lane < vw; ++lane) {
       dims[colsDim] = b.create<arith::MinSIOp>(loc, cst(lane), last);
@@ -298,8 +296,9 @@ struct Microkernel {
     if (failed(getStridesAndOffset(outType, outStrides, outOffset)))
       return failure();
     // Lanes along the output's contiguous dim: plain vector loads/stores.
-    // Otherwise (the channel-lane schedule) the accumulators are gathered
-    // and scattered once per tile, outside the reduction loops.
+    // Otherwise (the channel-lane schedule) the accumulators move once per
+    // tile, outside the reduction loops: as transposed vectors where the
+    // output is contiguous along the rows, else lane by lane.
     AffineMap outMap = maps.back();
     bool outContiguous =
         outStrides.back() == 1 &&
@@ -309,55 +308,49 @@ struct Microkernel {
     SmallVector<Value> zeroDims(numDims, cst(0));
     auto perm = AffineMap::getMinorIdentityMap(outType.getRank(), 1, b.getContext());
     Value pad = b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(0));
-    // Addends and outputs contiguous along the rows (channel lanes on
-    // NCHW) move as transposed vectors, not lane by lane.
-    SmallVector<SmallVector<Value>> transposedAddends;
-    if (epilogue)
-      for (auto [i, addend] : llvm::enumerate(mnn::epilogueAddends(op)))
-        transposedAddends.push_back(contiguousAlongRows(addend, maps[2 + i])
-                                        ? loadRowsTransposed(addend, maps[2 + i])
-                                        : SmallVector<Value>());
     bool outAlongRows = !outContiguous && contiguousAlongRows(out, outMap);
     SmallVector<Value> accs;
-    if (!epilogue && outAlongRows)
-      accs = loadRowsTransposed(out, outMap);
-    for (int64_t r = 0; r < rows && (epilogue || !outAlongRows); ++r) {
-      SmallVector<Value> dims = zeroDims;
-      dims[rowsDim] = cst(r);
-      if (epilogue) {
-        // The sum of the addends (bias: one scalar or vector per tile,
-        // residual: like the output), or zero.
-        Value acc;
-        for (auto [i, addend] : llvm::enumerate(mnn::epilogueAddends(op))) {
-          Value v = transposedAddends[i].empty() ? operandValue(addend, maps[2 + i], dims)
-                                                 : transposedAddends[i][r];
-          acc = acc ? b.create<arith::AddFOp>(loc, acc, v).getResult() : v;
+    if (epilogue) {
+      // The sum of the addends (bias: one scalar or vector per tile,
+      // residual: like the output), or zero.
+      accs.assign(rows, zeroVector());
+      for (auto [i, addend] : llvm::enumerate(mnn::epilogueAddends(op))) {
+        AffineMap map = maps[2 + i];
+        SmallVector<Value> values;
+        if (contiguousAlongRows(addend, map))
+          values = loadRowsTransposed(addend, map);
+        for (int64_t r = 0; r < rows; ++r) {
+          SmallVector<Value> dims = zeroDims;
+          dims[rowsDim] = cst(r);
+          Value v = values.empty() ? operandValue(addend, map, dims) : values[r];
+          accs[r] = i == 0 ? v : b.create<arith::AddFOp>(loc, accs[r], v).getResult();
         }
-        accs.push_back(acc ? acc
-                           : b.create<arith::ConstantOp>(
-                                 loc, DenseElementsAttr::get(
-                                          vType, b.getF32FloatAttr(0).getValue())));
-        continue;
       }
-      if (outContiguous) {
-        accs.push_back(b.create<vector::TransferReadOp>(
-            loc, vType, out, indices(outMap, dims), AffineMapAttr::get(perm), pad,
-            mask, b.getBoolArrayAttr({true})));
-        continue;
+    } else if (outAlongRows) {
+      accs = loadRowsTransposed(out, outMap);
+    } else {
+      for (int64_t r = 0; r < rows; ++r) {
+        SmallVector<Value> dims = zeroDims;
+        dims[rowsDim] = cst(r);
+        if (outContiguous) {
+          accs.push_back(b.create<vector::TransferReadOp>(
+              loc, vType, out, indices(outMap, dims), AffineMapAttr::get(perm), pad,
+              mask, b.getBoolArrayAttr({true})));
+          continue;
+        }
+        auto gather =
+            b.create<scf::ForOp>(loc, cst(0), colsSize, cst(1), ValueRange{zeroVector()});
+        {
+          OpBuilder::InsertionGuard g(b);
+          b.setInsertionPointToStart(gather.getBody());
+          Value lane = gather.getInductionVar();
+          dims[colsDim] = lane;
+          Value x = b.create<memref::LoadOp>(loc, out, indices(outMap, dims));
+          Value v = b.create<vector::InsertElementOp>(loc, x, gather.getRegionIterArgs()[0], lane);
+          b.create<scf::YieldOp>(loc, v);
+        }
+        accs.push_back(gather.getResult(0));
       }
-      Value zero = b.create<arith::ConstantOp>(
-          loc, DenseElementsAttr::get(vType, b.getF32FloatAttr(0).getValue()));
-      auto gather = b.create<scf::ForOp>(loc, cst(0), colsSize, cst(1), ValueRange{zero});
-      {
-        OpBuilder::InsertionGuard g(b);
-        b.setInsertionPointToStart(gather.getBody());
-        Value lane = gather.getInductionVar();
-        dims[colsDim] = lane;
-        Value x = b.create<memref::LoadOp>(loc, out, indices(outMap, dims));
-        Value v = b.create<vector::InsertElementOp>(loc, x, gather.getRegionIterArgs()[0], lane);
-        b.create<scf::YieldOp>(loc, v);
-      }
-      accs.push_back(gather.getResult(0));
     }
 
     // Reduction loops, outermost first, accumulators carried through.

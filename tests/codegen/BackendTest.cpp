@@ -126,6 +126,17 @@ void runThroughFunctions(
   destroy(model);
 }
 
+/// Loads the vadd library at `path` and runs it through its descriptor.
+void runLibrary(const std::string &path) {
+  LibraryHandle handle(dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL));
+  ASSERT_NE(handle, nullptr) << dlerror();
+  auto descriptorFn = reinterpret_cast<mnn_model_descriptor_fn>(
+      dlsym(handle.get(), MNN_MODEL_DESCRIPTOR_SYMBOL));
+  ASSERT_NE(descriptorFn, nullptr);
+  const mnn_model_desc *desc = descriptorFn();
+  runThroughFunctions(desc->create, desc->run, desc->destroy);
+}
+
 // ---- x86_64, against the stand-in and the real runtime -------------------
 
 std::string runtimeName(const ::testing::TestParamInfo<const char *> &info) {
@@ -336,14 +347,7 @@ TEST(Backend, SplitCodegenBuildsTheSameLibrary) {
     ElfInfo elf = readElf(result.libraryPath);
     ASSERT_EQ(elf.error, "");
     EXPECT_EQ(elf.definedDynamicSymbols, expectedExports("vadd"));
-    LibraryHandle handle(
-        dlopen(result.libraryPath.c_str(), RTLD_NOW | RTLD_LOCAL));
-    ASSERT_NE(handle, nullptr) << dlerror();
-    auto descriptorFn = reinterpret_cast<mnn_model_descriptor_fn>(
-        dlsym(handle.get(), MNN_MODEL_DESCRIPTOR_SYMBOL));
-    ASSERT_NE(descriptorFn, nullptr);
-    const mnn_model_desc *desc = descriptorFn();
-    runThroughFunctions(desc->create, desc->run, desc->destroy);
+    runLibrary(result.libraryPath);
   }
 }
 
@@ -362,14 +366,7 @@ TEST(Backend, EveryOptLevelRuns) {
                                        dir.path(), result, options)),
               "")
         << level;
-    LibraryHandle handle(
-        dlopen(result.libraryPath.c_str(), RTLD_NOW | RTLD_LOCAL));
-    ASSERT_NE(handle, nullptr) << dlerror();
-    auto descriptorFn = reinterpret_cast<mnn_model_descriptor_fn>(
-        dlsym(handle.get(), MNN_MODEL_DESCRIPTOR_SYMBOL));
-    ASSERT_NE(descriptorFn, nullptr);
-    const mnn_model_desc *desc = descriptorFn();
-    runThroughFunctions(desc->create, desc->run, desc->destroy);
+    runLibrary(result.libraryPath);
   }
   EXPECT_NE(errorText(parseOptLevel("O4").takeError())
                 .find("unknown optimization level 'O4'"),
