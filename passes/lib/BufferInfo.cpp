@@ -67,7 +67,43 @@ int64_t storageBytes(Value v) {
          (t.getDimSize(3) + (*pads)[1] + (*pads)[3]) * 4;
 }
 
+int64_t choosePackedInputRows(Operation *op, int64_t lanes) {
+  // Shorter reductions (1x1 convs over few channels, on larger maps) take
+  // pixel lanes straight from the NCHW rows (Tile.cpp).
+  constexpr int64_t kMinReduction = 256;
+  auto conv = dyn_cast<Conv2DOp>(op);
+  if (!conv || lanes <= 0 || conv.getGroup() != 1 || conv.getKernelH() != 1 ||
+      conv.getKernelW() != 1 ||
+      llvm::any_of(conv.getStrides(), [](int64_t s) { return s != 1; }) ||
+      hasPadding(conv.getPads()))
+    return 0;
+  auto in = cast<RankedTensorType>(conv.getInput().getType());
+  auto out = cast<RankedTensorType>(conv.getType());
+  int64_t pixels = in.getDimSize(2) * in.getDimSize(3);
+  // Six pixels x two vectors of channels is the register tile that fills
+  // 16 registers (12 accumulators, 2 weight vectors, 1 broadcast) with one
+  // broadcast per two FMAs.
+  int64_t rows = 6;
+  if (!out.getElementType().isF32() || in.getDimSize(1) < kMinReduction ||
+      pixels < rows || out.getDimSize(1) % lanes)
+    return 0;
+  return rows;
+}
+
+int64_t packedInputRows(Operation *op) {
+  auto rows = op->getAttrOfType<IntegerAttr>(kPackedInputRowsAttr);
+  if (!rows || op->getNumResults() != 1 || paddedStorage(op->getResult(0)))
+    return 0;
+  return rows.getInt();
+}
+
 int64_t scratchBytes(Operation *op) {
+  if (int64_t rows = packedInputRows(op)) {
+    auto t = cast<RankedTensorType>(op->getOperand(0).getType());
+    int64_t pixels = t.getDimSize(2) * t.getDimSize(3);
+    return t.getDimSize(0) * llvm::divideCeil(pixels, rows) * rows *
+           t.getDimSize(1) * 4;
+  }
   // Winograd convs: padded HWC input, V and M (Winograd.h).
   if (auto conv = dyn_cast<Conv2DOp>(op); conv && winograd::outputTile(conv.getFilterLayout()))
     return winograd::shapeOf(conv).totalElements * 4;

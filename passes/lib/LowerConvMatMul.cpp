@@ -111,6 +111,8 @@ LogicalResult Lowering::lowerConv(mnn::Conv2DOp op, Value out) {
         {IT::parallel, IT::parallel, IT::reduction}, epilogueOf(op));
     return success();
   }
+  if (int64_t rows = outPlain ? packedInputRows(op) : 0)
+    return lowerPackedInputConv(op, out, rows);
   // A 1x1 stride-1 conv without padding reads each output pixel's own input
   // pixel and both are contiguous: all pixels form one dim (oh = 1), so the
   // vector lanes run across row ends, with no partial tile per row.

@@ -158,12 +158,13 @@ Value reshapeBuffer(OpBuilder &b, Location loc, Value buf,
 
 /// A strided view of a contiguous static buffer (for conv/pool windows).
 Value stridedView(OpBuilder &b, Location loc, Value buf,
-                  ArrayRef<int64_t> sizes, ArrayRef<int64_t> strides) {
+                  ArrayRef<int64_t> sizes, ArrayRef<int64_t> strides,
+                  int64_t offset) {
   auto elt = cast<MemRefType>(buf.getType()).getElementType();
-  auto layout = StridedLayoutAttr::get(b.getContext(), 0, strides);
+  auto layout = StridedLayoutAttr::get(b.getContext(), offset, strides);
   auto type = MemRefType::get(sizes, elt, layout);
-  return b.create<memref::ReinterpretCastOp>(loc, type, buf, /*offset=*/0,
-                                             sizes, strides);
+  return b.create<memref::ReinterpretCastOp>(loc, type, buf, offset, sizes,
+                                             strides);
 }
 
 /// Builds a linalg.generic over `outShape` reading `ins` with the given maps.

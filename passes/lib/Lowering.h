@@ -39,9 +39,11 @@ SmallVector<int64_t> contiguousStrides(ArrayRef<int64_t> shape);
 /// count) as an identity-layout memref.
 Value reshapeBuffer(OpBuilder &b, Location loc, Value buf,
                     ArrayRef<int64_t> shape);
-/// A strided view of a contiguous static buffer (for conv/pool windows).
+/// A strided view of a contiguous static buffer (for conv/pool windows),
+/// starting `offset` elements into it.
 Value stridedView(OpBuilder &b, Location loc, Value buf,
-                  ArrayRef<int64_t> sizes, ArrayRef<int64_t> strides);
+                  ArrayRef<int64_t> sizes, ArrayRef<int64_t> strides,
+                  int64_t offset = 0);
 /// Builds a linalg.generic over `outShape` reading `ins` with the given maps.
 linalg::GenericOp buildGeneric(OpBuilder &b, Location loc, ValueRange ins,
                                ArrayRef<AffineMap> inMaps, Value out,
@@ -146,6 +148,9 @@ struct Lowering {
                        const Scalar &sc);
 
   LogicalResult lowerConv(mnn::Conv2DOp op, Value out);
+  /// A 1x1 conv reading its input repacked in pixel panels of `rows`
+  /// (BufferInfo.h's packedInputRows; LowerPackedInputConv.cpp).
+  LogicalResult lowerPackedInputConv(mnn::Conv2DOp op, Value out, int64_t rows);
   /// A conv with a "winograd4"/"winograd2" filter (LowerWinograd.cpp).
   LogicalResult lowerWinogradConv(mnn::Conv2DOp op, Value out);
   LogicalResult lowerMatMul(mnn::MatMulOp op, Value out);

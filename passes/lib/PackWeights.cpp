@@ -26,6 +26,7 @@
 //===----------------------------------------------------------------------===//
 #include "Winograd.h"
 
+#include "mnn/BufferInfo.h"
 #include "mnn/ElementsUtils.h"
 #include "mnn/Passes.h"
 
@@ -163,6 +164,10 @@ struct PackWeightsPass : mnn::impl::PackWeightsBase<PackWeightsPass> {
       if (outType.getDimSize(2) == 1 && outType.getDimSize(3) == 1 &&
           conv.getGroup() == 1)
         return 0;
+      // A 1x1 conv over a long reduction reads its input in pixel panels
+      // with a tile of two weight blocks (BufferInfo.h).
+      if (block > 0 && mnn::choosePackedInputRows(conv, 2 * block))
+        return 2 * block;
       return block > 0 && og % block == 0 ? (int64_t)block : 0;
     };
     // Columns of the Winograd GEMM's B panels: the lanes of mnn-tile's
@@ -204,6 +209,8 @@ struct PackWeightsPass : mnn::impl::PackWeightsBase<PackWeightsPass> {
                            : wino == 2 ? "winograd2"
                            : blk       ? "bhwigo"
                                        : "hwigo");
+      if (int64_t rows = blk == 2 * block ? mnn::choosePackedInputRows(conv, blk) : 0)
+        conv->setAttr(mnn::kPackedInputRowsAttr, OpBuilder(conv).getI64IntegerAttr(rows));
     });
     // Drop the oihw constants nobody reads any more.
     llvm::SmallPtrSet<Operation *, 8> originals;

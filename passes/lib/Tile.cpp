@@ -94,8 +94,13 @@ void blockReduction(linalg::GenericOp op, ArrayRef<int64_t> ranges,
   for (int64_t ohTile = std::min<int64_t>(ranges[OH], 8); ohTile >= 1; --ohTile) {
     if (ranges[OH] % ohTile)
       continue;
+    // Input bytes per channel of the block: the rows' span in the channel's
+    // plane, or ohTile separate rows when the channels are interleaved
+    // (an input packed in pixel panels, BufferInfo.h's packedInputRows).
     int64_t inputBytes =
-        ((ohTile - 1) * strides[5] + (ranges[KH] - 1) * strides[3] + rowWidth) * 4;
+        strides[5] > strides[2]
+            ? ohTile * rowWidth * 4
+            : ((ohTile - 1) * strides[5] + (ranges[KH] - 1) * strides[3] + rowWidth) * 4;
     int64_t block = 0;
     for (int64_t kc = ranges[CG]; kc >= 1; --kc)
       if (ranges[CG] % kc == 0 && kc * (inputBytes + weightBytes) <= cacheBytes) {
@@ -310,9 +315,13 @@ struct TilePass : mnn::impl::TileBase<TilePass> {
       auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
       auto kind = op->getAttrOfType<StringAttr>(mnn::kKernelAttr);
       std::optional<KernelSchedule> s;
+      // A conv whose lowering chose its tile's channel block says so
+      // (LowerPackedInputConv.cpp).
+      int64_t lanes = channelLanes > 0 ? channelLanes : vectorBits / 32;
+      if (auto block = op->getAttrOfType<IntegerAttr>("mnn.channel_lanes"))
+        lanes = block.getInt();
       if (generic && kind)
-        s = scheduleKernel(generic, kind.getValue(), vectorWidth,
-                           channelLanes > 0 ? channelLanes : vectorBits / 32,
+        s = scheduleKernel(generic, kind.getValue(), vectorWidth, lanes,
                            cacheBytes);
       if (!s) {
         if (failed(tileWith(rewriter, op, scheduleGeneric(op),

@@ -39,6 +39,28 @@ int64_t scratchBytes(mlir::Operation *op);
 /// copy is made.
 std::optional<llvm::SmallVector<int64_t, 4>> paddedStorage(mlir::Value v);
 
+/// Name of the conv attribute by which mnn-pack-weights marks a 1x1 conv
+/// that reads its input repacked in pixel panels; its value is the panel
+/// width R.
+inline constexpr llvm::StringLiteral kPackedInputRowsAttr =
+    "mnn.packed_input_rows";
+
+/// Panel width R of a 1x1 conv that reads its input repacked in its scratch
+/// as panels [N, ceil(H*W/R), C, R], or 0 when it reads the NCHW input
+/// directly. Its channel-lane tile (R pixels x a block of output channels)
+/// then finds the R inputs of each reduction step in one contiguous run
+/// instead of R values of a cache line in each channel plane: a K x R panel
+/// stays in L1, with no set conflicts. When R does not divide H*W, the last
+/// panel holds the last R pixels (overlapping its neighbour). Marked by
+/// mnn-pack-weights (choosePackedInputRows); not for an output stored
+/// padded.
+int64_t packedInputRows(mlir::Operation *op);
+
+/// The panel width R a 1x1 conv gets, from its shape alone (0: none): f32,
+/// group 1, stride 1, unpadded, at least kMinPackedReduction input channels
+/// and R pixels, and `lanes` (the weight block of its tile) dividing Cout.
+int64_t choosePackedInputRows(mlir::Operation *conv, int64_t lanes);
+
 /// Bytes of the buffer holding `v` (with its padding, if any).
 int64_t storageBytes(mlir::Value v);
 

@@ -1,0 +1,100 @@
+//===- LowerPackedInputConv.cpp - 1x1 conv over a repacked input ----------===//
+//
+// A 1x1 conv marked by mnn-pack-weights (BufferInfo.h's packedInputRows)
+// first copies its NCHW input into its scratch as pixel panels
+//     packed[n][t][c][r] = input[n][c][first(t) + r],  r < R,
+// with first(t) = t * R, except that the last panel of a map whose size P
+// R does not divide starts at P - R (it overlaps its neighbour). The conv
+// is then one kernel op over the whole panels, whose iteration space sees
+// panels as oh and a panel's pixels as ow (the output [N, Cout, P] viewed
+// as [.., P / R, R]), and one more over the last panel when it overlaps:
+// it recomputes a few pixels, whose values are the same.
+// Both ops carry mnn.channel_lanes = the weights' block, so mnn-tile gives
+// them a tile of R pixels x the whole block.
+//
+//===----------------------------------------------------------------------===//
+#include "Lowering.h"
+
+namespace mnn::lowering {
+
+LogicalResult Lowering::lowerPackedInputConv(mnn::Conv2DOp op, Value out,
+                                             int64_t rows) {
+  Location loc = op.getLoc();
+  MLIRContext *ctx = b.getContext();
+  auto inType = cast<RankedTensorType>(op.getInput().getType());
+  auto outType = cast<RankedTensorType>(op.getType());
+  int64_t n = inType.getDimSize(0), c = inType.getDimSize(1);
+  int64_t cout = outType.getDimSize(1);
+  int64_t pixels = inType.getDimSize(2) * inType.getDimSize(3);
+  auto fshape = cast<RankedTensorType>(op.getFilter().getType()).getShape();
+  int64_t blk = fshape[5], ob = cout / blk;
+  int64_t whole = pixels / rows, panels = llvm::divideCeil(pixels, rows);
+  int64_t panelSize = c * rows, imageSize = panels * panelSize;
+
+  Value input = reshapeBuffer(b, loc, bufferOf(op.getInput()), {n * c * pixels});
+  Value packed = scratchBuffer(op, {n * imageSize}, b.getF32Type(), loc);
+  auto dims = [&](unsigned count, ArrayRef<unsigned> order) {
+    SmallVector<AffineExpr> exprs;
+    for (unsigned i : order)
+      exprs.push_back(getAffineDimExpr(i, ctx));
+    return AffineMap::get(count, 0, exprs, ctx);
+  };
+  // Copies `count` panels from pixel `pixel0` on into panels `panel0`...
+  // Iterates (n, c, panel, pixel): the outer dims split into threads.
+  auto pack = [&](int64_t panel0, int64_t count, int64_t pixel0) {
+    Value from = stridedView(b, loc, input, {n, c, count, rows},
+                             {c * pixels, pixels, rows, 1}, pixel0);
+    Value to = stridedView(b, loc, packed, {n, count, c, rows},
+                           {imageSize, panelSize, rows, 1}, panel0 * panelSize);
+    buildGeneric(b, loc, {from}, {dims(4, {0, 1, 2, 3})}, to,
+                 dims(4, {0, 2, 1, 3}),
+                 SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
+                 [](OpBuilder &, Location, ValueRange a) { return a[0]; });
+  };
+
+  // Iteration space as in lowerConv: n g ob oi oh ow | kh kw cg.
+  enum { N, G, OB, OI, OH, OW, KH, KW, CG, NumDims };
+  AffineMap winMap = dims(NumDims, {N, G, CG, KH, KW, OH, OW});
+  AffineMap filterMap = dims(NumDims, {OB, KH, KW, CG, G, OI});
+  AffineMap outMap = dims(NumDims, {N, G, OB, OI, OH, OW});
+  using IT = utils::IteratorType;
+  SmallVector<IT> its(NumDims, IT::parallel);
+  its[KH] = its[KW] = its[CG] = IT::reduction;
+  Value outFlat = reshapeBuffer(b, loc, out, {n * cout * pixels});
+  Value residual = op.getResidual()
+                       ? reshapeBuffer(b, loc, bufferOf(op.getResidual()),
+                                       {n * cout * pixels})
+                       : Value();
+  Value bias = op.getBias()
+                   ? reshapeBuffer(b, loc, bufferOf(op.getBias()), {1, ob, blk})
+                   : Value();
+  auto outputView = [&](Value flat, int64_t count, int64_t pixel0) {
+    return stridedView(b, loc, flat, {n, 1, ob, blk, count, rows},
+                       {cout * pixels, cout * pixels, blk * pixels, pixels, rows, 1},
+                       pixel0);
+  };
+  auto conv = [&](int64_t panel0, int64_t count, int64_t pixel0) {
+    Value windows =
+        stridedView(b, loc, packed, {n, 1, c, 1, 1, count, rows},
+                    {imageSize, imageSize, rows, 0, 0, panelSize, 1},
+                    panel0 * panelSize);
+    linalg::GenericOp kernel = buildKernel(
+        loc, "conv", {windows, bufferOf(op.getFilter())}, {winMap, filterMap},
+        bias, dims(NumDims, {G, OB, OI}),
+        residual ? outputView(residual, count, pixel0) : Value(),
+        outputView(outFlat, count, pixel0), outMap, its,
+        {op.getActivation().str(), op.getClipMin().convertToDouble(),
+         op.getClipMax().convertToDouble()});
+    kernel->setAttr("mnn.channel_lanes", b.getI64IntegerAttr(blk));
+  };
+
+  pack(0, whole, 0);
+  if (whole < panels)
+    pack(whole, 1, pixels - rows);
+  conv(0, whole, 0);
+  if (whole < panels)
+    conv(whole, 1, pixels - rows);
+  return success();
+}
+
+} // namespace mnn::lowering

@@ -1,0 +1,74 @@
+// RUN: mnn-opt %s --split-input-file --mnn-pack-weights="block=8" | FileCheck %s --check-prefix=PACK
+// RUN: mnn-opt %s --split-input-file --mnn-pack-weights="block=8" --mnn-plan-memory --mnn-lower-to-linalg | FileCheck %s
+// RUN: mnn-opt %s --split-input-file --mnn-pack-weights="block=8" --mnn-plan-memory --mnn-lower-to-linalg --mnn-tile="vector-bits=256 channel-lanes=8" | FileCheck %s --check-prefix=TILE
+
+// A 1x1 conv over 256 input channels on a 7x7 map reads its input repacked
+// in panels of 6 pixels: its weights get blocks of 16 (two vectors) and the
+// conv is marked with the panel width.
+// PACK-LABEL: func.func @main
+// PACK: mnn.conv2d
+// PACK-SAME: filter_layout = "bhwigo"
+// PACK-SAME: mnn.packed_input_rows = 6 : i64
+// PACK-SAME: tensor<2x1x1x256x1x16xf32>
+
+// The 49 pixels make 8 whole panels and a last one holding pixels 43..48.
+// Each is packed into the scratch ([1, 9, 256, 6], 55296 bytes) by a copy
+// iterating (n, c, panel, pixel); the conv runs as one kernel op over the
+// 8 panels (oh = 8, ow = 6) and one over the last, both with bias and
+// residual in their epilogue and a channel block of 16.
+// CHECK-LABEL: func.func @__mnn_main
+// CHECK-SAME: mnn.arena_bytes = 55296
+// CHECK: %[[X:.*]] = memref.collapse_shape %arg0
+// CHECK: %[[S:.*]] = memref.view %arg3[%c0][] : memref<55296xi8> to memref<13824xf32>
+// CHECK: %[[FROM:.*]] = memref.reinterpret_cast %[[X]] to offset: [0], sizes: [1, 256, 8, 6], strides: [12544, 49, 6, 1]
+// CHECK: %[[TO:.*]] = memref.reinterpret_cast %[[S]] to offset: [0], sizes: [1, 8, 256, 6], strides: [13824, 1536, 6, 1]
+// CHECK: linalg.generic {{.*}} ins(%[[FROM]] {{.*}} outs(%[[TO]]
+// CHECK: memref.reinterpret_cast %[[X]] to offset: [43], sizes: [1, 256, 1, 6]
+// CHECK: memref.reinterpret_cast %[[S]] to offset: [12288], sizes: [1, 1, 256, 6]
+// CHECK: linalg.generic
+// CHECK: %[[WIN:.*]] = memref.reinterpret_cast %[[S]] to offset: [0], sizes: [1, 1, 256, 1, 1, 8, 6], strides: [13824, 13824, 6, 0, 0, 1536, 1]
+// CHECK: %[[OUT:.*]] = memref.reinterpret_cast %{{.*}} to offset: [0], sizes: [1, 1, 2, 16, 8, 6], strides: [1568, 1568, 784, 49, 6, 1]
+// CHECK: linalg.generic
+// CHECK-SAME: ins(%[[WIN]], %{{[a-z_0-9]*}}, %{{[a-z_0-9]*}}, %{{[a-z_0-9]*}} :
+// CHECK-SAME: outs(%[[OUT]] :
+// CHECK-SAME: mnn.channel_lanes = 16
+// CHECK-SAME: mnn.epilogue
+// CHECK-SAME: mnn.kernel = "conv"
+// CHECK: memref.reinterpret_cast %[[S]] to offset: [12288], sizes: [1, 1, 256, 1, 1, 1, 6]
+// CHECK: memref.reinterpret_cast %{{.*}} to offset: [43], sizes: [1, 1, 2, 16, 1, 6]
+// CHECK: linalg.generic
+// CHECK-SAME: mnn.channel_lanes = 16
+// CHECK-SAME: mnn.kernel = "conv"
+
+// Register tiles: 16 channel lanes x 6 pixels; parallel tiles of one
+// channel block and one panel.
+// TILE-LABEL: func.func @__mnn_main
+// TILE: scf.parallel {{.*}} to ({{.*}}%c2, %c16{{.*}}, %c8) step ({{.*}}%c16{{.*}}, %c1{{.*}})
+// TILE: linalg.generic
+// TILE-SAME: mnn.cols_dim = 3 : i64
+// TILE-SAME: mnn.lanes = 16 : i64
+// TILE-SAME: mnn.rows_dim = 5 : i64
+func.func @main(%x: tensor<1x256x7x7xf32> {mnn.name = "x"}, %r: tensor<1x32x7x7xf32> {mnn.name = "r"}) -> (tensor<1x32x7x7xf32> {mnn.name = "y"}) {
+  %w = mnn.constant dense<0.5> : tensor<32x256x1x1xf32>
+  %b = mnn.constant dense<0.25> : tensor<32xf32>
+  %y = mnn.conv2d %x, %w, %b, %r {dilations = array<i64: 1, 1>, filter_layout = "oihw", group = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x256x7x7xf32>, tensor<32x256x1x1xf32>, tensor<32xf32>, tensor<1x32x7x7xf32>) -> tensor<1x32x7x7xf32>
+  return %y : tensor<1x32x7x7xf32>
+}
+
+// -----
+
+// Shorter reductions (128 input channels) read the NCHW input directly:
+// blocks of 8, no mark, no scratch.
+// PACK-LABEL: func.func @main
+// PACK: mnn.conv2d
+// PACK-NOT: mnn.packed_input_rows
+// PACK-SAME: tensor<4x1x1x128x1x8xf32>
+// CHECK-LABEL: func.func @__mnn_main
+// CHECK-SAME: mnn.arena_bytes = 0
+// CHECK-NOT: mnn.channel_lanes
+// TILE-LABEL: func.func @__mnn_main
+func.func @main(%x: tensor<1x128x7x7xf32> {mnn.name = "x"}) -> (tensor<1x32x7x7xf32> {mnn.name = "y"}) {
+  %w = mnn.constant dense<0.5> : tensor<32x128x1x1xf32>
+  %y = mnn.conv2d %x, %w {dilations = array<i64: 1, 1>, filter_layout = "oihw", group = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x128x7x7xf32>, tensor<32x128x1x1xf32>) -> tensor<1x32x7x7xf32>
+  return %y : tensor<1x32x7x7xf32>
+}
