@@ -17,7 +17,8 @@
 // A kernel op with a fused epilogue (KernelEpilogue.h) starts its
 // accumulators from the bias/residual instead of reading the output, and
 // applies the activation before the store.
-// Partial tiles (C < VW at the edge) use masked loads and stores. Every other
+// Partial tiles (C < VW at the edge) use VW/2 or VW/4 lanes when C fits,
+// masked loads and stores unless C fills them. Every other
 // linalg op is left to be lowered to loops, which LLVM's loop vectorizer
 // handles for the simple elementwise cases.
 //
@@ -25,6 +26,7 @@
 #include "KernelEpilogue.h"
 #include "mnn/Passes.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/Matchers.h"
 
@@ -484,6 +486,75 @@ struct Microkernel {
   }
 };
 
+/// The size of the last tile of a register-tile loop, when `size` is the
+/// affine.min(VW, ub - iv) that tiling made of the iv of an scf.for with
+/// constant bounds: the loop's other iterations are whole tiles.
+std::optional<int64_t> lastTileSize(Value size) {
+  auto min = size.getDefiningOp<affine::AffineMinOp>();
+  if (!min || min.getNumOperands() != 1)
+    return std::nullopt;
+  auto iv = dyn_cast<BlockArgument>(min.getOperand(0));
+  auto loop = iv ? dyn_cast<scf::ForOp>(iv.getOwner()->getParentOp()) : nullptr;
+  if (!loop || loop.getInductionVar() != iv)
+    return std::nullopt;
+  auto lb = getConstantIntValue(loop.getLowerBound());
+  auto ub = getConstantIntValue(loop.getUpperBound());
+  auto step = getConstantIntValue(loop.getStep());
+  if (!lb || !ub || !step || *ub <= *lb || *step <= 0)
+    return std::nullopt;
+  int64_t last = *lb + (*ub - *lb - 1) / *step * *step;
+  SmallVector<Attribute> results;
+  Builder b(size.getContext());
+  if (failed(min.getAffineMap().constantFold({b.getIndexAttr(last)}, results)))
+    return std::nullopt;
+  std::optional<int64_t> smallest;
+  for (Attribute r : results) {
+    auto v = getConstantIntValue(r);
+    if (!v)
+      return std::nullopt;
+    smallest = smallest ? std::min(*smallest, *v) : *v;
+  }
+  return smallest;
+}
+
+/// Narrowest vector of a partial tile's piece.
+constexpr int64_t kMinLanes = 4;
+
+/// Two copies of the tile op over columns [0, head) and [head, end) of its
+/// cols dim: each operand indexed by that dim is cut by a subview.
+std::pair<linalg::GenericOp, linalg::GenericOp>
+splitColumns(OpBuilder &b, linalg::GenericOp op, unsigned colsDim, int64_t head) {
+  Location loc = op.getLoc();
+  auto piece = [&](bool second) {
+    IRMapping mapping;
+    for (OpOperand &operand : op->getOpOperands()) {
+      AffineMap map = op.getMatchingIndexingMap(&operand);
+      Value v = operand.get();
+      auto type = cast<MemRefType>(v.getType());
+      for (auto [i, e] : llvm::enumerate(map.getResults())) {
+        if (!e.isFunctionOfDim(colsDim))
+          continue;
+        SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
+        SmallVector<OpFoldResult> sizes = memref::getMixedSizes(b, loc, v);
+        SmallVector<OpFoldResult> strides(type.getRank(), b.getIndexAttr(1));
+        if (second) {
+          offsets[i] = b.getIndexAttr(head);
+          Value size = getValueOrCreateConstantIndexOp(b, loc, sizes[i]);
+          sizes[i] = b.create<arith::SubIOp>(loc, size,
+                                             b.create<arith::ConstantIndexOp>(loc, head))
+                         .getResult();
+        } else {
+          sizes[i] = b.getIndexAttr(head);
+        }
+        mapping.map(v, b.create<memref::SubViewOp>(loc, v, offsets, sizes, strides));
+        break;
+      }
+    }
+    return cast<linalg::GenericOp>(b.clone(*op, mapping));
+  };
+  return {piece(false), piece(true)};
+}
+
 LogicalResult vectorizeKernel(linalg::GenericOp op, int64_t vw, int64_t indexedLanes) {
   std::optional<mnn::KernelEpilogue> epilogue = mnn::KernelEpilogue::of(op);
   // Inputs: the two operands, then the epilogue's addends.
@@ -510,38 +581,107 @@ LogicalResult vectorizeKernel(linalg::GenericOp op, int64_t vw, int64_t indexedL
       return failure();
     }
   }
-  Microkernel k{op, b, loc, rowsDim, colsDim, *rows, vw, Value(), Value(),
-                VectorType::get({vw}, b.getF32Type()), indexedLanes, epilogue};
   std::optional<int64_t> cols = getConstantIntValue(ranges[colsDim].size);
   if (cols && *cols > vw)
     return failure();
-  k.colsSize = getValueOrCreateConstantIndexOp(b, loc, ranges[colsDim].size);
+  // The kernel of `tile` over `width` lanes, masked to `size` unless `exact`.
+  auto emit = [&](linalg::GenericOp tile, Value size, int64_t width, bool exact) {
+    Microkernel k{tile, b, loc, rowsDim, colsDim, *rows, width, size, Value(),
+                  VectorType::get({width}, b.getF32Type()), indexedLanes, epilogue};
+    if (!exact)
+      k.mask = b.create<vector::CreateMaskOp>(
+          loc, VectorType::get({width}, b.getI1Type()), ValueRange{size});
+    return k.emit();
+  };
+  // A partial tile (the right edge of a row; masked loads and stores are
+  // slow on x86) is split into unmasked pieces of VW/2 or VW/4 lanes and
+  // at most one masked piece, the narrowest that holds the rest: 14
+  // columns are 8 + 4 + 2 (masked 4), 12 are 8 + 4, 7 are 4 + 3 (masked 4)
+  // (static sizes; a dynamic one is split at VW/2 only).
+  auto narrowest = [&](int64_t n) {
+    int64_t width = vw;
+    while (width % 2 == 0 && width / 2 >= n && width / 2 >= kMinLanes)
+      width /= 2;
+    return width;
+  };
+  SmallVector<Operation *> pieces;
+  auto split = [&](linalg::GenericOp tile, int64_t head, Value size) {
+    auto [first, rest] = splitColumns(b, tile, colsDim, head);
+    pieces.append({first, rest});
+    Value restSize = b.create<arith::SubIOp>(
+        loc, size, b.create<arith::ConstantIndexOp>(loc, head));
+    return std::make_tuple(first, rest, restSize);
+  };
+  // Static sizes: split until the rest fits one narrow vector.
+  std::function<LogicalResult(linalg::GenericOp, int64_t, Value)> emitStatic =
+      [&](linalg::GenericOp tile, int64_t n, Value size) -> LogicalResult {
+    int64_t width = narrowest(n), head = width / 2;
+    if (n == width || head < kMinLanes || n <= head)
+      return emit(tile, size, width, /*exact=*/n == width);
+    auto [first, rest, restSize] = split(tile, head, size);
+    if (failed(emit(first, b.create<arith::ConstantIndexOp>(loc, head), head, true)))
+      return failure();
+    return emitStatic(rest, n - head, restSize);
+  };
+  // A dynamic size below VW: VW/2 exact; above it VW/2 whole lanes and the
+  // rest masked; below it masked.
+  auto emitDynamic = [&](linalg::GenericOp tile, Value size) -> LogicalResult {
+    int64_t head = vw / 2;
+    if (vw % 2 || head < kMinLanes)
+      return emit(tile, size, vw, false);
+    auto ifSize = [&](arith::CmpIPredicate pred) {
+      Value c = b.create<arith::CmpIOp>(loc, pred, size,
+                                        b.create<arith::ConstantIndexOp>(loc, head));
+      auto branch = b.create<scf::IfOp>(loc, c, /*withElseRegion=*/true);
+      b.setInsertionPoint(branch.thenBlock()->getTerminator());
+      return branch;
+    };
+    OpBuilder::InsertionGuard guard(b);
+    auto exact = ifSize(arith::CmpIPredicate::eq);
+    if (failed(emit(tile, size, head, true)))
+      return failure();
+    b.setInsertionPoint(exact.elseBlock()->getTerminator());
+    auto more = ifSize(arith::CmpIPredicate::sgt);
+    auto [first, rest, restSize] = split(tile, head, size);
+    if (failed(emit(first, b.create<arith::ConstantIndexOp>(loc, head), head, true)) ||
+        failed(emit(rest, restSize, head, false)))
+      return failure();
+    b.setInsertionPoint(more.elseBlock()->getTerminator());
+    return emit(tile, size, head, false);
+  };
+  Value colsSize = getValueOrCreateConstantIndexOp(b, loc, ranges[colsDim].size);
+  LogicalResult result = success();
   if (cols == vw) {
-    if (failed(k.emit()))
-      return failure();
-    op.erase();
-    return success();
+    result = emit(op, colsSize, vw, true);
+  } else if (cols) {
+    result = emitStatic(op, *cols, colsSize);
+  } else if (std::optional<int64_t> last = lastTileSize(colsSize);
+             last && *last > 0 && *last <= vw) {
+    // The tiles of a row: whole ones and a last one of known size.
+    Value full = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, colsSize,
+                                         b.create<arith::ConstantIndexOp>(loc, vw));
+    auto branch = b.create<scf::IfOp>(loc, full, /*withElseRegion=*/*last != vw);
+    b.setInsertionPoint(branch.thenBlock()->getTerminator());
+    result = emit(op, colsSize, vw, true);
+    if (*last != vw && succeeded(result)) {
+      b.setInsertionPoint(branch.elseBlock()->getTerminator());
+      result = emitStatic(op, *last, b.create<arith::ConstantIndexOp>(loc, *last));
+    }
+  } else {
+    // Dynamic edge: full tiles take the unmasked kernel, the last tile of a
+    // row the split one.
+    Value full = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, colsSize,
+                                         b.create<arith::ConstantIndexOp>(loc, vw));
+    auto branch = b.create<scf::IfOp>(loc, full, /*withElseRegion=*/true);
+    b.setInsertionPoint(branch.thenBlock()->getTerminator());
+    result = emit(op, colsSize, vw, true);
+    b.setInsertionPoint(branch.elseBlock()->getTerminator());
+    if (succeeded(result))
+      result = emitDynamic(op, colsSize);
   }
-  auto maskType = VectorType::get({vw}, b.getI1Type());
-  if (cols) {
-    // Statically partial: always masked.
-    k.mask = b.create<vector::CreateMaskOp>(loc, maskType, ValueRange{k.colsSize});
-    if (failed(k.emit()))
-      return failure();
-    op.erase();
-    return success();
-  }
-  // Dynamic edge: full tiles take the unmasked kernel (masked loads are slow
-  // on x86), only the last tile of a row the masked one.
-  Value full = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, k.colsSize,
-                                       b.create<arith::ConstantIndexOp>(loc, vw));
-  auto branch = b.create<scf::IfOp>(loc, full, /*withElseRegion=*/true);
-  b.setInsertionPoint(branch.thenBlock()->getTerminator());
-  if (failed(k.emit()))
-    return failure();
-  b.setInsertionPoint(branch.elseBlock()->getTerminator());
-  k.mask = b.create<vector::CreateMaskOp>(loc, maskType, ValueRange{k.colsSize});
-  if (failed(k.emit()))
+  for (Operation *piece : llvm::reverse(pieces))
+    piece->erase();
+  if (failed(result))
     return failure();
   op.erase();
   return success();

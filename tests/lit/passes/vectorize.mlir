@@ -6,7 +6,7 @@
 
 // Register tiles become 4 accumulators of vector<16xf32>, one FMA per row
 // and reduction step with the lhs broadcast. Full tiles run unmasked; the
-// last tile (40 = 2x16 + 8) takes a masked copy of the kernel.
+// last tile (40 = 2x16 + 8) takes an 8-lane copy of the kernel, unmasked.
 // CHECK-LABEL: func.func @matmul
 // CHECK: scf.parallel
 // CHECK: scf.for
@@ -18,20 +18,47 @@
 // CHECK: scf.yield
 // CHECK-COUNT-4: vector.transfer_write
 // CHECK: } else {
-// CHECK: %[[MASK:.*]] = vector.create_mask %{{.*}} : vector<16xi1>
-// CHECK-COUNT-4: vector.transfer_read {{.*}}, %[[MASK]] {in_bounds = [true]} : memref<4x?xf32, {{.*}}>, vector<16xf32>
-// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
-// CHECK:   vector.transfer_read {{.*}} : memref<32x?xf32, {{.*}}>, vector<16xf32>
+// CHECK-NOT: vector.create_mask
+// CHECK-COUNT-4: vector.transfer_read {{.*}} {in_bounds = [true]} : memref<4x?xf32, {{.*}}>, vector<8xf32>
+// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>)
+// CHECK:   vector.transfer_read {{.*}} : memref<32x?xf32, {{.*}}>, vector<8xf32>
 // CHECK:   memref.load
-// CHECK:   vector.broadcast {{.*}} : f32 to vector<16xf32>
+// CHECK:   vector.broadcast {{.*}} : f32 to vector<8xf32>
 // CHECK:   vector.fma
 // CHECK-COUNT-3: vector.fma
 // CHECK: scf.yield
-// CHECK-COUNT-4: vector.transfer_write {{.*}}, %[[MASK]] {in_bounds = [true]}
+// CHECK-COUNT-4: vector.transfer_write {{.*}} {in_bounds = [true]} : vector<8xf32>
 // CHECK-NOT: linalg.generic
 func.func @matmul(%a: memref<8x32xf32>, %b: memref<32x40xf32>, %c: memref<8x40xf32>) {
   linalg.generic {indexing_maps = [#win, #wt, #out], iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%a, %b : memref<8x32xf32>, memref<32x40xf32>) outs(%c : memref<8x40xf32>) attrs = {mnn.kernel = "matmul"} {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// A last tile of 14 columns (30 = 16 + 14) is split into 8 and 4 columns,
+// unmasked, and 2 columns on a masked 4-lane kernel.
+// CHECK-LABEL: func.func @matmul_split
+// CHECK: scf.if
+// CHECK: vector.fma {{.*}} : vector<16xf32>
+// CHECK: } else {
+// CHECK: %[[A:.*]] = memref.subview %{{.*}}[0, 0] [4, 8] [1, 1]
+// CHECK: %[[B:.*]] = memref.subview %{{.*}}[0, 8] [4, %{{.*}}] [1, 1]
+// CHECK-NOT: vector.create_mask
+// CHECK: vector.transfer_write {{.*}}, %[[A]][{{.*}}] {in_bounds = [true]} : vector<8xf32>
+// CHECK: %[[C:.*]] = memref.subview %[[B]][0, 0] [4, 4] [1, 1]
+// CHECK: %[[D:.*]] = memref.subview %[[B]][0, 4] [4, %{{.*}}] [1, 1]
+// CHECK-NOT: vector.create_mask
+// CHECK: vector.transfer_write {{.*}}, %[[C]][{{.*}}] {in_bounds = [true]} : vector<4xf32>
+// CHECK: %[[MASK:.*]] = vector.constant_mask [2] : vector<4xi1>
+// CHECK: vector.transfer_write {{.*}}, %[[D]][{{.*}}], %[[MASK]] {in_bounds = [true]} : vector<4xf32>
+func.func @matmul_split(%a: memref<8x32xf32>, %b: memref<32x30xf32>, %c: memref<8x30xf32>) {
+  linalg.generic {indexing_maps = [#win, #wt, #out], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<8x32xf32>, memref<32x30xf32>) outs(%c : memref<8x30xf32>) attrs = {mnn.kernel = "matmul"} {
   ^bb0(%x: f32, %y: f32, %acc: f32):
     %p = arith.mulf %x, %y : f32
     %s = arith.addf %acc, %p : f32
