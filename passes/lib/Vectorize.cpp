@@ -17,6 +17,10 @@
 // A kernel op with a fused epilogue (KernelEpilogue.h) starts its
 // accumulators from the bias/residual instead of reading the output, and
 // applies the activation before the store.
+// Operands with lanes 2 or 3 elements apart (stride-2/3 conv windows) are
+// one contiguous load and a shuffle; a reduction dim of at most 4 steps
+// that moves them by one element (kw) is unrolled so that its taps share
+// those loads.
 // Partial tiles (C < VW at the edge) use VW/2 or VW/4 lanes when C fits,
 // masked loads and stores unless C fills them. Every other
 // linalg op is left to be lowered to loops, which LLVM's loop vectorizer
@@ -72,6 +76,10 @@ struct Microkernel {
   VectorType vType;
   int64_t indexedLanes; // 0: per-row operands are scalar loads + broadcasts
   std::optional<mnn::KernelEpilogue> epilogue;
+  /// A reduction dim unrolled because it moves a strided-lane operand by
+  /// one element (a conv's kw at stride 2 or 3): its taps share windows.
+  std::optional<unsigned> tapDim;
+  int64_t taps = 0;
 
   /// How the operand that varies per row (and not along the lanes) is read.
   enum class PerRowLoads {
@@ -150,12 +158,27 @@ struct Microkernel {
   Value loadStridedLanes(Value memref, AffineMap map, SmallVector<Value> dims,
                          int64_t stride) {
     auto meta = b.create<memref::ExtractStridedMetadataOp>(loc, memref);
+    // An unrolled tap t = q * stride + r reads the window of the taps
+    // q * stride .. q * stride + stride - 1 (all stride * VW elements; the
+    // last one only if tap q * stride + stride - 1 exists, since it is
+    // past what this tap needs) and picks lanes r, r + stride, ...: taps
+    // 0 and 1 of a stride-2 conv share one window.
+    int64_t first = 0;
+    bool wholeWindow = false;
+    if (tapDim && mapUses(map, *tapDim)) {
+      auto tap = getConstantIntValue(dims[*tapDim]);
+      if (tap) {
+        first = *tap % stride;
+        dims[*tapDim] = cst(*tap - first);
+        wholeWindow = *tap - first + stride - 1 < taps && !mask;
+      }
+    }
     // Element offset of lane 0 from the buffer's base.
     Value at = meta.getOffset();
     for (auto [i, idx] : llvm::enumerate(indices(map, dims)))
       at = b.create<arith::AddIOp>(
           loc, at, b.create<arith::MulIOp>(loc, idx, meta.getStrides()[i]));
-    int64_t span = (vw - 1) * stride + 1;
+    int64_t span = wholeWindow ? vw * stride : (vw - 1) * stride + 1 + first;
     auto flatType = MemRefType::get(
         {span}, b.getF32Type(),
         StridedLayoutAttr::get(b.getContext(), ShapedType::kDynamic, {1}));
@@ -169,7 +192,7 @@ struct Microkernel {
       Value n = b.create<arith::AddIOp>(
           loc, b.create<arith::MulIOp>(
                    loc, b.create<arith::SubIOp>(loc, colsSize, cst(1)), cst(stride)),
-          cst(1));
+          cst(1 + first));
       spanMask = b.create<vector::CreateMaskOp>(
           loc, VectorType::get({span}, b.getI1Type()), ValueRange{n});
     }
@@ -181,7 +204,7 @@ struct Microkernel {
         spanMask, b.getBoolArrayAttr({true}));
     SmallVector<int64_t> pick;
     for (int64_t lane = 0; lane < vw; ++lane)
-      pick.push_back(lane * stride);
+      pick.push_back(first + lane * stride);
     return b.create<vector::ShuffleOp>(loc, wide, wide, pick);
   }
 
@@ -288,6 +311,32 @@ struct Microkernel {
     return b.create<vector::BroadcastOp>(loc, vType, x);
   }
 
+  /// The reduction dim to unroll for shared strided windows: one that
+  /// moves the operand read with stride-2 or -3 lanes by one element, with
+  /// at most 4 steps (PerRowLoads::Scalar kernels only).
+  std::optional<unsigned> stridedTapDim(ArrayRef<AffineMap> maps,
+                                        ArrayRef<int64_t> ranges,
+                                        ArrayRef<unsigned> reductionDims) {
+    if (indexedLanes > 1)
+      return std::nullopt;
+    for (unsigned p : {0u, 1u}) {
+      auto type = cast<MemRefType>(op.getDpsInputOperand(p)->get().getType());
+      SmallVector<int64_t> strides;
+      int64_t offset;
+      AffineMap map = maps[p];
+      if (failed(getStridesAndOffset(type, strides, offset)) || strides.empty() ||
+          cast<AffineDimExpr>(map.getResults().back()).getPosition() != colsDim ||
+          (strides.back() != 2 && strides.back() != 3))
+        continue;
+      for (unsigned d : reductionDims)
+        for (auto [i, e] : llvm::enumerate(map.getResults()))
+          if (cast<AffineDimExpr>(e).getPosition() == d && strides[i] == 1 &&
+              ranges[d] > 1 && ranges[d] <= 4)
+            return d;
+    }
+    return std::nullopt;
+  }
+
   LogicalResult emit() {
     SmallVector<AffineMap> maps = op.getIndexingMapsArray();
     Value a = op.getDpsInputOperand(0)->get(), bb = op.getDpsInputOperand(1)->get();
@@ -364,7 +413,12 @@ struct Microkernel {
     SmallVector<Value> dims = zeroDims;
     OpBuilder::InsertionGuard guard(b);
     SmallVector<scf::ForOp> loops;
+    tapDim = stridedTapDim(maps, ranges, reductionDims);
+    if (tapDim)
+      taps = ranges[*tapDim];
     for (unsigned d : reductionDims) {
+      if (tapDim == d)
+        continue;
       // Along-reduction lane loads take `indexedLanes` steps per iteration.
       int64_t step = perRow == PerRowLoads::AlongReduction && d == reductionDims.back()
                          ? indexedLanes
@@ -378,6 +432,13 @@ struct Microkernel {
       accs.assign(loop.getRegionIterArgs().begin(), loop.getRegionIterArgs().end());
     }
     SmallVector<Value> next;
+    for (int64_t tap = 0; tap < (tapDim ? taps : 1); ++tap) {
+    if (tapDim) {
+      dims[*tapDim] = cst(tap);
+      if (tap > 0)
+        accs = next;
+      next.clear();
+    }
     if (perRow == PerRowLoads::Scalar) {
       Value aShared, bShared;
       if (!aRows)
@@ -448,6 +509,7 @@ struct Microkernel {
             next[r] = fma(rowLanes[r], u, shared, next[r]);
         }
       }
+    }
     }
     if (!loops.empty()) {
       b.create<scf::YieldOp>(loc, next);

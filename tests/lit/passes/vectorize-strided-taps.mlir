@@ -1,0 +1,31 @@
+// RUN: mnn-opt %s --mnn-tile="vector-bits=256" --mnn-vectorize --canonicalize --cse | FileCheck %s
+
+// A reduction dim of at most 4 steps that moves stride-2 lanes by one
+// element (a stride-2 conv's kw taps) is unrolled: taps 0 and 1 share one
+// 32-element window (even and odd elements), tap 2 reads 31 elements from
+// two elements on, so nothing past its last lane is read.
+#tn = affine_map<(m, n, t) -> (t, n)>
+#mt = affine_map<(m, n, t) -> (m, t)>
+#mn = affine_map<(m, n, t) -> (m, n)>
+// CHECK-LABEL: func.func @strided_taps
+// CHECK-NOT: scf.for
+// CHECK: %[[W0:.*]] = vector.transfer_read {{.*}} : memref<32xf32, strided<[1], offset: ?>>, vector<32xf32>
+// CHECK: vector.shuffle %[[W0]], %[[W0]] [0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30] : vector<32xf32>, vector<32xf32>
+// CHECK-COUNT-4: vector.fma
+// CHECK-NOT: vector.transfer_read {{.*}} vector<32xf32>
+// CHECK: vector.shuffle %[[W0]], %[[W0]] [1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31] : vector<32xf32>, vector<32xf32>
+// CHECK-COUNT-4: vector.fma
+// CHECK: %[[W2:.*]] = vector.transfer_read {{.*}} : memref<31xf32, strided<[1], offset: ?>>, vector<31xf32>
+// CHECK: vector.shuffle %[[W2]], %[[W2]] [0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30] : vector<31xf32>, vector<31xf32>
+// CHECK-COUNT-4: vector.fma
+// CHECK-NOT: memref.load %{{.*}} : memref<3x16xf32
+func.func @strided_taps(%a: memref<3x16xf32, strided<[1, 2]>>, %w: memref<4x3xf32>, %c: memref<4x16xf32>) {
+  linalg.generic {indexing_maps = [#tn, #mt, #mn], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %w : memref<3x16xf32, strided<[1, 2]>>, memref<4x3xf32>) outs(%c : memref<4x16xf32>) attrs = {mnn.kernel = "matmul"} {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
