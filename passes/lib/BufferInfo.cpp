@@ -42,8 +42,11 @@ static bool isDirectConv(Conv2DOp conv) {
 }
 
 std::optional<SmallVector<int64_t, 4>> paddedStorage(Value v) {
+  // A conv reading a packed input writes a plain output: its tile's
+  // pixel panels run across row ends (packedInputRows).
   auto producer = v.getDefiningOp<Conv2DOp>();
-  if (!producer || !isDirectConv(producer) || !v.hasOneUse())
+  if (!producer || !isDirectConv(producer) || !v.hasOneUse() ||
+      producer->hasAttr(kPackedInputRowsAttr))
     return std::nullopt;
   Operation *user = *v.getUsers().begin();
   ArrayRef<int64_t> pads;
@@ -68,9 +71,11 @@ int64_t storageBytes(Value v) {
 }
 
 int64_t choosePackedInputRows(Operation *op, int64_t lanes) {
-  // Shorter reductions (1x1 convs over few channels, on larger maps) take
-  // pixel lanes straight from the NCHW rows (Tile.cpp).
-  constexpr int64_t kMinReduction = 256;
+  // Long reductions, or shorter ones on small maps (up to 16x16, where
+  // rows are too short for pixel lanes). 1x1 convs over few channels on
+  // larger maps take pixel lanes straight from the NCHW rows (Tile.cpp).
+  constexpr int64_t kMinReduction = 256, kMinSmallMapReduction = 64,
+                    kSmallMap = 256;
   auto conv = dyn_cast<Conv2DOp>(op);
   if (!conv || lanes <= 0 || conv.getGroup() != 1 || conv.getKernelH() != 1 ||
       conv.getKernelW() != 1 ||
@@ -84,7 +89,10 @@ int64_t choosePackedInputRows(Operation *op, int64_t lanes) {
   // 16 registers (12 accumulators, 2 weight vectors, 1 broadcast) with one
   // broadcast per two FMAs.
   int64_t rows = 6;
-  if (!out.getElementType().isF32() || in.getDimSize(1) < kMinReduction ||
+  int64_t reduction = in.getDimSize(1);
+  if (!out.getElementType().isF32() ||
+      (reduction < kMinReduction &&
+       (pixels > kSmallMap || reduction < kMinSmallMapReduction)) ||
       pixels < rows || out.getDimSize(1) % lanes)
     return 0;
   return rows;
@@ -92,9 +100,7 @@ int64_t choosePackedInputRows(Operation *op, int64_t lanes) {
 
 int64_t packedInputRows(Operation *op) {
   auto rows = op->getAttrOfType<IntegerAttr>(kPackedInputRowsAttr);
-  if (!rows || op->getNumResults() != 1 || paddedStorage(op->getResult(0)))
-    return 0;
-  return rows.getInt();
+  return rows && isa<Conv2DOp>(op) ? rows.getInt() : 0;
 }
 
 int64_t scratchBytes(Operation *op) {

@@ -52,13 +52,14 @@ inline constexpr llvm::StringLiteral kPackedInputRowsAttr =
 /// instead of R values of a cache line in each channel plane: a K x R panel
 /// stays in L1, with no set conflicts. When R does not divide H*W, the last
 /// panel holds the last R pixels (overlapping its neighbour). Marked by
-/// mnn-pack-weights (choosePackedInputRows); not for an output stored
-/// padded.
+/// mnn-pack-weights (choosePackedInputRows); its output is stored plainly
+/// (never paddedStorage).
 int64_t packedInputRows(mlir::Operation *op);
 
 /// The panel width R a 1x1 conv gets, from its shape alone (0: none): f32,
-/// group 1, stride 1, unpadded, at least kMinPackedReduction input channels
-/// and R pixels, and `lanes` (the weight block of its tile) dividing Cout.
+/// group 1, stride 1, unpadded, at least 256 input channels (64 on maps of
+/// up to 256 pixels) and R pixels, and `lanes` (the weight block of its
+/// tile) dividing Cout.
 int64_t choosePackedInputRows(mlir::Operation *conv, int64_t lanes);
 
 /// Bytes of the buffer holding `v` (with its padding, if any).

@@ -57,8 +57,8 @@ func.func @main(%x: tensor<1x256x7x7xf32> {mnn.name = "x"}, %r: tensor<1x32x7x7x
 
 // -----
 
-// Shorter reductions (128 input channels) read the NCHW input directly:
-// blocks of 8, no mark, no scratch.
+// Shorter reductions (128 input channels) on larger maps (28x28) read the
+// NCHW input directly: blocks of 8, no mark, no scratch.
 // PACK-LABEL: func.func @main
 // PACK: mnn.conv2d
 // PACK-NOT: mnn.packed_input_rows
@@ -67,8 +67,33 @@ func.func @main(%x: tensor<1x256x7x7xf32> {mnn.name = "x"}, %r: tensor<1x32x7x7x
 // CHECK-SAME: mnn.arena_bytes = 0
 // CHECK-NOT: mnn.channel_lanes
 // TILE-LABEL: func.func @__mnn_main
-func.func @main(%x: tensor<1x128x7x7xf32> {mnn.name = "x"}) -> (tensor<1x32x7x7xf32> {mnn.name = "y"}) {
+func.func @main(%x: tensor<1x128x28x28xf32> {mnn.name = "x"}) -> (tensor<1x32x28x28xf32> {mnn.name = "y"}) {
   %w = mnn.constant dense<0.5> : tensor<32x128x1x1xf32>
-  %y = mnn.conv2d %x, %w {dilations = array<i64: 1, 1>, filter_layout = "oihw", group = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x128x7x7xf32>, tensor<32x128x1x1xf32>) -> tensor<1x32x7x7xf32>
-  return %y : tensor<1x32x7x7xf32>
+  %y = mnn.conv2d %x, %w {dilations = array<i64: 1, 1>, filter_layout = "oihw", group = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x128x28x28xf32>, tensor<32x128x1x1xf32>) -> tensor<1x32x28x28xf32>
+  return %y : tensor<1x32x28x28xf32>
+}
+
+// -----
+
+// On a small map (14x14 = 196 pixels) 96 input channels suffice. The conv's
+// output is stored plainly even though a padded depthwise conv reads it
+// (no padded storage: the panels run across row ends); that conv pads a
+// copy in its own scratch.
+// PACK-LABEL: func.func @main
+// PACK: mnn.conv2d
+// PACK-SAME: mnn.packed_input_rows = 6 : i64
+// PACK-SAME: tensor<2x1x1x96x1x16xf32>
+// CHECK-LABEL: func.func @__mnn_main
+// CHECK: memref.reinterpret_cast %{{.*}} to offset: [0], sizes: [1, 1, 2, 16, 32, 6], strides: [6272, 6272, 3136, 196, 6, 1]
+// CHECK: mnn.channel_lanes = 16
+// CHECK: memref.reinterpret_cast %{{.*}} to offset: [190], sizes: [1, 1, 2, 16, 1, 6]
+// CHECK: mnn.channel_lanes = 16
+// CHECK: linalg.fill {{.*}} outs(%{{.*}} : memref<1x32x1x16xf32
+// TILE-LABEL: func.func @__mnn_main
+func.func @main(%x: tensor<1x96x14x14xf32> {mnn.name = "x"}) -> (tensor<1x32x14x14xf32> {mnn.name = "y"}) {
+  %w = mnn.constant dense<0.5> : tensor<32x96x1x1xf32>
+  %wd = mnn.constant dense<0.25> : tensor<32x1x3x3xf32>
+  %a = mnn.conv2d %x, %w {dilations = array<i64: 1, 1>, filter_layout = "oihw", group = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x96x14x14xf32>, tensor<32x96x1x1xf32>) -> tensor<1x32x14x14xf32>
+  %y = mnn.conv2d %a, %wd {dilations = array<i64: 1, 1>, filter_layout = "oihw", group = 32 : i64, operandSegmentSizes = array<i32: 1, 1, 0, 0>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (tensor<1x32x14x14xf32>, tensor<32x1x3x3xf32>) -> tensor<1x32x14x14xf32>
+  return %y : tensor<1x32x14x14xf32>
 }
