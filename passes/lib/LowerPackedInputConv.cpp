@@ -1,7 +1,8 @@
 //===- LowerPackedInputConv.cpp - 1x1 conv over a repacked input ----------===//
 //
 // A 1x1 conv marked by mnn-pack-weights (BufferInfo.h's packedInputRows)
-// first copies its NCHW input into its scratch as pixel panels
+// first copies its NCHW input into its scratch as pixel panels (one
+// vector<R> per channel and panel)
 //     packed[n][t][c][r] = input[n][c][first(t) + r],  r < R,
 // with first(t) = t * R, except that the last panel of a map whose size P
 // R does not divide starts at P - R (it overlaps its neighbour). The conv
@@ -39,18 +40,34 @@ LogicalResult Lowering::lowerPackedInputConv(mnn::Conv2DOp op, Value out,
       exprs.push_back(getAffineDimExpr(i, ctx));
     return AffineMap::get(count, 0, exprs, ctx);
   };
-  // Copies `count` panels from pixel `pixel0` on into panels `panel0`...
-  // Iterates (n, c, panel, pixel): the outer dims split into threads.
-  auto pack = [&](int64_t panel0, int64_t count, int64_t pixel0) {
-    Value from = stridedView(b, loc, input, {n, c, count, rows},
-                             {c * pixels, pixels, rows, 1}, pixel0);
-    Value to = stridedView(b, loc, packed, {n, count, c, rows},
-                           {imageSize, panelSize, rows, 1}, panel0 * panelSize);
-    buildGeneric(b, loc, {from}, {dims(4, {0, 1, 2, 3})}, to,
-                 dims(4, {0, 2, 1, 3}),
-                 SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
-                 [](OpBuilder &, Location, ValueRange a) { return a[0]; });
-  };
+  // The copy: an scf.parallel over (n, c), each iteration moving one
+  // channel's pixels panel by panel as vector<R> (a linalg copy over
+  // (n, c, panel, pixel) costs LLVM seconds to vectorize).
+  {
+    auto idx = [&](int64_t v) { return b.create<arith::ConstantIndexOp>(loc, v); };
+    auto par = b.create<scf::ParallelOp>(loc, SmallVector<Value>{idx(0), idx(0)},
+                                         SmallVector<Value>{idx(n), idx(c)},
+                                         SmallVector<Value>{idx(1), idx(1)});
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(par.getBody());
+    Value ni = par.getInductionVars()[0], ci = par.getInductionVars()[1];
+    auto mul = [&](Value x, int64_t k) { return b.create<arith::MulIOp>(loc, x, idx(k)); };
+    auto add = [&](Value x, Value y) { return b.create<arith::AddIOp>(loc, x, y); };
+    Value srcRow = add(mul(ni, c * pixels), mul(ci, pixels));
+    Value dstRow = add(mul(ni, imageSize), mul(ci, rows));
+    auto loop = b.create<scf::ForOp>(loc, idx(0), idx(panels), idx(1));
+    b.setInsertionPointToStart(loop.getBody());
+    Value t = loop.getInductionVar();
+    Value first = b.create<arith::MinSIOp>(loc, mul(t, rows), idx(pixels - rows));
+    auto vType = VectorType::get({rows}, b.getF32Type());
+    Value pad = f32Const(b, loc, 0);
+    Value v = b.create<vector::TransferReadOp>(loc, vType, input,
+                                               ValueRange{add(srcRow, first)}, pad,
+                                               ArrayRef<bool>{true});
+    b.create<vector::TransferWriteOp>(loc, v, packed,
+                                      ValueRange{add(dstRow, mul(t, panelSize))},
+                                      ArrayRef<bool>{true});
+  }
 
   // Iteration space as in lowerConv: n g ob oi oh ow | kh kw cg.
   enum { N, G, OB, OI, OH, OW, KH, KW, CG, NumDims };
@@ -88,9 +105,6 @@ LogicalResult Lowering::lowerPackedInputConv(mnn::Conv2DOp op, Value out,
     kernel->setAttr("mnn.channel_lanes", b.getI64IntegerAttr(blk));
   };
 
-  pack(0, whole, 0);
-  if (whole < panels)
-    pack(whole, 1, pixels - rows);
   conv(0, whole, 0);
   if (whole < panels)
     conv(whole, 1, pixels - rows);

@@ -331,6 +331,7 @@ struct TilePass : mnn::impl::TileBase<TilePass> {
         }
         continue;
       }
+      SmallVector<int64_t> fullRanges = op.getStaticLoopRanges();
       FailureOr<linalg::LinalgOp> outer =
           tileWith(rewriter, op, s->parallelTiles,
                    linalg::LinalgTilingLoopType::ParallelLoops, s->interchange);
@@ -365,6 +366,13 @@ struct TilePass : mnn::impl::TileBase<TilePass> {
       (*inner)->setAttr("mnn.rows_dim", rewriter.getI64IntegerAttr(s->rowsDim));
       (*inner)->setAttr("mnn.cols_dim", rewriter.getI64IntegerAttr(s->colsDim));
       (*inner)->setAttr("mnn.lanes", rewriter.getI64IntegerAttr(s->lanes));
+      // Parallel tiles along the cols dim are whole register tiles, so only
+      // a row's last register tile can be partial, of this size (0: none).
+      if (!ShapedType::isDynamic(fullRanges[s->colsDim]) &&
+          s->registerTiles[s->colsDim] == s->lanes &&
+          s->parallelTiles[s->colsDim] % s->lanes == 0)
+        (*inner)->setAttr("mnn.cols_remainder",
+                          rewriter.getI64IntegerAttr(fullRanges[s->colsDim] % s->lanes));
     }
   }
 };

@@ -30,7 +30,6 @@
 #include "KernelEpilogue.h"
 #include "mnn/Passes.h"
 
-#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/Matchers.h"
 
@@ -224,15 +223,17 @@ struct Microkernel {
   /// Transposes vw vectors of vw lanes: log2(vw) stages, each swapping the
   /// off-diagonal h x h blocks of every 2h x 2h block with two-input
   /// shuffles (unpack/shufps/vperm2f128 on x86, zip/trn on AArch64).
-  SmallVector<Value> transpose(SmallVector<Value> v) {
-    for (int64_t h = 1; h < vw; h *= 2) {
+  /// Transposes `v`, `width` vectors of `width` lanes, by log2(width)
+  /// stages of two-input shuffles.
+  SmallVector<Value> transpose(SmallVector<Value> v, int64_t width) {
+    for (int64_t h = 1; h < width; h *= 2) {
       SmallVector<int64_t> lo, hi;
-      for (int64_t e = 0; e < vw; ++e) {
-        lo.push_back((e & h) ? vw + e - h : e);
-        hi.push_back((e & h) ? vw + e : e + h);
+      for (int64_t e = 0; e < width; ++e) {
+        lo.push_back((e & h) ? width + e - h : e);
+        hi.push_back((e & h) ? width + e : e + h);
       }
       SmallVector<Value> next(v.size());
-      for (int64_t i = 0; i < vw; ++i) {
+      for (int64_t i = 0; i < width; ++i) {
         if (i & h)
           continue;
         next[i] = b.create<vector::ShuffleOp>(loc, v[i], v[i + h], lo);
@@ -243,63 +244,97 @@ struct Microkernel {
     return v;
   }
 
+  /// Lanes per block of a transposed load/store: the rows' power of two,
+  /// at most VW (16 lanes x 6 rows: two 8 x 8 transposes, not a 16 x 16).
+  int64_t transposeBlock() const {
+    return std::min<int64_t>(vw, llvm::PowerOf2Ceil(rows));
+  }
+
+  Value zeros(int64_t width) {
+    auto type = VectorType::get({width}, b.getF32Type());
+    return b.create<arith::ConstantOp>(
+        loc, DenseElementsAttr::get(type, b.getF32FloatAttr(0).getValue()));
+  }
+
   Value zeroVector() {
     return b.create<arith::ConstantOp>(
         loc, DenseElementsAttr::get(vType, b.getF32FloatAttr(0).getValue()));
   }
 
   /// The tile's row vectors (lanes along the cols) of a memref contiguous
-  /// along the rows: per group of vw rows, one load per lane, transposed.
+  /// along the rows: per group of B rows and block of B lanes (B =
+  /// transposeBlock()), one load per lane, transposed.
   SmallVector<Value> loadRowsTransposed(Value memref, AffineMap map) {
     auto type = cast<MemRefType>(memref.getType());
     auto perm = AffineMap::getMinorIdentityMap(type.getRank(), 1, b.getContext());
     Value pad = b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(0));
+    int64_t block = transposeBlock();
     SmallVector<Value> result;
-    for (int64_t g = 0; g < rows; g += vw) {
-      int64_t n = std::min(vw, rows - g);
-      SmallVector<Value> perLane;
-      for (int64_t lane = 0; lane < vw; ++lane) {
-        SmallVector<Value> dims(op.getNumLoops(), cst(0));
-        dims[rowsDim] = cst(g);
-        dims[colsDim] = cst(lane);
-        Value v = b.create<vector::TransferReadOp>(
-            loc, VectorType::get({n}, b.getF32Type()), memref, indices(map, dims),
-            AffineMapAttr::get(perm), pad, Value(), b.getBoolArrayAttr({true}));
-        if (n < vw)
-          v = b.create<vector::InsertStridedSliceOp>(loc, v, zeroVector(),
-                                                      ArrayRef<int64_t>{0},
-                                                      ArrayRef<int64_t>{1});
-        perLane.push_back(v);
+    for (int64_t g = 0; g < rows; g += block) {
+      int64_t n = std::min(block, rows - g);
+      SmallVector<Value> groupRows(n, zeroVector());
+      for (int64_t l0 = 0; l0 < vw; l0 += block) {
+        SmallVector<Value> perLane;
+        for (int64_t lane = l0; lane < l0 + block; ++lane) {
+          SmallVector<Value> dims(op.getNumLoops(), cst(0));
+          dims[rowsDim] = cst(g);
+          dims[colsDim] = cst(lane);
+          Value v = b.create<vector::TransferReadOp>(
+              loc, VectorType::get({n}, b.getF32Type()), memref, indices(map, dims),
+              AffineMapAttr::get(perm), pad, Value(), b.getBoolArrayAttr({true}));
+          if (n < block)
+            v = b.create<vector::InsertStridedSliceOp>(loc, v, zeros(block),
+                                                        ArrayRef<int64_t>{0},
+                                                        ArrayRef<int64_t>{1});
+          perLane.push_back(v);
+        }
+        SmallVector<Value> t = transpose(perLane, block);
+        for (int64_t r = 0; r < n; ++r)
+          groupRows[r] = block == vw ? t[r]
+                                     : b.create<vector::InsertStridedSliceOp>(
+                                           loc, t[r], groupRows[r],
+                                           ArrayRef<int64_t>{l0}, ArrayRef<int64_t>{1})
+                                           .getResult();
       }
-      SmallVector<Value> t = transpose(perLane);
-      result.append(t.begin(), t.begin() + n);
+      result.append(groupRows.begin(), groupRows.end());
     }
     return result;
   }
 
   /// Stores the tile's row vectors into a memref contiguous along the rows:
-  /// per group of vw rows, transposed, one store per lane.
+  /// per group of B rows and block of B lanes, transposed, one store per
+  /// lane.
   void storeRowsTransposed(ArrayRef<Value> rowValues, Value memref, AffineMap map) {
     auto type = cast<MemRefType>(memref.getType());
     auto perm = AffineMap::getMinorIdentityMap(type.getRank(), 1, b.getContext());
-    for (int64_t g = 0; g < rows; g += vw) {
-      int64_t n = std::min(vw, rows - g);
-      SmallVector<Value> group(rowValues.begin() + g, rowValues.begin() + g + n);
-      while ((int64_t)group.size() < vw)
-        group.push_back(zeroVector());
-      SmallVector<Value> t = transpose(group);
-      for (int64_t lane = 0; lane < vw; ++lane) {
-        Value v = t[lane];
-        if (n < vw)
-          v = b.create<vector::ExtractStridedSliceOp>(loc, v, ArrayRef<int64_t>{0},
-                                                      ArrayRef<int64_t>{n},
-                                                      ArrayRef<int64_t>{1});
-        SmallVector<Value> dims(op.getNumLoops(), cst(0));
-        dims[rowsDim] = cst(g);
-        dims[colsDim] = cst(lane);
-        b.create<vector::TransferWriteOp>(loc, Type(), v, memref, indices(map, dims),
-                                          AffineMapAttr::get(perm), Value(),
-                                          b.getBoolArrayAttr({true}));
+    int64_t block = transposeBlock();
+    for (int64_t g = 0; g < rows; g += block) {
+      int64_t n = std::min(block, rows - g);
+      for (int64_t l0 = 0; l0 < vw; l0 += block) {
+        SmallVector<Value> group;
+        for (int64_t r = g; r < g + n; ++r)
+          group.push_back(block == vw ? rowValues[r]
+                                      : b.create<vector::ExtractStridedSliceOp>(
+                                            loc, rowValues[r], ArrayRef<int64_t>{l0},
+                                            ArrayRef<int64_t>{block},
+                                            ArrayRef<int64_t>{1})
+                                            .getResult());
+        while ((int64_t)group.size() < block)
+          group.push_back(zeros(block));
+        SmallVector<Value> t = transpose(group, block);
+        for (int64_t lane = 0; lane < block; ++lane) {
+          Value v = t[lane];
+          if (n < block)
+            v = b.create<vector::ExtractStridedSliceOp>(loc, v, ArrayRef<int64_t>{0},
+                                                        ArrayRef<int64_t>{n},
+                                                        ArrayRef<int64_t>{1});
+          SmallVector<Value> dims(op.getNumLoops(), cst(0));
+          dims[rowsDim] = cst(g);
+          dims[colsDim] = cst(l0 + lane);
+          b.create<vector::TransferWriteOp>(loc, Type(), v, memref, indices(map, dims),
+                                            AffineMapAttr::get(perm), Value(),
+                                            b.getBoolArrayAttr({true}));
+        }
       }
     }
   }
@@ -548,37 +583,6 @@ struct Microkernel {
   }
 };
 
-/// The size of the last tile of a register-tile loop, when `size` is the
-/// affine.min(VW, ub - iv) that tiling made of the iv of an scf.for with
-/// constant bounds: the loop's other iterations are whole tiles.
-std::optional<int64_t> lastTileSize(Value size) {
-  auto min = size.getDefiningOp<affine::AffineMinOp>();
-  if (!min || min.getNumOperands() != 1)
-    return std::nullopt;
-  auto iv = dyn_cast<BlockArgument>(min.getOperand(0));
-  auto loop = iv ? dyn_cast<scf::ForOp>(iv.getOwner()->getParentOp()) : nullptr;
-  if (!loop || loop.getInductionVar() != iv)
-    return std::nullopt;
-  auto lb = getConstantIntValue(loop.getLowerBound());
-  auto ub = getConstantIntValue(loop.getUpperBound());
-  auto step = getConstantIntValue(loop.getStep());
-  if (!lb || !ub || !step || *ub <= *lb || *step <= 0)
-    return std::nullopt;
-  int64_t last = *lb + (*ub - *lb - 1) / *step * *step;
-  SmallVector<Attribute> results;
-  Builder b(size.getContext());
-  if (failed(min.getAffineMap().constantFold({b.getIndexAttr(last)}, results)))
-    return std::nullopt;
-  std::optional<int64_t> smallest;
-  for (Attribute r : results) {
-    auto v = getConstantIntValue(r);
-    if (!v)
-      return std::nullopt;
-    smallest = smallest ? std::min(*smallest, *v) : *v;
-  }
-  return smallest;
-}
-
 /// Narrowest vector of a partial tile's piece.
 constexpr int64_t kMinLanes = 4;
 
@@ -658,8 +662,7 @@ LogicalResult vectorizeKernel(linalg::GenericOp op, int64_t vw, int64_t indexedL
   // A partial tile (the right edge of a row; masked loads and stores are
   // slow on x86) is split into unmasked pieces of VW/2 or VW/4 lanes and
   // at most one masked piece, the narrowest that holds the rest: 14
-  // columns are 8 + 4 + 2 (masked 4), 12 are 8 + 4, 7 are 4 + 3 (masked 4)
-  // (static sizes; a dynamic one is split at VW/2 only).
+  // columns are 8 + 4 + 2 (masked 4), 12 are 8 + 4, 7 are 4 + 3 (masked 4).
   auto narrowest = [&](int64_t n) {
     int64_t width = vw;
     while (width % 2 == 0 && width / 2 >= n && width / 2 >= kMinLanes)
@@ -685,53 +688,18 @@ LogicalResult vectorizeKernel(linalg::GenericOp op, int64_t vw, int64_t indexedL
       return failure();
     return emitStatic(rest, n - head, restSize);
   };
-  // A dynamic size below VW: VW/2 exact; above it VW/2 whole lanes and the
-  // rest masked; below it masked.
-  auto emitDynamic = [&](linalg::GenericOp tile, Value size) -> LogicalResult {
-    int64_t head = vw / 2;
-    if (vw % 2 || head < kMinLanes)
-      return emit(tile, size, vw, false);
-    auto ifSize = [&](arith::CmpIPredicate pred) {
-      Value c = b.create<arith::CmpIOp>(loc, pred, size,
-                                        b.create<arith::ConstantIndexOp>(loc, head));
-      auto branch = b.create<scf::IfOp>(loc, c, /*withElseRegion=*/true);
-      b.setInsertionPoint(branch.thenBlock()->getTerminator());
-      return branch;
-    };
-    OpBuilder::InsertionGuard guard(b);
-    auto exact = ifSize(arith::CmpIPredicate::eq);
-    if (failed(emit(tile, size, head, true)))
-      return failure();
-    b.setInsertionPoint(exact.elseBlock()->getTerminator());
-    auto more = ifSize(arith::CmpIPredicate::sgt);
-    auto [first, rest, restSize] = split(tile, head, size);
-    if (failed(emit(first, b.create<arith::ConstantIndexOp>(loc, head), head, true)) ||
-        failed(emit(rest, restSize, head, false)))
-      return failure();
-    b.setInsertionPoint(more.elseBlock()->getTerminator());
-    return emit(tile, size, head, false);
-  };
   Value colsSize = getValueOrCreateConstantIndexOp(b, loc, ranges[colsDim].size);
   LogicalResult result = success();
-  if (cols == vw) {
+  // mnn-tile records the size of a row's last tile (mnn.cols_remainder:
+  // the cols range mod VW) when the tile sizes are dynamic.
+  auto remainder = op->getAttrOfType<IntegerAttr>("mnn.cols_remainder");
+  if (cols == vw || (!cols && remainder && remainder.getInt() == 0)) {
     result = emit(op, colsSize, vw, true);
   } else if (cols) {
     result = emitStatic(op, *cols, colsSize);
-  } else if (std::optional<int64_t> last = lastTileSize(colsSize);
-             last && *last > 0 && *last <= vw) {
-    // The tiles of a row: whole ones and a last one of known size.
-    Value full = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, colsSize,
-                                         b.create<arith::ConstantIndexOp>(loc, vw));
-    auto branch = b.create<scf::IfOp>(loc, full, /*withElseRegion=*/*last != vw);
-    b.setInsertionPoint(branch.thenBlock()->getTerminator());
-    result = emit(op, colsSize, vw, true);
-    if (*last != vw && succeeded(result)) {
-      b.setInsertionPoint(branch.elseBlock()->getTerminator());
-      result = emitStatic(op, *last, b.create<arith::ConstantIndexOp>(loc, *last));
-    }
   } else {
-    // Dynamic edge: full tiles take the unmasked kernel, the last tile of a
-    // row the split one.
+    // Full tiles take the unmasked kernel, the last tile of a row the
+    // split one (or, of unknown size, a masked one).
     Value full = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, colsSize,
                                          b.create<arith::ConstantIndexOp>(loc, vw));
     auto branch = b.create<scf::IfOp>(loc, full, /*withElseRegion=*/true);
@@ -739,7 +707,10 @@ LogicalResult vectorizeKernel(linalg::GenericOp op, int64_t vw, int64_t indexedL
     result = emit(op, colsSize, vw, true);
     b.setInsertionPoint(branch.elseBlock()->getTerminator());
     if (succeeded(result))
-      result = emitDynamic(op, colsSize);
+      result = remainder ? emitStatic(op, remainder.getInt(),
+                                      b.create<arith::ConstantIndexOp>(
+                                          loc, remainder.getInt()))
+                         : emit(op, colsSize, vw, false);
   }
   for (Operation *piece : llvm::reverse(pieces))
     piece->erase();

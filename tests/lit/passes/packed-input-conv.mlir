@@ -12,20 +12,20 @@
 // PACK-SAME: tensor<2x1x1x256x1x16xf32>
 
 // The 49 pixels make 8 whole panels and a last one holding pixels 43..48.
-// Each is packed into the scratch ([1, 9, 256, 6], 55296 bytes) by a copy
-// iterating (n, c, panel, pixel); the conv runs as one kernel op over the
-// 8 panels (oh = 8, ow = 6) and one over the last, both with bias and
-// residual in their epilogue and a channel block of 16.
+// They are copied into the scratch ([1, 9, 256, 6], 55296 bytes) by an
+// scf.parallel over (n, c), one vector<6> per panel from pixel
+// min(6 t, 43); the conv runs as one kernel op over the 8 panels (oh = 8,
+// ow = 6) and one over the last, both with bias and residual in their
+// epilogue and a channel block of 16.
 // CHECK-LABEL: func.func @__mnn_main
 // CHECK-SAME: mnn.arena_bytes = 55296
 // CHECK: %[[X:.*]] = memref.collapse_shape %arg0
 // CHECK: %[[S:.*]] = memref.view %arg3[%c0][] : memref<55296xi8> to memref<13824xf32>
-// CHECK: %[[FROM:.*]] = memref.reinterpret_cast %[[X]] to offset: [0], sizes: [1, 256, 8, 6], strides: [12544, 49, 6, 1]
-// CHECK: %[[TO:.*]] = memref.reinterpret_cast %[[S]] to offset: [0], sizes: [1, 8, 256, 6], strides: [13824, 1536, 6, 1]
-// CHECK: linalg.generic {{.*}} ins(%[[FROM]] {{.*}} outs(%[[TO]]
-// CHECK: memref.reinterpret_cast %[[X]] to offset: [43], sizes: [1, 256, 1, 6]
-// CHECK: memref.reinterpret_cast %[[S]] to offset: [12288], sizes: [1, 1, 256, 6]
-// CHECK: linalg.generic
+// CHECK: scf.parallel ({{.*}}) to ({{.*}}, %c256)
+// CHECK: scf.for %[[T:.*]] = %{{.*}} to %c9
+// CHECK: %[[FIRST:.*]] = arith.minsi %{{.*}}, %c43
+// CHECK: %[[V:.*]] = vector.transfer_read %[[X]][%{{.*}}], %{{.*}} {in_bounds = [true]} : memref<12544xf32>, vector<6xf32>
+// CHECK: vector.transfer_write %[[V]], %[[S]][%{{.*}}] {in_bounds = [true]} : vector<6xf32>, memref<13824xf32>
 // CHECK: %[[WIN:.*]] = memref.reinterpret_cast %[[S]] to offset: [0], sizes: [1, 1, 256, 1, 1, 8, 6], strides: [13824, 13824, 6, 0, 0, 1536, 1]
 // CHECK: %[[OUT:.*]] = memref.reinterpret_cast %{{.*}} to offset: [0], sizes: [1, 1, 2, 16, 8, 6], strides: [1568, 1568, 784, 49, 6, 1]
 // CHECK: linalg.generic
