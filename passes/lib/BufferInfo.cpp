@@ -70,32 +70,34 @@ int64_t storageBytes(Value v) {
          (t.getDimSize(3) + (*pads)[1] + (*pads)[3]) * 4;
 }
 
-int64_t choosePackedInputRows(Operation *op, int64_t lanes) {
+PackedInputTile choosePackedInputTile(Operation *op, int64_t vectorLanes) {
   // Long reductions, or shorter ones on small maps (up to 16x16, where
   // rows are too short for pixel lanes). 1x1 convs over few channels on
   // larger maps take pixel lanes straight from the NCHW rows (Tile.cpp).
   constexpr int64_t kMinReduction = 256, kMinSmallMapReduction = 64,
                     kSmallMap = 256;
   auto conv = dyn_cast<Conv2DOp>(op);
-  if (!conv || lanes <= 0 || conv.getGroup() != 1 || conv.getKernelH() != 1 ||
+  if (!conv || vectorLanes <= 0 || conv.getGroup() != 1 || conv.getKernelH() != 1 ||
       conv.getKernelW() != 1 ||
       llvm::any_of(conv.getStrides(), [](int64_t s) { return s != 1; }) ||
       hasPadding(conv.getPads()))
-    return 0;
+    return {};
   auto in = cast<RankedTensorType>(conv.getInput().getType());
   auto out = cast<RankedTensorType>(conv.getType());
   int64_t pixels = in.getDimSize(2) * in.getDimSize(3);
-  // Six pixels x two vectors of channels is the register tile that fills
-  // 16 registers (12 accumulators, 2 weight vectors, 1 broadcast) with one
-  // broadcast per two FMAs.
-  int64_t rows = 6;
-  int64_t reduction = in.getDimSize(1);
+  int64_t reduction = in.getDimSize(1), cout = out.getDimSize(1);
   if (!out.getElementType().isF32() ||
       (reduction < kMinReduction &&
-       (pixels > kSmallMap || reduction < kMinSmallMapReduction)) ||
-      pixels < rows || out.getDimSize(1) % lanes)
-    return 0;
-  return rows;
+       (pixels > kSmallMap || reduction < kMinSmallMapReduction)))
+    return {};
+  // Six pixels x two vectors of channels is the register tile that fills
+  // 16 registers (12 accumulators, 2 weight vectors, 1 broadcast) with one
+  // broadcast per two FMAs; where two vectors do not divide Cout, twelve
+  // pixels x one vector.
+  PackedInputTile tile = cout % (2 * vectorLanes) == 0 ? PackedInputTile{6, 2 * vectorLanes}
+                         : cout % vectorLanes == 0     ? PackedInputTile{12, vectorLanes}
+                                                       : PackedInputTile{};
+  return pixels >= tile.rows ? tile : PackedInputTile{};
 }
 
 int64_t packedInputRows(Operation *op) {

@@ -166,8 +166,8 @@ struct PackWeightsPass : mnn::impl::PackWeightsBase<PackWeightsPass> {
         return 0;
       // A 1x1 conv over a long reduction reads its input in pixel panels
       // with a tile of two weight blocks (BufferInfo.h).
-      if (block > 0 && mnn::choosePackedInputRows(conv, 2 * block))
-        return 2 * block;
+      if (int64_t lanes = mnn::choosePackedInputTile(conv, block).lanes)
+        return lanes;
       return block > 0 && og % block == 0 ? (int64_t)block : 0;
     };
     // Columns of the Winograd GEMM's B panels: the lanes of mnn-tile's
@@ -209,8 +209,9 @@ struct PackWeightsPass : mnn::impl::PackWeightsBase<PackWeightsPass> {
                            : wino == 2 ? "winograd2"
                            : blk       ? "bhwigo"
                                        : "hwigo");
-      if (int64_t rows = blk == 2 * block ? mnn::choosePackedInputRows(conv, blk) : 0)
-        conv->setAttr(mnn::kPackedInputRowsAttr, OpBuilder(conv).getI64IntegerAttr(rows));
+      if (mnn::PackedInputTile tile = mnn::choosePackedInputTile(conv, block);
+          blk && !wino && tile.lanes == blk)
+        conv->setAttr(mnn::kPackedInputRowsAttr, OpBuilder(conv).getI64IntegerAttr(tile.rows));
     });
     // Drop the oihw constants nobody reads any more.
     llvm::SmallPtrSet<Operation *, 8> originals;

@@ -182,7 +182,10 @@ std::optional<KernelSchedule> scheduleKernel(linalg::GenericOp op,
     // to 4 first; odd widths (13, 27 = 3 x 9, 55 = 5 x 11) take up to 13
     // rows: 13 accumulators + a weight vector + a broadcast fit the 16
     // vector registers of x86.
-    int64_t pixelRows = largestDivisor(ranges[OW], {8, 7, 6, 5, 4, 13, 11, 9});
+    // A packed-input conv's panel is its pixel dim (LowerPackedInputConv).
+    int64_t pixelRows = op->hasAttr("mnn.channel_lanes")
+                            ? ranges[OW]
+                            : largestDivisor(ranges[OW], {8, 7, 6, 5, 4, 13, 11, 9});
     int64_t reduction = 1;
     for (unsigned d = OW + 1; d < ranges.size(); ++d)
       reduction *= ranges[d];

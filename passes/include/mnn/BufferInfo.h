@@ -52,15 +52,21 @@ inline constexpr llvm::StringLiteral kPackedInputRowsAttr =
 /// instead of R values of a cache line in each channel plane: a K x R panel
 /// stays in L1, with no set conflicts. When R does not divide H*W, the last
 /// panel holds the last R pixels (overlapping its neighbour). Marked by
-/// mnn-pack-weights (choosePackedInputRows); its output is stored plainly
+/// mnn-pack-weights (choosePackedInputTile); its output is stored plainly
 /// (never paddedStorage).
 int64_t packedInputRows(mlir::Operation *op);
 
-/// The panel width R a 1x1 conv gets, from its shape alone (0: none): f32,
-/// group 1, stride 1, unpadded, at least 256 input channels (64 on maps of
-/// up to 256 pixels) and R pixels, and `lanes` (the weight block of its
-/// tile) dividing Cout.
-int64_t choosePackedInputRows(mlir::Operation *conv, int64_t lanes);
+/// The register tile of a packed-input 1x1 conv: R pixels (the panel width)
+/// x `lanes` output channels (its weights' block).
+struct PackedInputTile {
+  int64_t rows = 0, lanes = 0;
+};
+
+/// The tile a 1x1 conv gets, from its shape alone (rows 0: none), for
+/// vectors of `vectorLanes` f32: f32, group 1, stride 1, unpadded, at least
+/// 256 input channels (64 on maps of up to 256 pixels), R pixels, and
+/// lanes dividing Cout.
+PackedInputTile choosePackedInputTile(mlir::Operation *conv, int64_t vectorLanes);
 
 /// Bytes of the buffer holding `v` (with its padding, if any).
 int64_t storageBytes(mlir::Value v);

@@ -97,3 +97,26 @@ func.func @main(%x: tensor<1x96x14x14xf32> {mnn.name = "x"}) -> (tensor<1x32x14x
   %y = mnn.conv2d %a, %wd {dilations = array<i64: 1, 1>, filter_layout = "oihw", group = 32 : i64, operandSegmentSizes = array<i32: 1, 1, 0, 0>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (tensor<1x32x14x14xf32>, tensor<32x1x3x3xf32>) -> tensor<1x32x14x14xf32>
   return %y : tensor<1x32x14x14xf32>
 }
+
+// -----
+
+// 24 output channels: two vectors do not divide them, so the tile is one
+// vector (8 lanes) x 12 pixels: panels of 12, 4 whole ones and the last at
+// pixel 37.
+// PACK-LABEL: func.func @main
+// PACK: mnn.conv2d
+// PACK-SAME: mnn.packed_input_rows = 12 : i64
+// PACK-SAME: tensor<3x1x1x256x1x8xf32>
+// CHECK-LABEL: func.func @__mnn_main
+// CHECK: memref.reinterpret_cast %{{.*}} to offset: [0], sizes: [1, 1, 3, 8, 4, 12], strides: [1176, 1176, 392, 49, 12, 1]
+// CHECK: mnn.channel_lanes = 8
+// CHECK: memref.reinterpret_cast %{{.*}} to offset: [37], sizes: [1, 1, 3, 8, 1, 12]
+// TILE-LABEL: func.func @__mnn_main
+// TILE: linalg.generic
+// TILE-SAME: mnn.lanes = 8 : i64
+// TILE: scf.for {{.*}} to %c12{{.*}} step %c12
+func.func @main(%x: tensor<1x256x7x7xf32> {mnn.name = "x"}) -> (tensor<1x24x7x7xf32> {mnn.name = "y"}) {
+  %w = mnn.constant dense<0.5> : tensor<24x256x1x1xf32>
+  %y = mnn.conv2d %x, %w {dilations = array<i64: 1, 1>, filter_layout = "oihw", group = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x256x7x7xf32>, tensor<24x256x1x1xf32>) -> tensor<1x24x7x7xf32>
+  return %y : tensor<1x24x7x7xf32>
+}
