@@ -26,6 +26,10 @@ LogicalResult Lowering::lowerPool(mnn::Pool2DOp op, Value out) {
   Value init = isMax ? sc.lowest(b, loc) : sc.cst(b, loc, 0);
   Value input = padded(op, bufferOf(op.getInput()), p, init, loc, pshape);
   int64_t hp = pshape[2], wp = pshape[3];
+  if (isMax && sc.storage.isF32() && s[1] == 2 && d[0] == 1 && d[1] == 1 &&
+      ow >= 8 && k[1] <= 4 &&
+      cast<MemRefType>(input.getType()).getLayout().isIdentity())
+    return lowerStride2MaxPool(loc, input, out, {n, c, hp, wp, oh, ow, k[0], k[1], s[0]});
   Value windows =
       stridedView(b, loc, input, {n, c, k[0], k[1], oh, ow},
                   {c * hp * wp, hp * wp, d[0] * wp, d[1], s[0] * wp, s[1]});
@@ -80,6 +84,59 @@ LogicalResult Lowering::lowerPool(mnn::Pool2DOp op, Value out) {
   elementwise(loc, out, {out, invBuf}, [](OpBuilder &nb, Location nl, ValueRange a) {
     return nb.create<arith::MulFOp>(nl, a[0], a[1]);
   });
+  return success();
+}
+
+LogicalResult Lowering::lowerStride2MaxPool(Location loc, Value input, Value out,
+                                            ArrayRef<int64_t> g) {
+  // LLVM leaves a linalg max pool that is strided along the width scalar
+  // (vmaxss per tap and output). Here each output row is written 8 columns
+  // at a time: per window row, one 16-element load serves taps kw = 0 and 1
+  // (its even and odd elements), one 15-element load tap 2 (and 3). The
+  // last chunk of a row starts at ow - 8, overlapping the one before.
+  int64_t n = g[0], c = g[1], hp = g[2], wp = g[3], oh = g[4], ow = g[5],
+          kh = g[6], kw = g[7], sh = g[8];
+  auto idx = [&](int64_t v) { return b.create<arith::ConstantIndexOp>(loc, v); };
+  Value in = reshapeBuffer(b, loc, input, {n * c * hp * wp});
+  Value res = reshapeBuffer(b, loc, out, {n * c * oh * ow});
+  auto par = b.create<scf::ParallelOp>(loc, SmallVector<Value>{idx(0), idx(0)},
+                                       SmallVector<Value>{idx(n * c), idx(oh)},
+                                       SmallVector<Value>{idx(1), idx(1)});
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(par.getBody());
+  Value plane = par.getInductionVars()[0], y = par.getInductionVars()[1];
+  auto mul = [&](Value x, int64_t v) { return b.create<arith::MulIOp>(loc, x, idx(v)); };
+  auto add = [&](Value x, Value v) { return b.create<arith::AddIOp>(loc, x, v); };
+  Value inRow = add(mul(plane, hp * wp), mul(y, sh * wp));
+  Value outRow = add(mul(plane, oh * ow), mul(y, ow));
+  auto loop = b.create<scf::ForOp>(loc, idx(0), idx((ow + 7) / 8), idx(1));
+  b.setInsertionPointToStart(loop.getBody());
+  Value x0 = b.create<arith::MinSIOp>(loc, mul(loop.getInductionVar(), 8), idx(ow - 8));
+  auto v8 = VectorType::get({8}, b.getF32Type());
+  Value acc = b.create<arith::ConstantOp>(
+      loc, DenseElementsAttr::get(v8, APFloat::getInf(APFloat::IEEEsingle(), true)));
+  Value pad = f32Const(b, loc, 0);
+  auto take = [&](Value wide, int64_t first) {
+    SmallVector<int64_t> lanes;
+    for (int64_t l = 0; l < 8; ++l)
+      lanes.push_back(first + 2 * l);
+    Value x = b.create<vector::ShuffleOp>(loc, wide, wide, lanes);
+    Value gt = b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OGT, x, acc);
+    acc = b.create<arith::SelectOp>(loc, gt, x, acc);
+  };
+  for (int64_t r = 0; r < kh; ++r)
+    for (int64_t q = 0; q < kw; q += 2) {
+      Value at = add(add(inRow, idx(r * wp + q)), mul(x0, 2));
+      bool pair = q + 1 < kw;
+      Value wide = b.create<vector::TransferReadOp>(
+          loc, VectorType::get({pair ? 16 : 15}, b.getF32Type()), in, ValueRange{at},
+          pad, ArrayRef<bool>{true});
+      take(wide, 0);
+      if (pair)
+        take(wide, 1);
+    }
+  b.create<vector::TransferWriteOp>(loc, acc, res, ValueRange{add(outRow, x0)},
+                                    ArrayRef<bool>{true});
   return success();
 }
 

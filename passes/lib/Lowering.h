@@ -155,6 +155,10 @@ struct Lowering {
   LogicalResult lowerWinogradConv(mnn::Conv2DOp op, Value out);
   LogicalResult lowerMatMul(mnn::MatMulOp op, Value out);
   LogicalResult lowerPool(mnn::Pool2DOp op, Value out);
+  /// A float max pool with stride 2 along the width, in vector code
+  /// (g = n, c, padded h and w, oh, ow, kh, kw, stride along h).
+  LogicalResult lowerStride2MaxPool(Location loc, Value input, Value out,
+                                    ArrayRef<int64_t> g);
   LogicalResult lowerReduce(mnn::ReduceOp op, Value out);
   LogicalResult lowerSoftmax(mnn::SoftmaxOp op, Value out);
   LogicalResult lowerSoftmaxRows(Location loc, Value input, Value out,

@@ -1,9 +1,9 @@
-// RUN: mnn-opt %s --mnn-plan-memory --mnn-lower-to-linalg | FileCheck %s
+// RUN: mnn-opt %s --split-input-file --mnn-plan-memory --mnn-lower-to-linalg | FileCheck %s
 
-// Max pooling loops over n c oh | kh kw | ow: the output row is innermost so
-// LLVM vectorizes along it (stride-2 input lanes as interleaved loads), and
-// a float max is compare + select (one vmaxps), not the NaN-propagating
-// maximumf.
+// Max pooling loops over n c oh | kh kw | ow: the output row is innermost,
+// and a float max is compare + select (one vmaxps), not the
+// NaN-propagating maximumf. (Output rows under 8 columns here: the vector
+// path below needs 8.)
 // CHECK-LABEL: func.func @__mnn_main
 // CHECK: linalg.fill
 // CHECK: linalg.generic
@@ -14,4 +14,27 @@
 func.func @main(%x: tensor<1x2x10x10xf32> {mnn.name = "x"}) -> (tensor<1x2x5x5xf32> {mnn.name = "y"}) {
   %y = mnn.pool2d %x {count_include_pad = false, counted_pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, kernel = array<i64: 3, 3>, kind = "max", pads = array<i64: 0, 0, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x2x10x10xf32>) -> tensor<1x2x5x5xf32>
   return %y : tensor<1x2x5x5xf32>
+}
+
+// -----
+
+// A float max pool with stride 2 along the width and at least 8 output
+// columns is vector code: per (plane, output row), chunks of 8 columns (the
+// last one starting at ow - 8 = 47); per window row one 16-element load for
+// taps 0 and 1 (even and odd elements) and one 15-element load for tap 2.
+// CHECK-LABEL: func.func @__mnn_main
+// CHECK-NOT: linalg.generic
+// CHECK: scf.parallel ({{.*}}) to ({{.*}}%c64, %c55)
+// CHECK: scf.for {{.*}} to %c7
+// CHECK: arith.minsi %{{.*}}, %c47
+// CHECK: %[[W:.*]] = vector.transfer_read {{.*}} : memref<{{[0-9]+}}xf32>, vector<16xf32>
+// CHECK: vector.shuffle %[[W]], %[[W]] [0, 2, 4, 6, 8, 10, 12, 14]
+// CHECK: arith.cmpf ogt
+// CHECK: arith.select
+// CHECK: vector.shuffle %[[W]], %[[W]] [1, 3, 5, 7, 9, 11, 13, 15]
+// CHECK: vector.transfer_read {{.*}} vector<15xf32>
+// CHECK: vector.transfer_write {{.*}} : vector<8xf32>, memref<193600xf32>
+func.func @main(%x: tensor<1x64x111x111xf32> {mnn.name = "x"}) -> (tensor<1x64x55x55xf32> {mnn.name = "y"}) {
+  %y = mnn.pool2d %x {count_include_pad = false, counted_pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, kernel = array<i64: 3, 3>, kind = "max", pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x64x111x111xf32>) -> tensor<1x64x55x55xf32>
+  return %y : tensor<1x64x55x55xf32>
 }
