@@ -45,11 +45,8 @@ LogicalResult Lowering::lowerPackedInputConv(mnn::Conv2DOp op, Value out,
   // (n, c, panel, pixel) costs LLVM seconds to vectorize).
   {
     auto idx = [&](int64_t v) { return b.create<arith::ConstantIndexOp>(loc, v); };
-    auto par = b.create<scf::ParallelOp>(loc, SmallVector<Value>{idx(0), idx(0)},
-                                         SmallVector<Value>{idx(n), idx(c)},
-                                         SmallVector<Value>{idx(1), idx(1)});
     OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(par.getBody());
+    auto par = parallelOver(b, loc, {n, c});
     Value ni = par.getInductionVars()[0], ci = par.getInductionVars()[1];
     auto mul = [&](Value x, int64_t k) { return b.create<arith::MulIOp>(loc, x, idx(k)); };
     auto add = [&](Value x, Value y) { return b.create<arith::AddIOp>(loc, x, y); };

@@ -99,11 +99,8 @@ LogicalResult Lowering::lowerStride2MaxPool(Location loc, Value input, Value out
   auto idx = [&](int64_t v) { return b.create<arith::ConstantIndexOp>(loc, v); };
   Value in = reshapeBuffer(b, loc, input, {n * c * hp * wp});
   Value res = reshapeBuffer(b, loc, out, {n * c * oh * ow});
-  auto par = b.create<scf::ParallelOp>(loc, SmallVector<Value>{idx(0), idx(0)},
-                                       SmallVector<Value>{idx(n * c), idx(oh)},
-                                       SmallVector<Value>{idx(1), idx(1)});
   OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(par.getBody());
+  auto par = parallelOver(b, loc, {n * c, oh});
   Value plane = par.getInductionVars()[0], y = par.getInductionVars()[1];
   auto mul = [&](Value x, int64_t v) { return b.create<arith::MulIOp>(loc, x, idx(v)); };
   auto add = [&](Value x, Value v) { return b.create<arith::AddIOp>(loc, x, v); };

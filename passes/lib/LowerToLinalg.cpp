@@ -167,6 +167,19 @@ Value stridedView(OpBuilder &b, Location loc, Value buf,
                                              strides);
 }
 
+scf::ParallelOp parallelOver(OpBuilder &b, Location loc, ArrayRef<int64_t> bounds) {
+  auto idx = [&](int64_t v) -> Value { return b.create<arith::ConstantIndexOp>(loc, v); };
+  SmallVector<Value> lower, upper, steps;
+  for (int64_t bound : bounds) {
+    lower.push_back(idx(0));
+    upper.push_back(idx(bound));
+    steps.push_back(idx(1));
+  }
+  auto par = b.create<scf::ParallelOp>(loc, lower, upper, steps);
+  b.setInsertionPointToStart(par.getBody());
+  return par;
+}
+
 /// Builds a linalg.generic over `outShape` reading `ins` with the given maps.
 linalg::GenericOp buildGeneric(OpBuilder &b, Location loc, ValueRange ins,
                                ArrayRef<AffineMap> inMaps, Value out,

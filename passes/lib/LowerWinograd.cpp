@@ -149,12 +149,8 @@ LogicalResult Lowering::lowerWinogradConv(mnn::Conv2DOp op, Value out) {
                        function_ref<void(Value n, Value th, Value tw, Value t,
                                          Value c)>
                            body) {
-    auto par = b.create<scf::ParallelOp>(
-        loc, SmallVector<Value>{idx(0), idx(0), idx(0)},
-        SmallVector<Value>{idx(s.n), idx(s.th), idx(s.tw)},
-        SmallVector<Value>{idx(1), idx(1), idx(1)});
     OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(par.getBody());
+    auto par = parallelOver(b, loc, {s.n, s.th, s.tw});
     Value n = par.getInductionVars()[0], th = par.getInductionVars()[1],
           tw = par.getInductionVars()[2];
     Value t = b.create<arith::AddIOp>(

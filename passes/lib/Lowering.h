@@ -44,6 +44,9 @@ Value reshapeBuffer(OpBuilder &b, Location loc, Value buf,
 Value stridedView(OpBuilder &b, Location loc, Value buf,
                   ArrayRef<int64_t> sizes, ArrayRef<int64_t> strides,
                   int64_t offset = 0);
+/// An scf.parallel over [0, bounds) with unit steps (its iterations become
+/// thread-pool tasks); the builder is left at the start of its body.
+scf::ParallelOp parallelOver(OpBuilder &b, Location loc, ArrayRef<int64_t> bounds);
 /// Builds a linalg.generic over `outShape` reading `ins` with the given maps.
 linalg::GenericOp buildGeneric(OpBuilder &b, Location loc, ValueRange ins,
                                ArrayRef<AffineMap> inMaps, Value out,

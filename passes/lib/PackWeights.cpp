@@ -164,10 +164,6 @@ struct PackWeightsPass : mnn::impl::PackWeightsBase<PackWeightsPass> {
       if (outType.getDimSize(2) == 1 && outType.getDimSize(3) == 1 &&
           conv.getGroup() == 1)
         return 0;
-      // A 1x1 conv over a long reduction reads its input in pixel panels
-      // with a tile of two weight blocks (BufferInfo.h).
-      if (int64_t lanes = mnn::choosePackedInputTile(conv, block).lanes)
-        return lanes;
       return block > 0 && og % block == 0 ? (int64_t)block : 0;
     };
     // Columns of the Winograd GEMM's B panels: the lanes of mnn-tile's
@@ -188,7 +184,10 @@ struct PackWeightsPass : mnn::impl::PackWeightsBase<PackWeightsPass> {
       if (!matchPattern(filter, m_Constant(&attr)))
         return;
       int64_t group = conv.getGroup();
-      int64_t blk = blockFor(conv);
+      // A 1x1 conv over a long reduction reads its input in pixel panels,
+      // its weights blocked for that tile (BufferInfo.h).
+      mnn::PackedInputTile packedInput = mnn::choosePackedInputTile(conv, block);
+      int64_t blk = packedInput.rows ? packedInput.lanes : blockFor(conv);
       int64_t wino = winogradTile(conv, winograd);
       // Keyed by group and block (or Winograd tile): they decide the layout.
       Value &packed = packedFilters[{filter, wino ? -wino : group * 1024 + blk}];
@@ -209,9 +208,9 @@ struct PackWeightsPass : mnn::impl::PackWeightsBase<PackWeightsPass> {
                            : wino == 2 ? "winograd2"
                            : blk       ? "bhwigo"
                                        : "hwigo");
-      if (mnn::PackedInputTile tile = mnn::choosePackedInputTile(conv, block);
-          blk && !wino && tile.lanes == blk)
-        conv->setAttr(mnn::kPackedInputRowsAttr, OpBuilder(conv).getI64IntegerAttr(tile.rows));
+      if (packedInput.rows)
+        conv->setAttr(mnn::kPackedInputRowsAttr,
+                      OpBuilder(conv).getI64IntegerAttr(packedInput.rows));
     });
     // Drop the oihw constants nobody reads any more.
     llvm::SmallPtrSet<Operation *, 8> originals;

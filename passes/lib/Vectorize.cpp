@@ -220,11 +220,10 @@ struct Microkernel {
            cast<AffineDimExpr>(map.getResults().back()).getPosition() == rowsDim;
   }
 
-  /// Transposes vw vectors of vw lanes: log2(vw) stages, each swapping the
-  /// off-diagonal h x h blocks of every 2h x 2h block with two-input
-  /// shuffles (unpack/shufps/vperm2f128 on x86, zip/trn on AArch64).
-  /// Transposes `v`, `width` vectors of `width` lanes, by log2(width)
-  /// stages of two-input shuffles.
+  /// Transposes `v`, `width` vectors of `width` lanes: log2(width) stages,
+  /// each swapping the off-diagonal h x h blocks of every 2h x 2h block with
+  /// two-input shuffles (unpack/shufps/vperm2f128 on x86, zip/trn on
+  /// AArch64).
   SmallVector<Value> transpose(SmallVector<Value> v, int64_t width) {
     for (int64_t h = 1; h < width; h *= 2) {
       SmallVector<int64_t> lo, hi;
@@ -256,10 +255,7 @@ struct Microkernel {
         loc, DenseElementsAttr::get(type, b.getF32FloatAttr(0).getValue()));
   }
 
-  Value zeroVector() {
-    return b.create<arith::ConstantOp>(
-        loc, DenseElementsAttr::get(vType, b.getF32FloatAttr(0).getValue()));
-  }
+  Value zeroVector() { return zeros(vw); }
 
   /// The tile's row vectors (lanes along the cols) of a memref contiguous
   /// along the rows: per group of B rows and block of B lanes (B =
