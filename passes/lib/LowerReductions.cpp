@@ -137,6 +137,76 @@ LogicalResult Lowering::lowerStride2MaxPool(Location loc, Value input, Value out
   return success();
 }
 
+LogicalResult Lowering::lowerRowReduce(Location loc, Value input, Value out,
+                                       int64_t rows, int64_t len, StringRef kind) {
+  // LLVM keeps a linalg float sum scalar (one dependent vaddss per element:
+  // the accumulator lives in memory that may alias the input). Here each row
+  // is summed in four independent 8-lane accumulators, combined once.
+  auto idx = [&](int64_t v) { return b.create<arith::ConstantIndexOp>(loc, v); };
+  Type f32 = b.getF32Type();
+  const int64_t vw = 8;
+  int64_t accs = std::clamp<int64_t>(len / vw, 1, 4);
+  bool isMax = kind == "max", isMin = kind == "min";
+  double identity = isMax ? -INFINITY : isMin ? INFINITY : 0.0;
+  auto combine = [&](OpBuilder &ob, Value x, Value y) -> Value {
+    if (isMax)
+      return ob.create<arith::MaximumFOp>(loc, x, y);
+    if (isMin)
+      return ob.create<arith::MinimumFOp>(loc, x, y);
+    return ob.create<arith::AddFOp>(loc, x, y);
+  };
+  auto reduceKind = isMax   ? vector::CombiningKind::MAXIMUMF
+                    : isMin ? vector::CombiningKind::MINIMUMF
+                            : vector::CombiningKind::ADD;
+  auto horizontal = [&](Value v) -> Value {
+    auto r = b.create<vector::ReductionOp>(loc, reduceKind, v);
+    r.setFastmath(arith::FastMathFlags::reassoc);
+    return r;
+  };
+  Value in = reshapeBuffer(b, loc, input, {rows * len});
+  Value res = reshapeBuffer(b, loc, out, {rows});
+  OpBuilder::InsertionGuard guard(b);
+  auto par = parallelOver(b, loc, {rows});
+  Value base = b.create<arith::MulIOp>(loc, par.getInductionVars()[0], idx(len));
+  auto load = [&](OpBuilder &ob, int64_t width, Value at) -> Value {
+    return ob.create<vector::LoadOp>(loc, VectorType::get({width}, f32), in, ValueRange{at});
+  };
+  auto v8 = VectorType::get({vw}, f32);
+  Value start = b.create<arith::ConstantOp>(
+      loc, DenseElementsAttr::get(v8, APFloat(static_cast<float>(identity))));
+  SmallVector<Value> acc(accs, start);
+  int64_t step = accs * vw, body = len / step * step;
+  if (body > 0) {
+    auto loop = b.create<scf::ForOp>(
+        loc, idx(0), idx(body), idx(step), acc,
+        [&](OpBuilder &lb, Location, Value j, ValueRange a) {
+          SmallVector<Value> next;
+          Value at = lb.create<arith::AddIOp>(loc, base, j);
+          for (int64_t k = 0; k < accs; ++k) {
+            Value off = lb.create<arith::AddIOp>(
+                loc, at, lb.create<arith::ConstantIndexOp>(loc, k * vw));
+            next.push_back(combine(lb, a[k], load(lb, vw, off)));
+          }
+          lb.create<scf::YieldOp>(loc, next);
+        });
+    acc.assign(loop.getResults().begin(), loop.getResults().end());
+  }
+  int64_t pos = body;
+  for (int64_t k = 0; pos + vw <= len; pos += vw, ++k)
+    acc[k % accs] = combine(b, acc[k % accs],
+                            load(b, vw, b.create<arith::AddIOp>(loc, base, idx(pos))));
+  for (int64_t k = 1; k < accs; ++k)
+    acc[0] = combine(b, acc[0], acc[k]);
+  Value total = horizontal(acc[0]);
+  if (pos < len) // a remainder of fewer than 8 elements
+    total = combine(b, total,
+                    horizontal(load(b, len - pos, b.create<arith::AddIOp>(loc, base, idx(pos)))));
+  if (kind == "mean")
+    total = b.create<arith::MulFOp>(loc, total, f32Const(b, loc, 1.0 / len));
+  b.create<memref::StoreOp>(loc, total, res, par.getInductionVars());
+  return success();
+}
+
 LogicalResult Lowering::lowerReduce(mnn::ReduceOp op, Value out) {
   Location loc = op.getLoc();
   MLIRContext *ctx = b.getContext();
@@ -162,6 +232,15 @@ LogicalResult Lowering::lowerReduce(mnn::ReduceOp op, Value out) {
       exprs.push_back(getAffineDimExpr(i, ctx));
     }
   }
+  // Float sum/mean/max/min over the innermost dims of a contiguous buffer
+  // (global pools): explicit vector code.
+  Value input = bufferOf(op.getInput());
+  bool trailing = llvm::all_of(op.getAxes(), [&](int64_t a) { return a >= (int64_t)kept.size(); });
+  if (sc.storage.isF32() && trailing && count >= 8 && inType.hasStaticShape() &&
+      inType.getNumElements() > 0 &&
+      (kind == "sum" || kind == "mean" || kind == "max" || kind == "min") &&
+      cast<MemRefType>(input.getType()).getLayout().isIdentity())
+    return lowerRowReduce(loc, input, out, inType.getNumElements() / count, count, kind);
   Value outView = reshapeBuffer(b, loc, out, kept);
   Value init = kind == "max"    ? sc.lowest(b, loc)
                : kind == "min"  ? sc.highest(b, loc)
@@ -169,7 +248,7 @@ LogicalResult Lowering::lowerReduce(mnn::ReduceOp op, Value out) {
                                 : sc.cst(b, loc, 0);
   b.create<linalg::FillOp>(loc, init, outView);
   if (inType.getNumElements() != 0)
-    buildGeneric(b, loc, {bufferOf(op.getInput())}, {b.getMultiDimIdentityMap(rank)},
+    buildGeneric(b, loc, {input}, {b.getMultiDimIdentityMap(rank)},
                outView, AffineMap::get(rank, 0, exprs, ctx), its,
                [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
                  if (kind == "max")

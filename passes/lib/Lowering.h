@@ -163,6 +163,10 @@ struct Lowering {
   LogicalResult lowerStride2MaxPool(Location loc, Value input, Value out,
                                     ArrayRef<int64_t> g);
   LogicalResult lowerReduce(mnn::ReduceOp op, Value out);
+  /// A float sum/mean/max/min of each of `rows` contiguous runs of `len`
+  /// elements, in vector code.
+  LogicalResult lowerRowReduce(Location loc, Value input, Value out, int64_t rows,
+                               int64_t len, StringRef kind);
   LogicalResult lowerSoftmax(mnn::SoftmaxOp op, Value out);
   LogicalResult lowerSoftmaxRows(Location loc, Value input, Value out,
                                  RankedTensorType type, int64_t axis,
