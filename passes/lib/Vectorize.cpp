@@ -18,7 +18,7 @@
 // accumulators from the bias/residual instead of reading the output, and
 // applies the activation before the store.
 // Operands with lanes 2 or 3 elements apart (stride-2/3 conv windows) are
-// one contiguous load and a shuffle; a reduction dim of at most 4 steps
+// one contiguous load and a shuffle; a reduction dim of at most 5 steps
 // that moves them by one element (kw) is unrolled so that its taps share
 // those loads.
 // Partial tiles (C < VW at the edge) use VW/2 or VW/4 lanes when C fits,
@@ -344,7 +344,7 @@ struct Microkernel {
 
   /// The reduction dim to unroll for shared strided windows: one that
   /// moves the operand read with stride-2 or -3 lanes by one element, with
-  /// at most 4 steps (PerRowLoads::Scalar kernels only).
+  /// at most 5 steps (5x5 kernels) (PerRowLoads::Scalar kernels only).
   std::optional<unsigned> stridedTapDim(ArrayRef<AffineMap> maps,
                                         ArrayRef<int64_t> ranges,
                                         ArrayRef<unsigned> reductionDims) {
@@ -362,7 +362,7 @@ struct Microkernel {
       for (unsigned d : reductionDims)
         for (auto [i, e] : llvm::enumerate(map.getResults()))
           if (cast<AffineDimExpr>(e).getPosition() == d && strides[i] == 1 &&
-              ranges[d] > 1 && ranges[d] <= 4)
+              ranges[d] > 1 && ranges[d] <= 5)
             return d;
     }
     return std::nullopt;
