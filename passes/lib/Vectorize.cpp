@@ -582,39 +582,37 @@ struct Microkernel {
 /// Narrowest vector of a partial tile's piece.
 constexpr int64_t kMinLanes = 4;
 
-/// Two copies of the tile op over columns [0, head) and [head, end) of its
-/// cols dim: each operand indexed by that dim is cut by a subview.
-std::pair<linalg::GenericOp, linalg::GenericOp>
-splitColumns(OpBuilder &b, linalg::GenericOp op, unsigned colsDim, int64_t head) {
+/// A copy of the tile op over columns [offset, offset + size) of its cols
+/// dim (size none: to the end): each operand indexed by that dim is cut by a
+/// subview.
+linalg::GenericOp columnsOf(OpBuilder &b, linalg::GenericOp op, unsigned colsDim,
+                            int64_t offset, std::optional<int64_t> size) {
   Location loc = op.getLoc();
-  auto piece = [&](bool second) {
-    IRMapping mapping;
-    for (OpOperand &operand : op->getOpOperands()) {
-      AffineMap map = op.getMatchingIndexingMap(&operand);
-      Value v = operand.get();
-      auto type = cast<MemRefType>(v.getType());
-      for (auto [i, e] : llvm::enumerate(map.getResults())) {
-        if (!e.isFunctionOfDim(colsDim))
-          continue;
-        SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
-        SmallVector<OpFoldResult> sizes = memref::getMixedSizes(b, loc, v);
-        SmallVector<OpFoldResult> strides(type.getRank(), b.getIndexAttr(1));
-        if (second) {
-          offsets[i] = b.getIndexAttr(head);
-          Value size = getValueOrCreateConstantIndexOp(b, loc, sizes[i]);
-          sizes[i] = b.create<arith::SubIOp>(loc, size,
-                                             b.create<arith::ConstantIndexOp>(loc, head))
-                         .getResult();
-        } else {
-          sizes[i] = b.getIndexAttr(head);
-        }
-        mapping.map(v, b.create<memref::SubViewOp>(loc, v, offsets, sizes, strides));
-        break;
+  IRMapping mapping;
+  for (OpOperand &operand : op->getOpOperands()) {
+    AffineMap map = op.getMatchingIndexingMap(&operand);
+    Value v = operand.get();
+    auto type = cast<MemRefType>(v.getType());
+    for (auto [i, e] : llvm::enumerate(map.getResults())) {
+      if (!e.isFunctionOfDim(colsDim))
+        continue;
+      SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
+      SmallVector<OpFoldResult> sizes = memref::getMixedSizes(b, loc, v);
+      SmallVector<OpFoldResult> strides(type.getRank(), b.getIndexAttr(1));
+      offsets[i] = b.getIndexAttr(offset);
+      if (size) {
+        sizes[i] = b.getIndexAttr(*size);
+      } else {
+        Value whole = getValueOrCreateConstantIndexOp(b, loc, sizes[i]);
+        sizes[i] = b.create<arith::SubIOp>(loc, whole,
+                                           b.create<arith::ConstantIndexOp>(loc, offset))
+                       .getResult();
       }
+      mapping.map(v, b.create<memref::SubViewOp>(loc, v, offsets, sizes, strides));
+      break;
     }
-    return cast<linalg::GenericOp>(b.clone(*op, mapping));
-  };
-  return {piece(false), piece(true)};
+  }
+  return cast<linalg::GenericOp>(b.clone(*op, mapping));
 }
 
 LogicalResult vectorizeKernel(linalg::GenericOp op, int64_t vw, int64_t indexedLanes) {
@@ -657,32 +655,46 @@ LogicalResult vectorizeKernel(linalg::GenericOp op, int64_t vw, int64_t indexedL
   };
   // A partial tile (the right edge of a row; masked loads and stores are
   // slow on x86) is split into unmasked pieces of VW/2 or VW/4 lanes and
-  // at most one masked piece, the narrowest that holds the rest: 14
-  // columns are 8 + 4 + 2 (masked 4), 12 are 8 + 4, 7 are 4 + 3 (masked 4).
+  // at most one masked piece, the narrowest that holds the rest: 12
+  // columns are 8 + 4, 14 would be 8 + 4 + 2 (masked 4), 7 4 + 3 (masked 4).
   auto narrowest = [&](int64_t n) {
     int64_t width = vw;
     while (width % 2 == 0 && width / 2 >= n && width / 2 >= kMinLanes)
       width /= 2;
     return width;
   };
-  SmallVector<Operation *> pieces;
-  auto split = [&](linalg::GenericOp tile, int64_t head, Value size) {
-    auto [first, rest] = splitColumns(b, tile, colsDim, head);
-    pieces.append({first, rest});
-    Value restSize = b.create<arith::SubIOp>(
-        loc, size, b.create<arith::ConstantIndexOp>(loc, head));
-    return std::make_tuple(first, rest, restSize);
+  // Where the kernel overwrites its output (an epilogue: the accumulators
+  // start from the addends, not from the output), a rest that would need a
+  // mask is instead one more head-wide piece ending at the tile's last
+  // column, overlapping the piece before it (which stored the same values):
+  // 14 columns are 8 + 8 (from column 6), 7 are 4 + 4 (from column 3).
+  std::function<bool(int64_t)> needsMask = [&](int64_t n) {
+    int64_t width = narrowest(n), head = width / 2;
+    if (n == width)
+      return false;
+    if (head < kMinLanes || n <= head)
+      return true;
+    return needsMask(n - head);
   };
+  SmallVector<Operation *> pieces;
+  auto piece = [&](linalg::GenericOp tile, int64_t offset, std::optional<int64_t> size) {
+    linalg::GenericOp p = columnsOf(b, tile, colsDim, offset, size);
+    pieces.push_back(p);
+    return p;
+  };
+  auto cst = [&](int64_t v) { return b.create<arith::ConstantIndexOp>(loc, v); };
   // Static sizes: split until the rest fits one narrow vector.
   std::function<LogicalResult(linalg::GenericOp, int64_t, Value)> emitStatic =
       [&](linalg::GenericOp tile, int64_t n, Value size) -> LogicalResult {
     int64_t width = narrowest(n), head = width / 2;
     if (n == width || head < kMinLanes || n <= head)
       return emit(tile, size, width, /*exact=*/n == width);
-    auto [first, rest, restSize] = split(tile, head, size);
-    if (failed(emit(first, b.create<arith::ConstantIndexOp>(loc, head), head, true)))
+    if (failed(emit(piece(tile, 0, head), cst(head), head, true)))
       return failure();
-    return emitStatic(rest, n - head, restSize);
+    if (epilogue && needsMask(n - head))
+      return emit(piece(tile, n - head, head), cst(head), head, true);
+    return emitStatic(piece(tile, head, std::nullopt), n - head,
+                      b.create<arith::SubIOp>(loc, size, cst(head)));
   };
   Value colsSize = getValueOrCreateConstantIndexOp(b, loc, ranges[colsDim].size);
   LogicalResult result = success();

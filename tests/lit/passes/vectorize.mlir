@@ -41,24 +41,50 @@ func.func @matmul(%a: memref<8x32xf32>, %b: memref<32x40xf32>, %c: memref<8x40xf
 }
 
 // A last tile of 14 columns (30 = 16 + 14) is split into 8 and 4 columns,
-// unmasked, and 2 columns on a masked 4-lane kernel.
+// unmasked, and 2 columns on a masked 4-lane kernel (the kernel accumulates
+// into its output, so no columns may be computed twice).
 // CHECK-LABEL: func.func @matmul_split
 // CHECK: scf.if
 // CHECK: vector.fma {{.*}} : vector<16xf32>
 // CHECK: } else {
 // CHECK: %[[A:.*]] = memref.subview %{{.*}}[0, 0] [4, 8] [1, 1]
-// CHECK: %[[B:.*]] = memref.subview %{{.*}}[0, 8] [4, %{{.*}}] [1, 1]
 // CHECK-NOT: vector.create_mask
 // CHECK: vector.transfer_write {{.*}}, %[[A]][{{.*}}] {in_bounds = [true]} : vector<8xf32>
+// CHECK: %[[B:.*]] = memref.subview %{{.*}}[0, 8] [4, %{{.*}}] [1, 1]
 // CHECK: %[[C:.*]] = memref.subview %[[B]][0, 0] [4, 4] [1, 1]
-// CHECK: %[[D:.*]] = memref.subview %[[B]][0, 4] [4, %{{.*}}] [1, 1]
 // CHECK-NOT: vector.create_mask
 // CHECK: vector.transfer_write {{.*}}, %[[C]][{{.*}}] {in_bounds = [true]} : vector<4xf32>
+// CHECK: %[[D:.*]] = memref.subview %[[B]][0, 4] [4, %{{.*}}] [1, 1]
 // CHECK: %[[MASK:.*]] = vector.constant_mask [2] : vector<4xi1>
 // CHECK: vector.transfer_write {{.*}}, %[[D]][{{.*}}], %[[MASK]] {in_bounds = [true]} : vector<4xf32>
 func.func @matmul_split(%a: memref<8x32xf32>, %b: memref<32x30xf32>, %c: memref<8x30xf32>) {
   linalg.generic {indexing_maps = [#win, #wt, #out], iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%a, %b : memref<8x32xf32>, memref<32x30xf32>) outs(%c : memref<8x30xf32>) attrs = {mnn.kernel = "matmul"} {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// With an epilogue the output is only written: the 14 columns are two
+// unmasked 8-lane pieces, the second from column 6, storing columns 6 and 7
+// again with the same values.
+// CHECK-LABEL: func.func @matmul_overlap
+// CHECK: scf.if
+// CHECK: } else {
+// CHECK-NOT: vector.create_mask
+// CHECK: %[[A:.*]] = memref.subview %{{.*}}[0, 0] [4, 8] [1, 1]
+// CHECK: vector.transfer_write {{.*}}, %[[A]][{{.*}}] {in_bounds = [true]} : vector<8xf32>
+// CHECK: %[[B:.*]] = memref.subview %{{.*}}[0, 6] [4, 8] [1, 1]
+// CHECK: vector.transfer_write {{.*}}, %[[B]][{{.*}}] {in_bounds = [true]} : vector<8xf32>
+// CHECK-NOT: vector.create_mask
+// CHECK: return
+func.func @matmul_overlap(%a: memref<8x32xf32>, %b: memref<32x30xf32>, %c: memref<8x30xf32>) {
+  linalg.generic {indexing_maps = [#win, #wt, #out], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<8x32xf32>, memref<32x30xf32>) outs(%c : memref<8x30xf32>)
+      attrs = {mnn.kernel = "matmul", mnn.epilogue, mnn.activation = "none", mnn.clip = array<f64: 0.0, 0.0>} {
   ^bb0(%x: f32, %y: f32, %acc: f32):
     %p = arith.mulf %x, %y : f32
     %s = arith.addf %acc, %p : f32
