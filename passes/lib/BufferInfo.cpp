@@ -105,6 +105,28 @@ int64_t packedInputRows(Operation *op) {
   return rows && isa<Conv2DOp>(op) ? rows.getInt() : 0;
 }
 
+int64_t chooseBlockedInputLanes(Operation *op, int64_t vectorLanes) {
+  auto conv = dyn_cast<Conv2DOp>(op);
+  if (!conv || vectorLanes <= 0 || vectorLanes % 8 != 0)
+    return 0;
+  auto in = cast<RankedTensorType>(conv.getInput().getType());
+  auto out = cast<RankedTensorType>(conv.getType());
+  int64_t c = in.getDimSize(1), ow = out.getDimSize(3);
+  // The tile's rows divide OW and are at least 4 (mnn-tile's channel-lane
+  // pixel rows).
+  bool rowsFit = llvm::any_of(ArrayRef<int64_t>{8, 7, 6, 5, 4, 13, 11, 9},
+                              [&](int64_t r) { return ow % r == 0; });
+  if ((int64_t)conv.getGroup() != c || out.getDimSize(1) != c || c % vectorLanes != 0 ||
+      !in.getElementType().isF32() || !out.getElementType().isF32() || !rowsFit)
+    return 0;
+  return ow < 2 * vectorLanes ? vectorLanes : 0;
+}
+
+int64_t blockedInputLanes(Operation *op) {
+  auto lanes = op->getAttrOfType<IntegerAttr>(kBlockedInputLanesAttr);
+  return lanes && isa<Conv2DOp>(op) ? lanes.getInt() : 0;
+}
+
 int64_t scratchBytes(Operation *op) {
   if (int64_t rows = packedInputRows(op)) {
     auto t = cast<RankedTensorType>(op->getOperand(0).getType());
@@ -123,10 +145,15 @@ int64_t scratchBytes(Operation *op) {
            (t.getElementType().getIntOrFloatBitWidth() / 8);
   };
   // An input stored padded (paddedStorage) needs no copy.
-  if (auto conv = dyn_cast<Conv2DOp>(op))
-    return hasPadding(conv.getPads()) && !paddedStorage(conv.getInput())
-               ? paddedBytes(conv.getInput(), conv.getPads())
-               : 0;
+  if (auto conv = dyn_cast<Conv2DOp>(op)) {
+    int64_t copyBytes = hasPadding(conv.getPads()) && !paddedStorage(conv.getInput())
+                            ? paddedBytes(conv.getInput(), conv.getPads())
+                            : 0;
+    // A channel-blocked depthwise conv pads while it copies (no padded copy).
+    if (blockedInputLanes(op))
+      return paddedBytes(conv.getInput(), conv.getPads());
+    return copyBytes;
+  }
   if (auto pool = dyn_cast<Pool2DOp>(op))
     return hasPadding(pool.getPads()) && !paddedStorage(pool.getInput())
                ? paddedBytes(pool.getInput(), pool.getPads())

@@ -12,13 +12,6 @@
 
 namespace mnn::lowering {
 
-/// The fused activation of a conv or matmul.
-template <typename OpT>
-static KernelEpilogue epilogueOf(OpT op) {
-  return {op.getActivation().str(), op.getClipMin().convertToDouble(),
-          op.getClipMax().convertToDouble()};
-}
-
 linalg::GenericOp Lowering::buildKernel(Location loc, StringRef kind,
                                         ArrayRef<Value> operands,
                                         ArrayRef<AffineMap> operandMaps,
@@ -77,6 +70,8 @@ LogicalResult Lowering::lowerConv(mnn::Conv2DOp op, Value out) {
   auto s = op.getStrides();
   auto d = op.getDilations();
 
+  if (int64_t lanes = blockedInputLanes(op))
+    return lowerBlockedDepthwiseConv(op, out, lanes);
   Scalar sc(outType);
   SmallVector<int64_t> pshape;
   Value input = padded(op, bufferOf(op.getInput()), op.getPads(),
@@ -113,6 +108,7 @@ LogicalResult Lowering::lowerConv(mnn::Conv2DOp op, Value out) {
   }
   if (int64_t rows = outPlain ? packedInputRows(op) : 0)
     return lowerPackedInputConv(op, out, rows);
+
   // A 1x1 stride-1 conv without padding reads each output pixel's own input
   // pixel and both are contiguous: all pixels form one dim (oh = 1), so the
   // vector lanes run across row ends, with no partial tile per row.

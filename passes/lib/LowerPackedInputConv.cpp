@@ -10,8 +10,8 @@
 // panels as oh and a panel's pixels as ow (the output [N, Cout, P] viewed
 // as [.., P / R, R]), and one more over the last panel when it overlaps:
 // it recomputes a few pixels, whose values are the same.
-// Both ops carry mnn.channel_lanes = the weights' block, so mnn-tile gives
-// them a tile of R pixels x the whole block.
+// Both ops carry mnn.channel_lanes = the weights' block and mnn.whole_rows,
+// so mnn-tile gives them a tile of R pixels x the whole block.
 //
 //===----------------------------------------------------------------------===//
 #include "Lowering.h"
@@ -96,10 +96,9 @@ LogicalResult Lowering::lowerPackedInputConv(mnn::Conv2DOp op, Value out,
         loc, "conv", {windows, bufferOf(op.getFilter())}, {winMap, filterMap},
         bias, dims(NumDims, {G, OB, OI}),
         residual ? outputView(residual, count, pixel0) : Value(),
-        outputView(outFlat, count, pixel0), outMap, its,
-        {op.getActivation().str(), op.getClipMin().convertToDouble(),
-         op.getClipMax().convertToDouble()});
+        outputView(outFlat, count, pixel0), outMap, its, epilogueOf(op));
     kernel->setAttr("mnn.channel_lanes", b.getI64IntegerAttr(blk));
+    kernel->setAttr("mnn.whole_rows", b.getUnitAttr());
   };
 
   conv(0, whole, 0);

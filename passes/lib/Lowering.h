@@ -56,6 +56,13 @@ linalg::GenericOp buildGeneric(OpBuilder &b, Location loc, ValueRange ins,
 /// A float constant of type `t` (f32 or f64).
 Value floatConst(OpBuilder &b, Location loc, Type t, double v);
 
+/// The fused activation of a conv or matmul.
+template <typename OpT>
+KernelEpilogue epilogueOf(OpT op) {
+  return {op.getActivation().str(), op.getClipMin().convertToDouble(),
+          op.getClipMax().convertToDouble()};
+}
+
 /// Scalar arithmetic for the kernels that are generic over the element type
 /// (reductions, pooling, matmul, conv): floats compute in their own type
 /// (f16 was widened to f32 by mnn-widen-f16), integers in their signless
@@ -154,6 +161,9 @@ struct Lowering {
   /// A 1x1 conv reading its input repacked in pixel panels of `rows`
   /// (BufferInfo.h's packedInputRows; LowerPackedInputConv.cpp).
   LogicalResult lowerPackedInputConv(mnn::Conv2DOp op, Value out, int64_t rows);
+  /// A depthwise conv reading its input repacked in channel blocks of
+  /// `lanes` (BufferInfo.h's blockedInputLanes; LowerBlockedDepthwiseConv.cpp).
+  LogicalResult lowerBlockedDepthwiseConv(mnn::Conv2DOp op, Value out, int64_t lanes);
   /// A conv with a "winograd4"/"winograd2" filter (LowerWinograd.cpp).
   LogicalResult lowerWinogradConv(mnn::Conv2DOp op, Value out);
   LogicalResult lowerMatMul(mnn::MatMulOp op, Value out);

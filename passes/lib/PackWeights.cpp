@@ -43,8 +43,6 @@ using namespace mlir;
 
 namespace {
 
-/// Packs the oihw bytes of `attr` for `group` groups into hwigo, or returns
-/// null if the constant cannot be read.
 /// Packs the oihw bytes of `attr` for `group` groups into hwigo (block 0) or
 /// bhwigo (block B), or returns null if the constant cannot be read.
 ElementsAttr packOihw(ElementsAttr attr, int64_t group, int64_t block) {
@@ -211,6 +209,8 @@ struct PackWeightsPass : mnn::impl::PackWeightsBase<PackWeightsPass> {
       if (packedInput.rows)
         conv->setAttr(mnn::kPackedInputRowsAttr,
                       OpBuilder(conv).getI64IntegerAttr(packedInput.rows));
+      if (int64_t lanes = wino ? 0 : mnn::chooseBlockedInputLanes(conv, block))
+        conv->setAttr(mnn::kBlockedInputLanesAttr, OpBuilder(conv).getI64IntegerAttr(lanes));
     });
     // Drop the oihw constants nobody reads any more.
     llvm::SmallPtrSet<Operation *, 8> originals;

@@ -182,8 +182,11 @@ std::optional<KernelSchedule> scheduleKernel(linalg::GenericOp op,
     // to 4 first; odd widths (13, 27 = 3 x 9, 55 = 5 x 11) take up to 13
     // rows: 13 accumulators + a weight vector + a broadcast fit the 16
     // vector registers of x86.
-    // A packed-input conv's panel is its pixel dim (LowerPackedInputConv).
-    int64_t pixelRows = op->hasAttr("mnn.channel_lanes")
+    // A packed-input conv's panel is its pixel dim (mnn.whole_rows,
+    // LowerPackedInputConv); a depthwise conv over channel blocks
+    // (mnn.blocked_input, LowerBlockedDepthwiseConv) always takes channel
+    // lanes.
+    int64_t pixelRows = op->hasAttr("mnn.whole_rows")
                             ? ranges[OW]
                             : largestDivisor(ranges[OW], {8, 7, 6, 5, 4, 13, 11, 9});
     int64_t reduction = 1;
@@ -191,7 +194,7 @@ std::optional<KernelSchedule> scheduleKernel(linalg::GenericOp op,
       reduction *= ranges[d];
     bool pixelLanesFit = ranges[OW] >= vectorWidth && unitStrideAlongOW(op);
     if (kind == "conv" && ranges[OI] % channelLanes == 0 && pixelRows >= 4 &&
-        (!pixelLanesFit || reduction >= kLongReduction)) {
+        (!pixelLanesFit || reduction >= kLongReduction || op->hasAttr("mnn.blocked_input"))) {
       s.rowsDim = OW;
       s.colsDim = OI;
       s.lanes = channelLanes;

@@ -28,6 +28,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "KernelEpilogue.h"
+#include "VectorTranspose.h"
 #include "mnn/Passes.h"
 
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
@@ -220,27 +221,10 @@ struct Microkernel {
            cast<AffineDimExpr>(map.getResults().back()).getPosition() == rowsDim;
   }
 
-  /// Transposes `v`, `width` vectors of `width` lanes: log2(width) stages,
-  /// each swapping the off-diagonal h x h blocks of every 2h x 2h block with
-  /// two-input shuffles (unpack/shufps/vperm2f128 on x86, zip/trn on
-  /// AArch64).
+  /// Transposes `v`, `width` vectors of `width` lanes (VectorTranspose.h;
+  /// unpack/shufps/vperm2f128 on x86, zip/trn on AArch64).
   SmallVector<Value> transpose(SmallVector<Value> v, int64_t width) {
-    for (int64_t h = 1; h < width; h *= 2) {
-      SmallVector<int64_t> lo, hi;
-      for (int64_t e = 0; e < width; ++e) {
-        lo.push_back((e & h) ? width + e - h : e);
-        hi.push_back((e & h) ? width + e : e + h);
-      }
-      SmallVector<Value> next(v.size());
-      for (int64_t i = 0; i < width; ++i) {
-        if (i & h)
-          continue;
-        next[i] = b.create<vector::ShuffleOp>(loc, v[i], v[i + h], lo);
-        next[i + h] = b.create<vector::ShuffleOp>(loc, v[i], v[i + h], hi);
-      }
-      v = next;
-    }
-    return v;
+    return mnn::transposeSquare(b, loc, std::move(v), width);
   }
 
   /// Lanes per block of a transposed load/store: the rows' power of two,

@@ -1037,6 +1037,20 @@ def gen_pool_conv(s):
     conv("conv_add_residual", [1, 4, 6, 6], 4, 3, post="residual", pads=[1, 1, 1, 1])
     conv("conv_add_residual_relu", [1, 4, 6, 6], 4, 1, post="residual_relu")
 
+    # Depthwise convs over channel blocks (channels a multiple of the lanes, outputs
+    # narrower than 16): rows under 8 pixels (masked reads), stride 2 with a 5x5
+    # kernel, dilation, asymmetric pads, batch 2, a residual and relu6 epilogue.
+    conv("conv_dw_blocked_7x7_relu6", [1, 16, 7, 7], 16, 3, group=16, post="relu6",
+         pads=[1, 1, 1, 1])
+    conv("conv_dw_blocked_5x5_s2", [1, 16, 14, 14], 16, 5, group=16, strides=[2, 2],
+         pads=[2, 2, 2, 2])
+    conv("conv_dw_blocked_dilated", [1, 8, 12, 12], 8, 3, group=8, dilations=[2, 2],
+         pads=[2, 2, 2, 2])
+    conv("conv_dw_blocked_asym_pads_batch2", [2, 8, 12, 12], 8, 3, group=8,
+         pads=[0, 1, 1, 0], bias=False)
+    conv("conv_dw_blocked_residual", [1, 8, 10, 10], 8, 3, group=8, post="residual",
+         pads=[1, 1, 1, 1])
+
     # Winograd (3x3, stride 1, group 1, channels multiples of 8). auto (>= 16 channels
     # each way): F(4,3) with >= 32 tiles of 4x4 outputs, else F(2,3) with >= 16 tiles of
     # 2x2, else direct. Output sizes divisible and not divisible by the tile, every

@@ -68,6 +68,26 @@ struct PackedInputTile {
 /// lanes dividing Cout.
 PackedInputTile choosePackedInputTile(mlir::Operation *conv, int64_t vectorLanes);
 
+/// Name of the conv attribute by which mnn-pack-weights marks a depthwise
+/// conv that reads its input repacked in channel blocks; its value is the
+/// block L.
+inline constexpr llvm::StringLiteral kBlockedInputLanesAttr =
+    "mnn.blocked_input_lanes";
+
+/// Block L of a depthwise conv that copies its (padded) NCHW input into its
+/// scratch as channel blocks [N, C/L, Hp, Wp, L] (NCHWc), or 0 when it reads
+/// the NCHW planes directly. Its tile is then R output pixels x L channels:
+/// every tap is one vector load per pixel and one weight vector, at any
+/// stride and map width, instead of pixel lanes that narrow maps leave
+/// partly empty and strided maps must shuffle. Marked by mnn-pack-weights
+/// (chooseBlockedInputLanes).
+int64_t blockedInputLanes(mlir::Operation *op);
+
+/// The block a depthwise conv gets, from its shape alone (0: none), for
+/// vectors of `vectorLanes` f32: f32, one filter per channel, the channels
+/// a multiple of the lanes and an output narrower than two vectors.
+int64_t chooseBlockedInputLanes(mlir::Operation *conv, int64_t vectorLanes);
+
 /// Bytes of the buffer holding `v` (with its padding, if any).
 int64_t storageBytes(mlir::Value v);
 

@@ -76,9 +76,9 @@ func.func @main(%x: tensor<1x128x28x28xf32> {mnn.name = "x"}) -> (tensor<1x32x28
 // -----
 
 // On a small map (14x14 = 196 pixels) 96 input channels suffice. The conv's
-// output is stored plainly even though a padded depthwise conv reads it
-// (no padded storage: the panels run across row ends); that conv pads a
-// copy in its own scratch.
+// output is stored plainly even though a padded max pool reads it (no
+// padded storage: the panels run across row ends); the pool pads a copy in
+// its own scratch.
 // PACK-LABEL: func.func @main
 // PACK: mnn.conv2d
 // PACK-SAME: mnn.packed_input_rows = 6 : i64
@@ -92,9 +92,8 @@ func.func @main(%x: tensor<1x128x28x28xf32> {mnn.name = "x"}) -> (tensor<1x32x28
 // TILE-LABEL: func.func @__mnn_main
 func.func @main(%x: tensor<1x96x14x14xf32> {mnn.name = "x"}) -> (tensor<1x32x14x14xf32> {mnn.name = "y"}) {
   %w = mnn.constant dense<0.5> : tensor<32x96x1x1xf32>
-  %wd = mnn.constant dense<0.25> : tensor<32x1x3x3xf32>
   %a = mnn.conv2d %x, %w {dilations = array<i64: 1, 1>, filter_layout = "oihw", group = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x96x14x14xf32>, tensor<32x96x1x1xf32>) -> tensor<1x32x14x14xf32>
-  %y = mnn.conv2d %a, %wd {dilations = array<i64: 1, 1>, filter_layout = "oihw", group = 32 : i64, operandSegmentSizes = array<i32: 1, 1, 0, 0>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (tensor<1x32x14x14xf32>, tensor<32x1x3x3xf32>) -> tensor<1x32x14x14xf32>
+  %y = mnn.pool2d %a {count_include_pad = false, counted_pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, kernel = array<i64: 3, 3>, kind = "max", pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (tensor<1x32x14x14xf32>) -> tensor<1x32x14x14xf32>
   return %y : tensor<1x32x14x14xf32>
 }
 
