@@ -119,7 +119,13 @@ int64_t chooseBlockedInputLanes(Operation *op, int64_t vectorLanes) {
   if ((int64_t)conv.getGroup() != c || out.getDimSize(1) != c || c % vectorLanes != 0 ||
       !in.getElementType().isF32() || !out.getElementType().isF32() || !rowsFit)
     return 0;
-  return ow < 2 * vectorLanes ? vectorLanes : 0;
+  // On wider maps the pixel-lane kernel fills its vectors, and the copy's
+  // extra pass over a larger input costs about what the blocked kernel
+  // saves, or more: in mobilenet_v2 and _v3_small, blocked depthwise convs
+  // with 28 output columns took 0.8-2.1x as long, with 56 or 112 columns
+  // 1.1-2x.
+  constexpr int64_t kMaxBlockedWidth = 16;
+  return ow < kMaxBlockedWidth ? vectorLanes : 0;
 }
 
 int64_t blockedInputLanes(Operation *op) {

@@ -85,7 +85,7 @@ int64_t blockedInputLanes(mlir::Operation *op);
 
 /// The block a depthwise conv gets, from its shape alone (0: none), for
 /// vectors of `vectorLanes` f32: f32, one filter per channel, the channels
-/// a multiple of the lanes and an output narrower than two vectors.
+/// a multiple of the lanes and an output narrower than 16 columns.
 int64_t chooseBlockedInputLanes(mlir::Operation *conv, int64_t vectorLanes);
 
 /// Bytes of the buffer holding `v` (with its padding, if any).
