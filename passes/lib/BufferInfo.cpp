@@ -76,16 +76,23 @@ PackedInputTile choosePackedInputTile(Operation *op, int64_t vectorLanes) {
   // larger maps take pixel lanes straight from the NCHW rows (Tile.cpp).
   constexpr int64_t kMinReduction = 256, kMinSmallMapReduction = 64,
                     kSmallMap = 256;
+  // Strided convs (any kernel) gather their windows into the panels: their
+  // pixel-lane or channel-lane tiles would read the input with a stride.
+  // Stride-1 convs with a larger kernel stay direct (or Winograd).
   auto conv = dyn_cast<Conv2DOp>(op);
-  if (!conv || vectorLanes <= 0 || conv.getGroup() != 1 || conv.getKernelH() != 1 ||
-      conv.getKernelW() != 1 ||
-      llvm::any_of(conv.getStrides(), [](int64_t s) { return s != 1; }) ||
-      hasPadding(conv.getPads()))
+  if (!conv || vectorLanes <= 0 || conv.getGroup() != 1)
+    return {};
+  bool pointwise = conv.getKernelH() == 1 && conv.getKernelW() == 1 &&
+                   llvm::all_of(conv.getStrides(), [](int64_t s) { return s == 1; }) &&
+                   !hasPadding(conv.getPads());
+  bool strided = llvm::any_of(conv.getStrides(), [](int64_t s) { return s != 1; });
+  if (!pointwise && !strided)
     return {};
   auto in = cast<RankedTensorType>(conv.getInput().getType());
   auto out = cast<RankedTensorType>(conv.getType());
-  int64_t pixels = in.getDimSize(2) * in.getDimSize(3);
-  int64_t reduction = in.getDimSize(1), cout = out.getDimSize(1);
+  int64_t pixels = out.getDimSize(2) * out.getDimSize(3);
+  int64_t reduction = in.getDimSize(1) * conv.getKernelH() * conv.getKernelW(),
+          cout = out.getDimSize(1);
   if (!out.getElementType().isF32() ||
       (reduction < kMinReduction &&
        (pixels > kSmallMap || reduction < kMinSmallMapReduction)))
@@ -133,12 +140,26 @@ int64_t blockedInputLanes(Operation *op) {
   return lanes && isa<Conv2DOp>(op) ? lanes.getInt() : 0;
 }
 
+int64_t packedInputOffset(Operation *op) {
+  auto conv = dyn_cast<Conv2DOp>(op);
+  if (!conv || !hasPadding(conv.getPads()) || paddedStorage(conv.getInput()))
+    return 0;
+  auto t = cast<RankedTensorType>(conv.getInput().getType());
+  auto pads = conv.getPads();
+  return t.getDimSize(0) * t.getDimSize(1) * (t.getDimSize(2) + pads[0] + pads[2]) *
+         (t.getDimSize(3) + pads[1] + pads[3]) * 4;
+}
+
 int64_t scratchBytes(Operation *op) {
   if (int64_t rows = packedInputRows(op)) {
-    auto t = cast<RankedTensorType>(op->getOperand(0).getType());
-    int64_t pixels = t.getDimSize(2) * t.getDimSize(3);
-    return t.getDimSize(0) * llvm::divideCeil(pixels, rows) * rows *
-           t.getDimSize(1) * 4;
+    // The panels, after the padded copy of the input if it needs one.
+    auto conv = cast<Conv2DOp>(op);
+    auto in = cast<RankedTensorType>(conv.getInput().getType());
+    auto out = cast<RankedTensorType>(conv.getType());
+    int64_t pixels = out.getDimSize(2) * out.getDimSize(3);
+    return packedInputOffset(op) +
+           in.getDimSize(0) * llvm::divideCeil(pixels, rows) * rows * in.getDimSize(1) *
+               conv.getKernelH() * conv.getKernelW() * 4;
   }
   // Winograd convs: padded HWC input, V and M (Winograd.h).
   if (auto conv = dyn_cast<Conv2DOp>(op); conv && winograd::outputTile(conv.getFilterLayout()))

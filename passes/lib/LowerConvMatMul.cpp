@@ -70,6 +70,9 @@ LogicalResult Lowering::lowerConv(mnn::Conv2DOp op, Value out) {
   auto s = op.getStrides();
   auto d = op.getDilations();
 
+  bool outPlain = cast<MemRefType>(out.getType()).getLayout().isIdentity();
+  if (int64_t rows = outPlain ? packedInputRows(op) : 0)
+    return lowerPackedInputConv(op, out, rows);
   if (int64_t lanes = blockedInputLanes(op))
     return lowerBlockedDepthwiseConv(op, out, lanes);
   Scalar sc(outType);
@@ -77,7 +80,6 @@ LogicalResult Lowering::lowerConv(mnn::Conv2DOp op, Value out) {
   Value input = padded(op, bufferOf(op.getInput()), op.getPads(),
                        sc.cst(b, loc, 0), loc, pshape);
   int64_t hp = pshape[2], wp = pshape[3];
-  bool outPlain = cast<MemRefType>(out.getType()).getLayout().isIdentity();
   // A 1x1 conv on a 1x1 map (squeeze-and-excitation) is a matrix-vector
   // product [n, Cin] x [Cin, Cout]: the matmul microkernel, whose one-row
   // tile streams 4 vectors of weights per step (hwigo weights, unblocked by
@@ -106,9 +108,6 @@ LogicalResult Lowering::lowerConv(mnn::Conv2DOp op, Value out) {
         {IT::parallel, IT::parallel, IT::reduction}, epilogueOf(op));
     return success();
   }
-  if (int64_t rows = outPlain ? packedInputRows(op) : 0)
-    return lowerPackedInputConv(op, out, rows);
-
   // A 1x1 stride-1 conv without padding reads each output pixel's own input
   // pixel and both are contiguous: all pixels form one dim (oh = 1), so the
   // vector lanes run across row ends, with no partial tile per row.

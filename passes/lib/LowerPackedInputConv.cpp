@@ -1,15 +1,17 @@
-//===- LowerPackedInputConv.cpp - 1x1 conv over a repacked input ----------===//
+//===- LowerPackedInputConv.cpp - conv over a repacked input --------------===//
 //
-// A 1x1 conv marked by mnn-pack-weights (BufferInfo.h's packedInputRows)
-// first copies its NCHW input into its scratch as pixel panels (one
-// vector<R> per channel and panel)
-//     packed[n][t][c][r] = input[n][c][first(t) + r],  r < R,
-// with first(t) = t * R, except that the last panel of a map whose size P
-// R does not divide starts at P - R (it overlaps its neighbour). The conv
-// is then one kernel op over the whole panels, whose iteration space sees
-// panels as oh and a panel's pixels as ow (the output [N, Cout, P] viewed
-// as [.., P / R, R]), and one more over the last panel when it overlaps:
-// it recomputes a few pixels, whose values are the same.
+// A conv marked by mnn-pack-weights (BufferInfo.h's packedInputRows) first
+// copies the window taps of its output pixels into its scratch as pixel
+// panels (one vector<R> per tap, channel and panel)
+//     packed[n][t][kh][kw][c][r] = padded[n][c][oh * sh + kh * dh][ow * sw + kw * dw]
+// for the pixel first(t) + r = oh * OW + ow, with first(t) = t * R, except
+// that the last panel of an output whose size P R does not divide starts
+// at P - R (it overlaps its neighbour). A 1x1 stride-1 conv's taps are its
+// input pixels: one vector<R> move per channel and panel; a strided conv's
+// are gathered. The conv is then one kernel op over the whole panels, whose
+// iteration space sees panels as oh and a panel's pixels as ow (the output
+// [N, Cout, P] viewed as [.., P / R, R]), and one more over the last panel
+// when it overlaps: it recomputes a few pixels, whose values are the same.
 // Both ops carry mnn.channel_lanes = the weights' block and mnn.whole_rows,
 // so mnn-tile gives them a tile of R pixels x the whole block.
 //
@@ -25,38 +27,46 @@ LogicalResult Lowering::lowerPackedInputConv(mnn::Conv2DOp op, Value out,
   auto inType = cast<RankedTensorType>(op.getInput().getType());
   auto outType = cast<RankedTensorType>(op.getType());
   int64_t n = inType.getDimSize(0), c = inType.getDimSize(1);
-  int64_t cout = outType.getDimSize(1);
-  int64_t pixels = inType.getDimSize(2) * inType.getDimSize(3);
+  int64_t cout = outType.getDimSize(1), ow = outType.getDimSize(3);
+  int64_t kh = op.getKernelH(), kw = op.getKernelW();
+  auto s = op.getStrides();
+  auto d = op.getDilations();
+  int64_t pixels = outType.getDimSize(2) * ow;
   auto fshape = cast<RankedTensorType>(op.getFilter().getType()).getShape();
   int64_t blk = fshape[5], ob = cout / blk;
   int64_t whole = pixels / rows, panels = llvm::divideCeil(pixels, rows);
-  int64_t panelSize = c * rows, imageSize = panels * panelSize;
+  int64_t panelSize = kh * kw * c * rows, imageSize = panels * panelSize;
 
-  Value input = reshapeBuffer(b, loc, bufferOf(op.getInput()), {n * c * pixels});
-  Value packed = scratchBuffer(op, {n * imageSize}, b.getF32Type(), loc);
+  SmallVector<int64_t> pshape;
+  Value input = padded(op, bufferOf(op.getInput()), op.getPads(), f32Const(b, loc, 0), loc,
+                       pshape);
+  int64_t plane = pshape[2] * pshape[3], wp = pshape[3];
+  input = reshapeBuffer(b, loc, input, {n * c * plane});
+  Value packed = scratchBuffer(op, {n * imageSize}, b.getF32Type(), loc,
+                               packedInputOffset(op));
   auto dims = [&](unsigned count, ArrayRef<unsigned> order) {
     SmallVector<AffineExpr> exprs;
     for (unsigned i : order)
       exprs.push_back(getAffineDimExpr(i, ctx));
     return AffineMap::get(count, 0, exprs, ctx);
   };
-  // The copy: an scf.parallel over (n, c), each iteration moving one
-  // channel's pixels panel by panel as vector<R> (a linalg copy over
-  // (n, c, panel, pixel) costs LLVM seconds to vectorize).
-  {
-    auto idx = [&](int64_t v) { return b.create<arith::ConstantIndexOp>(loc, v); };
+  auto idx = [&](int64_t v) { return b.create<arith::ConstantIndexOp>(loc, v); };
+  auto mul = [&](Value x, int64_t k) { return b.create<arith::MulIOp>(loc, x, idx(k)); };
+  auto add = [&](Value x, Value y) { return b.create<arith::AddIOp>(loc, x, y); };
+  auto vType = VectorType::get({rows}, b.getF32Type());
+  if (kh == 1 && kw == 1 && s[0] == 1 && s[1] == 1 && plane == pixels) {
+    // A 1x1 stride-1 conv: an scf.parallel over (n, c), each iteration
+    // moving one channel's pixels panel by panel as vector<R> (a linalg
+    // copy over (n, c, panel, pixel) costs LLVM seconds to vectorize).
     OpBuilder::InsertionGuard guard(b);
     auto par = parallelOver(b, loc, {n, c});
     Value ni = par.getInductionVars()[0], ci = par.getInductionVars()[1];
-    auto mul = [&](Value x, int64_t k) { return b.create<arith::MulIOp>(loc, x, idx(k)); };
-    auto add = [&](Value x, Value y) { return b.create<arith::AddIOp>(loc, x, y); };
     Value srcRow = add(mul(ni, c * pixels), mul(ci, pixels));
     Value dstRow = add(mul(ni, imageSize), mul(ci, rows));
     auto loop = b.create<scf::ForOp>(loc, idx(0), idx(panels), idx(1));
     b.setInsertionPointToStart(loop.getBody());
     Value t = loop.getInductionVar();
     Value first = b.create<arith::MinSIOp>(loc, mul(t, rows), idx(pixels - rows));
-    auto vType = VectorType::get({rows}, b.getF32Type());
     Value pad = f32Const(b, loc, 0);
     Value v = b.create<vector::TransferReadOp>(loc, vType, input,
                                                ValueRange{add(srcRow, first)}, pad,
@@ -64,6 +74,39 @@ LogicalResult Lowering::lowerPackedInputConv(mnn::Conv2DOp op, Value out,
     b.create<vector::TransferWriteOp>(loc, v, packed,
                                       ValueRange{add(dstRow, mul(t, panelSize))},
                                       ArrayRef<bool>{true});
+  } else {
+    // A strided conv gathers the taps: per (image and panel, tap), the R
+    // pixels' offsets in a padded plane once, then per channel R scalar
+    // loads and one vector<R> store.
+    OpBuilder::InsertionGuard guard(b);
+    auto par = parallelOver(b, loc, {n * panels, kh * kw});
+    Value nt = par.getInductionVars()[0], tap = par.getInductionVars()[1];
+    Value ni = b.create<arith::DivUIOp>(loc, nt, idx(panels));
+    Value t = b.create<arith::RemUIOp>(loc, nt, idx(panels));
+    Value ky = b.create<arith::DivUIOp>(loc, tap, idx(kw));
+    Value kx = b.create<arith::RemUIOp>(loc, tap, idx(kw));
+    Value first = b.create<arith::MinSIOp>(loc, mul(t, rows), idx(pixels - rows));
+    Value tapOffset = add(mul(ky, d[0] * wp), mul(kx, d[1]));
+    SmallVector<Value> offsets;
+    for (int64_t r = 0; r < rows; ++r) {
+      Value p = add(first, idx(r));
+      Value y = b.create<arith::DivUIOp>(loc, p, idx(ow));
+      Value x = b.create<arith::RemUIOp>(loc, p, idx(ow));
+      offsets.push_back(add(add(mul(y, s[0] * wp), mul(x, s[1])), tapOffset));
+    }
+    Value srcImage = mul(ni, c * plane);
+    Value dst = add(mul(nt, panelSize), mul(tap, c * rows));
+    auto loop = b.create<scf::ForOp>(loc, idx(0), idx(c), idx(1));
+    b.setInsertionPointToStart(loop.getBody());
+    Value ci = loop.getInductionVar();
+    Value srcPlane = add(srcImage, mul(ci, plane));
+    Value v = b.create<arith::ConstantOp>(
+        loc, DenseElementsAttr::get(vType, b.getF32FloatAttr(0).getValue()));
+    for (int64_t r = 0; r < rows; ++r) {
+      Value x = b.create<memref::LoadOp>(loc, input, ValueRange{add(srcPlane, offsets[r])});
+      v = b.create<vector::InsertOp>(loc, x, v, r);
+    }
+    b.create<vector::StoreOp>(loc, v, packed, ValueRange{add(dst, mul(ci, rows))});
   }
 
   // Iteration space as in lowerConv: n g ob oi oh ow | kh kw cg.
@@ -89,8 +132,8 @@ LogicalResult Lowering::lowerPackedInputConv(mnn::Conv2DOp op, Value out,
   };
   auto conv = [&](int64_t panel0, int64_t count, int64_t pixel0) {
     Value windows =
-        stridedView(b, loc, packed, {n, 1, c, 1, 1, count, rows},
-                    {imageSize, imageSize, rows, 0, 0, panelSize, 1},
+        stridedView(b, loc, packed, {n, 1, c, kh, kw, count, rows},
+                    {imageSize, imageSize, rows, kw * c * rows, c * rows, panelSize, 1},
                     panel0 * panelSize);
     linalg::GenericOp kernel = buildKernel(
         loc, "conv", {windows, bufferOf(op.getFilter())}, {winMap, filterMap},

@@ -184,7 +184,9 @@ struct PackWeightsPass : mnn::impl::PackWeightsBase<PackWeightsPass> {
       int64_t group = conv.getGroup();
       // A 1x1 conv over a long reduction reads its input in pixel panels,
       // its weights blocked for that tile (BufferInfo.h).
-      mnn::PackedInputTile packedInput = mnn::choosePackedInputTile(conv, block);
+      mnn::PackedInputTile packedInput =
+          winogradTile(conv, winograd) ? mnn::PackedInputTile{}
+                                       : mnn::choosePackedInputTile(conv, block);
       int64_t blk = packedInput.rows ? packedInput.lanes : blockFor(conv);
       int64_t wino = winogradTile(conv, winograd);
       // Keyed by group and block (or Winograd tile): they decide the layout.

@@ -1051,6 +1051,15 @@ def gen_pool_conv(s):
     conv("conv_dw_blocked_residual", [1, 8, 10, 10], 8, 3, group=8, post="residual",
          pads=[1, 1, 1, 1])
 
+    # Strided convs over long reductions gather their windows into pixel panels
+    # (packed input): 16 channels x 6 pixels with an overlapping last panel, 8 x 12
+    # (24 output channels), asymmetric pads, dilation, batch 2, non-square maps.
+    conv("conv_packed_3x3_s2", [1, 32, 14, 14], 32, 3, post="relu", strides=[2, 2],
+         pads=[1, 1, 1, 1])
+    conv("conv_packed_1x1_s2_cout24", [1, 64, 10, 10], 24, 1, strides=[2, 2])
+    conv("conv_packed_s2_asym_dilated_batch2", [2, 32, 15, 13], 16, 3, bias=False,
+         strides=[2, 2], pads=[0, 1, 1, 0], dilations=[2, 1])
+
     # Winograd (3x3, stride 1, group 1, channels multiples of 8). auto (>= 16 channels
     # each way): F(4,3) with >= 32 tiles of 4x4 outputs, else F(2,3) with >= 16 tiles of
     # 2x2, else direct. Output sizes divisible and not divisible by the tile, every

@@ -45,16 +45,22 @@ std::optional<llvm::SmallVector<int64_t, 4>> paddedStorage(mlir::Value v);
 inline constexpr llvm::StringLiteral kPackedInputRowsAttr =
     "mnn.packed_input_rows";
 
-/// Panel width R of a 1x1 conv that reads its input repacked in its scratch
-/// as panels [N, ceil(H*W/R), C, R], or 0 when it reads the NCHW input
-/// directly. Its channel-lane tile (R pixels x a block of output channels)
-/// then finds the R inputs of each reduction step in one contiguous run
-/// instead of R values of a cache line in each channel plane: a K x R panel
-/// stays in L1, with no set conflicts. When R does not divide H*W, the last
-/// panel holds the last R pixels (overlapping its neighbour). Marked by
+/// Panel width R of a conv that reads its input repacked in its scratch as
+/// panels [N, ceil(OH*OW/R), KH, KW, C, R] (the window taps of R output
+/// pixels; a 1x1 stride-1 conv's are its input pixels), or 0 when it reads
+/// the NCHW input directly. Its channel-lane tile (R pixels x a block of
+/// output channels) then finds the R inputs of each reduction step in one
+/// contiguous run instead of R values of a cache line in each channel plane
+/// (strided, for a strided conv): a K x R panel stays in L1, with no set
+/// conflicts. When R does not divide OH*OW, the last panel holds the last R
+/// pixels (overlapping its neighbour). Marked by
 /// mnn-pack-weights (choosePackedInputTile); its output is stored plainly
 /// (never paddedStorage).
 int64_t packedInputRows(mlir::Operation *op);
+
+/// Bytes into a packed-input conv's scratch at which its panels start:
+/// after the padded copy of its input, when it needs one.
+int64_t packedInputOffset(mlir::Operation *op);
 
 /// The register tile of a packed-input 1x1 conv: R pixels (the panel width)
 /// x `lanes` output channels (its weights' block).
@@ -62,9 +68,10 @@ struct PackedInputTile {
   int64_t rows = 0, lanes = 0;
 };
 
-/// The tile a 1x1 conv gets, from its shape alone (rows 0: none), for
-/// vectors of `vectorLanes` f32: f32, group 1, stride 1, unpadded, at least
-/// 256 input channels (64 on maps of up to 256 pixels), R pixels, and
+/// The tile a conv gets, from its shape alone (rows 0: none), for vectors
+/// of `vectorLanes` f32: f32, group 1, either 1x1 with stride 1 and no
+/// padding or strided (any kernel), a reduction (Cin x KH x KW) of at
+/// least 256 (64 on outputs of up to 256 pixels), R output pixels, and
 /// lanes dividing Cout.
 PackedInputTile choosePackedInputTile(mlir::Operation *conv, int64_t vectorLanes);
 

@@ -26,7 +26,7 @@
 // CHECK: %[[FIRST:.*]] = arith.minsi %{{.*}}, %c43
 // CHECK: %[[V:.*]] = vector.transfer_read %[[X]][%{{.*}}], %{{.*}} {in_bounds = [true]} : memref<12544xf32>, vector<6xf32>
 // CHECK: vector.transfer_write %[[V]], %[[S]][%{{.*}}] {in_bounds = [true]} : vector<6xf32>, memref<13824xf32>
-// CHECK: %[[WIN:.*]] = memref.reinterpret_cast %[[S]] to offset: [0], sizes: [1, 1, 256, 1, 1, 8, 6], strides: [13824, 13824, 6, 0, 0, 1536, 1]
+// CHECK: %[[WIN:.*]] = memref.reinterpret_cast %[[S]] to offset: [0], sizes: [1, 1, 256, 1, 1, 8, 6], strides: [13824, 13824, 6, 1536, 1536, 1536, 1]
 // CHECK: %[[OUT:.*]] = memref.reinterpret_cast %{{.*}} to offset: [0], sizes: [1, 1, 2, 16, 8, 6], strides: [1568, 1568, 784, 49, 6, 1]
 // CHECK: linalg.generic
 // CHECK-SAME: ins(%[[WIN]], %{{[a-z_0-9]*}}, %{{[a-z_0-9]*}}, %{{[a-z_0-9]*}} :
@@ -118,4 +118,35 @@ func.func @main(%x: tensor<1x256x7x7xf32> {mnn.name = "x"}) -> (tensor<1x24x7x7x
   %w = mnn.constant dense<0.5> : tensor<24x256x1x1xf32>
   %y = mnn.conv2d %x, %w {dilations = array<i64: 1, 1>, filter_layout = "oihw", group = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x256x7x7xf32>, tensor<24x256x1x1xf32>) -> tensor<1x24x7x7xf32>
   return %y : tensor<1x24x7x7xf32>
+}
+
+// -----
+
+// A 3x3 stride-2 conv (32 -> 32 channels, 14x14 -> 7x7, reduction 288)
+// gathers its windows into the panels [1, 9, 3, 3, 32, 6]: its input (a
+// function argument, not stored padded) is first padded in its scratch
+// (32768 bytes), the panels follow (62208 bytes). Per (panel, tap) the 6
+// pixels' offsets, then per channel 6 scalar loads into one vector<6>.
+// PACK-LABEL: func.func @main
+// PACK: mnn.conv2d
+// PACK-SAME: filter_layout = "bhwigo"
+// PACK-SAME: mnn.packed_input_rows = 6 : i64
+// PACK-SAME: tensor<2x3x3x32x1x16xf32>
+// CHECK-LABEL: func.func @__mnn_main
+// CHECK-SAME: mnn.arena_bytes = 94976
+// CHECK: %[[S:.*]] = memref.view %arg{{.*}}[%c32768{{.*}}][] : memref<94976xi8> to memref<15552xf32>
+// CHECK: scf.parallel (%{{.*}}, %{{.*}}) = ({{.*}}) to (%c9{{.*}}, %c9{{.*}})
+// CHECK-COUNT-6: arith.remui
+// CHECK: scf.for {{.*}} to %c32
+// CHECK-COUNT-6: memref.load
+// CHECK: vector.store %{{.*}}, %[[S]][%{{.*}}] : memref<15552xf32>, vector<6xf32>
+// CHECK: memref.reinterpret_cast %[[S]] to offset: [0], sizes: [1, 1, 32, 3, 3, 8, 6], strides: [15552, 15552, 6, 576, 192, 1728, 1]
+// CHECK: mnn.channel_lanes = 16
+// CHECK: memref.reinterpret_cast %[[S]] to offset: [13824], sizes: [1, 1, 32, 3, 3, 1, 6]
+// CHECK: memref.reinterpret_cast %{{.*}} to offset: [43], sizes: [1, 1, 2, 16, 1, 6]
+// TILE-LABEL: func.func @__mnn_main
+func.func @main(%x: tensor<1x32x14x14xf32> {mnn.name = "x"}) -> (tensor<1x32x7x7xf32> {mnn.name = "y"}) {
+  %w = mnn.constant dense<0.5> : tensor<32x32x3x3xf32>
+  %y = mnn.conv2d %x, %w {dilations = array<i64: 1, 1>, filter_layout = "oihw", group = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 0, 0>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x32x14x14xf32>, tensor<32x32x3x3xf32>) -> tensor<1x32x7x7xf32>
+  return %y : tensor<1x32x7x7xf32>
 }
