@@ -33,6 +33,21 @@ static bool hasPadding(ArrayRef<int64_t> pads) {
   return llvm::any_of(pads, [](int64_t p) { return p != 0; });
 }
 
+/// Bytes of `input` (NCHW) padded by `pads`.
+static int64_t paddedBytes(Value input, ArrayRef<int64_t> pads) {
+  auto t = cast<RankedTensorType>(input.getType());
+  int64_t h = t.getDimSize(2) + pads[0] + pads[2];
+  int64_t w = t.getDimSize(3) + pads[1] + pads[3];
+  return t.getDimSize(0) * t.getDimSize(1) * h * w *
+         (t.getElementType().getIntOrFloatBitWidth() / 8);
+}
+
+/// Bytes of the padded copy a conv or pool makes of its input: none when
+/// it is unpadded or its input is stored padded (paddedStorage).
+static int64_t paddedCopyBytes(Value input, ArrayRef<int64_t> pads) {
+  return hasPadding(pads) && !paddedStorage(input) ? paddedBytes(input, pads) : 0;
+}
+
 /// Convs whose kernels read their input through padded() and write their
 /// output through the plain conv lowering (not a transformed-filter path).
 static bool isDirectConv(Conv2DOp conv) {
@@ -48,10 +63,12 @@ std::optional<SmallVector<int64_t, 4>> paddedStorage(Value v) {
   if (!producer || !isDirectConv(producer) || !v.hasOneUse() ||
       producer->hasAttr(kPackedInputRowsAttr))
     return std::nullopt;
+  // A channel-blocked depthwise conv pads while it copies its input.
   Operation *user = *v.getUsers().begin();
   ArrayRef<int64_t> pads;
   if (auto conv = dyn_cast<Conv2DOp>(user); conv && isDirectConv(conv) &&
-                                           conv.getInput() == v)
+                                           conv.getInput() == v &&
+                                           !conv->hasAttr(kBlockedInputLanesAttr))
     pads = conv.getPads();
   else if (auto pool = dyn_cast<Pool2DOp>(user); pool && pool.getInput() == v)
     pads = pool.getPads();
@@ -112,6 +129,16 @@ int64_t packedInputRows(Operation *op) {
   return rows && isa<Conv2DOp>(op) ? rows.getInt() : 0;
 }
 
+int64_t channelLanePixelRows(int64_t ow) {
+  // 8 down to 4 first; odd widths (13, 27 = 3 x 9, 55 = 5 x 11) take up to
+  // 13 rows: 13 accumulators + a weight vector + a broadcast fit the 16
+  // vector registers of x86.
+  for (int64_t rows : {8, 7, 6, 5, 4, 13, 11, 9})
+    if (ow % rows == 0)
+      return rows;
+  return 1;
+}
+
 int64_t chooseBlockedInputLanes(Operation *op, int64_t vectorLanes) {
   auto conv = dyn_cast<Conv2DOp>(op);
   if (!conv || vectorLanes <= 0 || vectorLanes % 8 != 0)
@@ -119,12 +146,10 @@ int64_t chooseBlockedInputLanes(Operation *op, int64_t vectorLanes) {
   auto in = cast<RankedTensorType>(conv.getInput().getType());
   auto out = cast<RankedTensorType>(conv.getType());
   int64_t c = in.getDimSize(1), ow = out.getDimSize(3);
-  // The tile's rows divide OW and are at least 4 (mnn-tile's channel-lane
-  // pixel rows).
-  bool rowsFit = llvm::any_of(ArrayRef<int64_t>{8, 7, 6, 5, 4, 13, 11, 9},
-                              [&](int64_t r) { return ow % r == 0; });
+  // mnn-tile's channel-lane tile needs at least 4 pixel rows.
   if ((int64_t)conv.getGroup() != c || out.getDimSize(1) != c || c % vectorLanes != 0 ||
-      !in.getElementType().isF32() || !out.getElementType().isF32() || !rowsFit)
+      !in.getElementType().isF32() || !out.getElementType().isF32() ||
+      channelLanePixelRows(ow) < 4)
     return 0;
   // On wider maps the pixel-lane kernel fills its vectors, and the copy's
   // extra pass over a larger input costs about what the blocked kernel
@@ -142,12 +167,7 @@ int64_t blockedInputLanes(Operation *op) {
 
 int64_t packedInputOffset(Operation *op) {
   auto conv = dyn_cast<Conv2DOp>(op);
-  if (!conv || !hasPadding(conv.getPads()) || paddedStorage(conv.getInput()))
-    return 0;
-  auto t = cast<RankedTensorType>(conv.getInput().getType());
-  auto pads = conv.getPads();
-  return t.getDimSize(0) * t.getDimSize(1) * (t.getDimSize(2) + pads[0] + pads[2]) *
-         (t.getDimSize(3) + pads[1] + pads[3]) * 4;
+  return conv ? paddedCopyBytes(conv.getInput(), conv.getPads()) : 0;
 }
 
 int64_t scratchBytes(Operation *op) {
@@ -164,27 +184,14 @@ int64_t scratchBytes(Operation *op) {
   // Winograd convs: padded HWC input, V and M (Winograd.h).
   if (auto conv = dyn_cast<Conv2DOp>(op); conv && winograd::outputTile(conv.getFilterLayout()))
     return winograd::shapeOf(conv).totalElements * 4;
-  auto paddedBytes = [](Value input, ArrayRef<int64_t> pads) -> int64_t {
-    auto t = cast<RankedTensorType>(input.getType());
-    int64_t h = t.getDimSize(2) + pads[0] + pads[2];
-    int64_t w = t.getDimSize(3) + pads[1] + pads[3];
-    return t.getDimSize(0) * t.getDimSize(1) * h * w *
-           (t.getElementType().getIntOrFloatBitWidth() / 8);
-  };
-  // An input stored padded (paddedStorage) needs no copy.
-  if (auto conv = dyn_cast<Conv2DOp>(op)) {
-    int64_t copyBytes = hasPadding(conv.getPads()) && !paddedStorage(conv.getInput())
-                            ? paddedBytes(conv.getInput(), conv.getPads())
-                            : 0;
-    // A channel-blocked depthwise conv pads while it copies (no padded copy).
-    if (blockedInputLanes(op))
-      return paddedBytes(conv.getInput(), conv.getPads());
-    return copyBytes;
-  }
+  // A channel-blocked depthwise conv pads while it copies into its blocks
+  // (no padded copy); other convs and pools need a padded copy unless the
+  // input is stored padded.
+  if (auto conv = dyn_cast<Conv2DOp>(op))
+    return blockedInputLanes(op) ? paddedBytes(conv.getInput(), conv.getPads())
+                                 : paddedCopyBytes(conv.getInput(), conv.getPads());
   if (auto pool = dyn_cast<Pool2DOp>(op))
-    return hasPadding(pool.getPads()) && !paddedStorage(pool.getInput())
-               ? paddedBytes(pool.getInput(), pool.getPads())
-               : 0;
+    return paddedCopyBytes(pool.getInput(), pool.getPads());
   return 0;
 }
 

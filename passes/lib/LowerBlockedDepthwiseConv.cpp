@@ -38,16 +38,12 @@ LogicalResult Lowering::lowerBlockedDepthwiseConv(mnn::Conv2DOp op, Value out,
   // pixels are zero vectors and the row's pixels come 8 at a time from 8
   // channel rows, transposed in registers into 8 pixels of 8 channels each.
   // The last 8 pixels of a row overlap their neighbours; a row of fewer
-  // than 8 is read masked. An input stored padded (paddedStorage) is read
-  // in its interior; its border is never read.
+  // than 8 is read masked. (Its input is never stored padded.)
   {
     auto idx = [&](int64_t v) { return b.create<arith::ConstantIndexOp>(loc, v); };
     auto mul = [&](Value x, int64_t k) { return b.create<arith::MulIOp>(loc, x, idx(k)); };
     auto add = [&](Value x, Value y) { return b.create<arith::AddIOp>(loc, x, y); };
-    Value stored = paddedBuffers.lookup(bufferOf(op.getInput()));
-    Value src = stored ? stridedView(b, loc, stored, {n * c, h, w}, {plane, wp, 1},
-                                     pads[0] * wp + pads[1])
-                       : reshapeBuffer(b, loc, bufferOf(op.getInput()), {n * c, h, w});
+    Value src = reshapeBuffer(b, loc, bufferOf(op.getInput()), {n * c, h, w});
     OpBuilder::InsertionGuard guard(b);
     auto par = parallelOver(b, loc, {n * blocks, hp});
     Value nb = par.getInductionVars()[0], y = par.getInductionVars()[1];

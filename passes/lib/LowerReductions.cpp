@@ -138,7 +138,8 @@ LogicalResult Lowering::lowerStride2MaxPool(Location loc, Value input, Value out
 }
 
 LogicalResult Lowering::lowerRowReduce(Location loc, Value input, Value out,
-                                       int64_t rows, int64_t len, StringRef kind) {
+                                       int64_t rows, int64_t len, StringRef kind,
+                                       const Scalar &sc) {
   // LLVM keeps a linalg float sum scalar (one dependent vaddss per element:
   // the accumulator lives in memory that may alias the input). Here each row
   // is summed in four independent 8-lane accumulators, combined once.
@@ -148,12 +149,9 @@ LogicalResult Lowering::lowerRowReduce(Location loc, Value input, Value out,
   int64_t accs = std::clamp<int64_t>(len / vw, 1, 4);
   bool isMax = kind == "max", isMin = kind == "min";
   double identity = isMax ? -INFINITY : isMin ? INFINITY : 0.0;
+  // The same combination as the linalg form (Scalar), on vectors.
   auto combine = [&](OpBuilder &ob, Value x, Value y) -> Value {
-    if (isMax)
-      return ob.create<arith::MaximumFOp>(loc, x, y);
-    if (isMin)
-      return ob.create<arith::MinimumFOp>(loc, x, y);
-    return ob.create<arith::AddFOp>(loc, x, y);
+    return isMax ? sc.max(ob, loc, x, y) : isMin ? sc.min(ob, loc, x, y) : sc.add(ob, loc, x, y);
   };
   auto reduceKind = isMax   ? vector::CombiningKind::MAXIMUMF
                     : isMin ? vector::CombiningKind::MINIMUMF
@@ -240,7 +238,7 @@ LogicalResult Lowering::lowerReduce(mnn::ReduceOp op, Value out) {
       inType.getNumElements() > 0 &&
       (kind == "sum" || kind == "mean" || kind == "max" || kind == "min") &&
       cast<MemRefType>(input.getType()).getLayout().isIdentity())
-    return lowerRowReduce(loc, input, out, inType.getNumElements() / count, count, kind);
+    return lowerRowReduce(loc, input, out, inType.getNumElements() / count, count, kind, sc);
   Value outView = reshapeBuffer(b, loc, out, kept);
   Value init = kind == "max"    ? sc.lowest(b, loc)
                : kind == "min"  ? sc.highest(b, loc)

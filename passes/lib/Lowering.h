@@ -176,7 +176,7 @@ struct Lowering {
   /// A float sum/mean/max/min of each of `rows` contiguous runs of `len`
   /// elements, in vector code.
   LogicalResult lowerRowReduce(Location loc, Value input, Value out, int64_t rows,
-                               int64_t len, StringRef kind);
+                               int64_t len, StringRef kind, const Scalar &sc);
   LogicalResult lowerSoftmax(mnn::SoftmaxOp op, Value out);
   LogicalResult lowerSoftmaxRows(Location loc, Value input, Value out,
                                  RankedTensorType type, int64_t axis,

@@ -182,13 +182,12 @@ struct PackWeightsPass : mnn::impl::PackWeightsBase<PackWeightsPass> {
       if (!matchPattern(filter, m_Constant(&attr)))
         return;
       int64_t group = conv.getGroup();
-      // A 1x1 conv over a long reduction reads its input in pixel panels,
-      // its weights blocked for that tile (BufferInfo.h).
-      mnn::PackedInputTile packedInput =
-          winogradTile(conv, winograd) ? mnn::PackedInputTile{}
-                                       : mnn::choosePackedInputTile(conv, block);
-      int64_t blk = packedInput.rows ? packedInput.lanes : blockFor(conv);
       int64_t wino = winogradTile(conv, winograd);
+      // A 1x1 or strided conv over a long reduction reads its input in pixel
+      // panels, its weights blocked for that tile (BufferInfo.h).
+      mnn::PackedInputTile packedInput =
+          wino ? mnn::PackedInputTile{} : mnn::choosePackedInputTile(conv, block);
+      int64_t blk = packedInput.rows ? packedInput.lanes : blockFor(conv);
       // Keyed by group and block (or Winograd tile): they decide the layout.
       Value &packed = packedFilters[{filter, wino ? -wino : group * 1024 + blk}];
       if (!packed) {

@@ -15,6 +15,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "KernelEpilogue.h"
+#include "mnn/BufferInfo.h"
 #include "mnn/Passes.h"
 
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
@@ -178,17 +179,14 @@ std::optional<KernelSchedule> scheduleKernel(linalg::GenericOp op,
     // Its accumulators are gathered/scattered from NCHW once per tile, which
     // only pays off with a long reduction; short ones (1x1 convs over few
     // channels) on wide maps take pixel lanes.
-    // Rows must divide OW (the microkernel has a static row count). 8 down
-    // to 4 first; odd widths (13, 27 = 3 x 9, 55 = 5 x 11) take up to 13
-    // rows: 13 accumulators + a weight vector + a broadcast fit the 16
-    // vector registers of x86.
+    // Rows divide OW (mnn::channelLanePixelRows, BufferInfo.h).
     // A packed-input conv's panel is its pixel dim (mnn.whole_rows,
     // LowerPackedInputConv); a depthwise conv over channel blocks
     // (mnn.blocked_input, LowerBlockedDepthwiseConv) always takes channel
     // lanes.
     int64_t pixelRows = op->hasAttr("mnn.whole_rows")
                             ? ranges[OW]
-                            : largestDivisor(ranges[OW], {8, 7, 6, 5, 4, 13, 11, 9});
+                            : mnn::channelLanePixelRows(ranges[OW]);
     int64_t reduction = 1;
     for (unsigned d = OW + 1; d < ranges.size(); ++d)
       reduction *= ranges[d];

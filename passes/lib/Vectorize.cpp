@@ -649,17 +649,10 @@ LogicalResult vectorizeKernel(linalg::GenericOp op, int64_t vw, int64_t indexedL
   };
   // Where the kernel overwrites its output (an epilogue: the accumulators
   // start from the addends, not from the output), a rest that would need a
-  // mask is instead one more head-wide piece ending at the tile's last
-  // column, overlapping the piece before it (which stored the same values):
-  // 14 columns are 8 + 8 (from column 6), 7 are 4 + 4 (from column 3).
-  std::function<bool(int64_t)> needsMask = [&](int64_t n) {
-    int64_t width = narrowest(n), head = width / 2;
-    if (n == width)
-      return false;
-    if (head < kMinLanes || n <= head)
-      return true;
-    return needsMask(n - head);
-  };
+  // mask (one that the halving pieces cannot cover exactly: not a multiple
+  // of kMinLanes) is instead one more head-wide piece ending at the tile's
+  // last column, overlapping the piece before it (which stored the same
+  // values): 14 columns are 8 + 8 (from column 6), 7 are 4 + 4 (from 3).
   SmallVector<Operation *> pieces;
   auto piece = [&](linalg::GenericOp tile, int64_t offset, std::optional<int64_t> size) {
     linalg::GenericOp p = columnsOf(b, tile, colsDim, offset, size);
@@ -675,7 +668,7 @@ LogicalResult vectorizeKernel(linalg::GenericOp op, int64_t vw, int64_t indexedL
       return emit(tile, size, width, /*exact=*/n == width);
     if (failed(emit(piece(tile, 0, head), cst(head), head, true)))
       return failure();
-    if (epilogue && needsMask(n - head))
+    if (epilogue && (n - head) % kMinLanes != 0)
       return emit(piece(tile, n - head, head), cst(head), head, true);
     return emitStatic(piece(tile, head, std::nullopt), n - head,
                       b.create<arith::SubIOp>(loc, size, cst(head)));

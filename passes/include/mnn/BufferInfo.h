@@ -34,7 +34,8 @@ int64_t scratchBytes(mlir::Operation *op);
 
 /// The pads (top, left, bottom, right) with which the tensor `v` is stored,
 /// or none if it is stored plainly. A conv result whose only reader is a
-/// padded conv or pool is stored padded: the producer writes the interior
+/// padded conv (not a channel-blocked one, which pads while it copies) or
+/// pool is stored padded: the producer writes the interior
 /// of the padded buffer, the reader fills just the border, and no padded
 /// copy is made.
 std::optional<llvm::SmallVector<int64_t, 4>> paddedStorage(mlir::Value v);
@@ -62,7 +63,7 @@ int64_t packedInputRows(mlir::Operation *op);
 /// after the padded copy of its input, when it needs one.
 int64_t packedInputOffset(mlir::Operation *op);
 
-/// The register tile of a packed-input 1x1 conv: R pixels (the panel width)
+/// The register tile of a packed-input conv: R pixels (the panel width)
 /// x `lanes` output channels (its weights' block).
 struct PackedInputTile {
   int64_t rows = 0, lanes = 0;
@@ -74,6 +75,11 @@ struct PackedInputTile {
 /// least 256 (64 on outputs of up to 256 pixels), R output pixels, and
 /// lanes dividing Cout.
 PackedInputTile choosePackedInputTile(mlir::Operation *conv, int64_t vectorLanes);
+
+/// Pixel rows of a channel-lane conv tile over OW output columns: the
+/// largest of 8..4 (else 13, 11, 9) dividing OW, or 1 (the microkernel has a
+/// static row count, so rows divide OW).
+int64_t channelLanePixelRows(int64_t ow);
 
 /// Name of the conv attribute by which mnn-pack-weights marks a depthwise
 /// conv that reads its input repacked in channel blocks; its value is the

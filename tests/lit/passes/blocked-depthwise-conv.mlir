@@ -94,3 +94,22 @@ func.func @main(%x: tensor<1x8x28x28xf32> {mnn.name = "x"}, %z: tensor<1x12x7x7x
   %v = mnn.conv2d %z, %w2 {dilations = array<i64: 1, 1>, filter_layout = "oihw", group = 12 : i64, operandSegmentSizes = array<i32: 1, 1, 0, 0>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (tensor<1x12x7x7xf32>, tensor<12x1x3x3xf32>) -> tensor<1x12x7x7xf32>
   return %y, %v : tensor<1x8x28x28xf32>, tensor<1x12x7x7xf32>
 }
+
+// -----
+
+// A conv whose only reader is a channel-blocked depthwise conv is stored
+// plainly (no padded storage: the reader pads while it copies), and the
+// reader reads it as [8, 7, 7] with no padded copy.
+// CHECK-LABEL: func.func @__mnn_main
+// CHECK-NOT: memref<1x8x9x9xf32>
+// CHECK: vector.transfer_read {{.*}} : memref<8x7x7xf32>, vector<8xf32>
+// CHECK-NOT: memref<1x8x9x9xf32>
+// CHECK: mnn.blocked_input
+// TILE-LABEL: func.func @__mnn_main
+func.func @main(%x: tensor<1x8x7x7xf32> {mnn.name = "x"}) -> (tensor<1x8x7x7xf32> {mnn.name = "y"}) {
+  %w1 = mnn.constant dense<0.5> : tensor<8x8x1x1xf32>
+  %w2 = mnn.constant dense<0.25> : tensor<8x1x3x3xf32>
+  %h = mnn.conv2d %x, %w1 {dilations = array<i64: 1, 1>, filter_layout = "oihw", group = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x8x7x7xf32>, tensor<8x8x1x1xf32>) -> tensor<1x8x7x7xf32>
+  %y = mnn.conv2d %h, %w2 {dilations = array<i64: 1, 1>, filter_layout = "oihw", group = 8 : i64, operandSegmentSizes = array<i32: 1, 1, 0, 0>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (tensor<1x8x7x7xf32>, tensor<8x1x3x3xf32>) -> tensor<1x8x7x7xf32>
+  return %y : tensor<1x8x7x7xf32>
+}
