@@ -142,6 +142,9 @@ LogicalResult Lowering::lowerPackedInputConv(mnn::Conv2DOp op, Value out,
         outputView(outFlat, count, pixel0), outMap, its, epilogueOf(op));
     kernel->setAttr("mnn.channel_lanes", b.getI64IntegerAttr(blk));
     kernel->setAttr("mnn.whole_rows", b.getUnitAttr());
+    // Few pixel panels per weight panel (small maps): fetch the next
+    // channel block's weights while this one computes (Vectorize.cpp).
+    kernel->setAttr("mnn.prefetch_distance", b.getI64IntegerAttr(kh * kw * c * blk));
   };
 
   conv(0, whole, 0);

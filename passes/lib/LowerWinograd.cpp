@@ -210,6 +210,7 @@ LogicalResult Lowering::lowerWinogradConv(mnn::Conv2DOp op, Value out) {
                                         nb.create<arith::MulFOp>(nl, x[0], x[1]));
       });
   gemm->setAttr(mnn::kKernelAttr, b.getStringAttr("matmul"));
+  gemm->setAttr("mnn.prefetch_distance", b.getI64IntegerAttr(s.cin * oi));
   KernelEpilogue{}.attachTo(gemm);
 
   // 4. Output transform, epilogue and cropped NCHW stores.

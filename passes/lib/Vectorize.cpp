@@ -80,6 +80,9 @@ struct Microkernel {
   /// one element (a conv's kw at stride 2 or 3): its taps share windows.
   std::optional<unsigned> tapDim;
   int64_t taps = 0;
+  /// mnn.prefetch_distance: elements past the B operand's current row to
+  /// prefetch each reduction step (the panel the next tile will stream).
+  int64_t prefetchDistance = 0;
 
   /// How the operand that varies per row (and not along the lanes) is read.
   enum class PerRowLoads {
@@ -206,6 +209,26 @@ struct Microkernel {
     for (int64_t lane = 0; lane < vw; ++lane)
       pick.push_back(first + lane * stride);
     return b.create<vector::ShuffleOp>(loc, wide, wide, pick);
+  }
+
+  /// Prefetches the element `distance` elements past `memref`'s element at
+  /// `dims` (an address in the same buffer, outside this tile's view).
+  void prefetchAhead(Value memref, AffineMap map, SmallVector<Value> dims,
+                     int64_t distance) {
+    auto meta = b.create<memref::ExtractStridedMetadataOp>(loc, memref);
+    Value at = b.create<arith::AddIOp>(loc, meta.getOffset(), cst(distance));
+    for (auto [i, idx] : llvm::enumerate(indices(map, dims)))
+      at = b.create<arith::AddIOp>(
+          loc, at, b.create<arith::MulIOp>(loc, idx, meta.getStrides()[i]));
+    auto flatType = MemRefType::get(
+        {1}, b.getF32Type(),
+        StridedLayoutAttr::get(b.getContext(), ShapedType::kDynamic, {1}));
+    Value flat = b.create<memref::ReinterpretCastOp>(
+        loc, flatType, meta.getBaseBuffer(), OpFoldResult(at),
+        ArrayRef<OpFoldResult>{b.getIndexAttr(1)},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
+    b.create<memref::PrefetchOp>(loc, flat, ValueRange{cst(0)}, /*isWrite=*/false,
+                                 /*localityHint=*/3, /*isDataCache=*/true);
   }
 
   /// True if `memref`, read through `map`, is contiguous along the rows and
@@ -454,6 +477,18 @@ struct Microkernel {
         accs = next;
       next.clear();
     }
+    if (prefetchDistance && mapUses(maps[1], colsDim)) {
+      // Every cache line of the B rows this step reads, one panel ahead.
+      unsigned d = reductionDims.back();
+      int64_t steps = perRow == PerRowLoads::AlongReduction ? indexedLanes : 1;
+      for (int64_t u = 0; u < steps; ++u)
+        for (int64_t line = 0; line < std::max<int64_t>(1, vw / 16); ++line) {
+          SmallVector<Value> at = dims;
+          if (u)
+            at[d] = b.create<arith::AddIOp>(loc, dims[d], cst(u));
+          prefetchAhead(bb, maps[1], at, prefetchDistance + 16 * line);
+        }
+    }
     if (perRow == PerRowLoads::Scalar) {
       Value aShared, bShared;
       if (!aRows)
@@ -632,6 +667,8 @@ LogicalResult vectorizeKernel(linalg::GenericOp op, int64_t vw, int64_t indexedL
   auto emit = [&](linalg::GenericOp tile, Value size, int64_t width, bool exact) {
     Microkernel k{tile, b, loc, rowsDim, colsDim, *rows, width, size, Value(),
                   VectorType::get({width}, b.getF32Type()), indexedLanes, epilogue};
+    if (auto d = op->getAttrOfType<IntegerAttr>("mnn.prefetch_distance"))
+      k.prefetchDistance = d.getInt();
     if (!exact)
       k.mask = b.create<vector::CreateMaskOp>(
           loc, VectorType::get({width}, b.getI1Type()), ValueRange{size});

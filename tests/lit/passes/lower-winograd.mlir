@@ -40,7 +40,7 @@
 // addends), so M is not zero-filled first.
 // CHECK-NOT: linalg.fill {{.*}} outs(%[[M]] :
 // CHECK: %[[M4:.*]] = memref.expand_shape %[[M]]
-// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%[[V]], %{{.*}} : memref<16x12x16xf32>, memref<16x1x16x16xf32>) outs(%[[M4]] : memref<16x12x1x16xf32>) attrs = {mnn.epilogue, mnn.kernel = "matmul"}
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%[[V]], %{{.*}} : memref<16x12x16xf32>, memref<16x1x16x16xf32>) outs(%[[M4]] : memref<16x12x1x16xf32>) attrs = {mnn.epilogue, mnn.kernel = "matmul", mnn.prefetch_distance = 256 : i64}
 // CHECK: arith.mulf
 // CHECK: arith.addf
 // 4. output transform: bias on the 8-channel vectors, then per row one
@@ -74,7 +74,14 @@
 // VEC-LABEL: func.func @__mnn_main
 // VEC: scf.parallel (%{{.*}}, %{{.*}}) = (%c0, %c0) to (%c16, %c12) step (%c1, %c4)
 // VEC-NOT: vector.transfer_read {{.*}} : memref<1x4x1x16xf32, {{.*}}>, vector<16xf32>
-// VEC: scf.for %{{.*}} = %c0 to %c16 step %c1 iter_args(%{{.*}} = %cst{{.*}}, %{{.*}} = %cst{{.*}}, %{{.*}} = %cst{{.*}}, %{{.*}} = %cst{{.*}})
+// VEC: scf.for %[[K:.*]] = %c0 to %c16 step %c1 iter_args(%{{.*}} = %cst{{.*}}, %{{.*}} = %cst{{.*}}, %{{.*}} = %cst{{.*}}, %{{.*}} = %cst{{.*}})
+// Each step prefetches the same row of the next 16 x 16 panel of U (256
+// elements on): the panel the next tile streams.
+// VEC: %[[BASE:.*]], %[[OFF:.*]], %{{.*}}:4, %{{.*}}:4 = memref.extract_strided_metadata
+// VEC: arith.addi %[[OFF]], %c256
+// VEC: arith.muli %[[K]], %c16
+// VEC: %[[P:.*]] = memref.reinterpret_cast %[[BASE]] to offset: [%{{.*}}], sizes: [1], strides: [1]
+// VEC: memref.prefetch %[[P]][%c0], read, locality<3>, data
 // VEC: vector.transfer_read {{.*}} : memref<1x1x16x16xf32, strided<[256, 256, 16, 1], offset: ?>>, vector<16xf32>
 // VEC-COUNT-4: vector.fma {{.*}} : vector<16xf32>
 func.func @main(%x: tensor<1x16x5x5xf32> {mnn.name = "x"}, %r: tensor<1x16x5x5xf32> {mnn.name = "r"}) -> (tensor<1x16x5x5xf32> {mnn.name = "y"}) {

@@ -34,6 +34,7 @@
 // CHECK-SAME: mnn.channel_lanes = 16
 // CHECK-SAME: mnn.epilogue
 // CHECK-SAME: mnn.kernel = "conv"
+// CHECK-SAME: mnn.prefetch_distance = 4096
 // CHECK: memref.reinterpret_cast %[[S]] to offset: [12288], sizes: [1, 1, 256, 1, 1, 1, 6]
 // CHECK: memref.reinterpret_cast %{{.*}} to offset: [43], sizes: [1, 1, 2, 16, 1, 6]
 // CHECK: linalg.generic
