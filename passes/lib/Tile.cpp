@@ -234,7 +234,9 @@ std::optional<KernelSchedule> scheduleKernel(linalg::GenericOp op,
     unsigned m = n - 3, cols = n - 2;
     s.rowsDim = m;
     s.colsDim = cols;
-    int64_t rows = largestDivisor(ranges[m], {4, 2});
+    // 6 rows where they divide M (12 accumulators of 16 lanes: with the
+    // two B vectors and a broadcast, the 16 registers of AVX2), else 4, 2.
+    int64_t rows = largestDivisor(ranges[m], {6, 4, 2});
     for (unsigned d = 0; d < m; ++d) {
       s.parallelTiles[d] = 1;
       s.registerTiles[d] = 1;

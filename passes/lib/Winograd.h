@@ -73,7 +73,7 @@ constexpr int64_t kLanes = 8;
 ///   padded  [N, HP, WP, Cin]   the input, zero-padded to whole tiles, HWC
 ///   gemmOut [a*a, TP, Cout]    M, over the padded input (dead by then)
 ///   gemmIn  [a*a, TP, Cin]     V
-/// T = N * TH * TW tiles, TP = T rounded up to the GEMM's 4-row register tile
+/// T = N * TH * TW tiles, TP = T rounded up to the GEMM's 6- or 4-row register tile
 /// (rows T..TP of V are zero).
 struct Shape {
   int64_t m = 0, a = 0, n = 0, cin = 0, cout = 0, h = 0, w = 0, oh = 0, ow = 0;
@@ -97,7 +97,11 @@ inline Shape shapeOf(Conv2DOp op) {
   s.th = (s.oh + s.m - 1) / s.m;
   s.tw = (s.ow + s.m - 1) / s.m;
   s.t = s.n * s.th * s.tw;
-  s.tp = (s.t + 3) / 4 * 4;
+  // The GEMM's rows in whole register tiles: 6 rows (12 accumulators) where
+  // that pads at most 1/16 more rows than 4 would (16 tiles stay 16 rows
+  // of 4, not 18 of 6).
+  int64_t six = (s.t + 5) / 6 * 6, four = (s.t + 3) / 4 * 4;
+  s.tp = six * 16 <= four * 17 ? six : four;
   s.hp = s.th * s.m + 2;
   s.wp = s.tw * s.m + 2;
   auto align = [](int64_t elements) { return (elements + 15) / 16 * 16; };

@@ -69,12 +69,13 @@
 // CHECK: scf.reduce
 
 // After mnn-tile and mnn-vectorize the GEMM is the register-tiled microkernel:
-// 4 rows x 16 lanes, K = 16 steps of one panel row and 4 broadcasts. The
+// 6 rows x 16 lanes (the 12 rows are whole 6-row tiles), K = 16 steps of one
+// panel row and 6 broadcasts. The
 // accumulators start at zero: M is written, never read.
 // VEC-LABEL: func.func @__mnn_main
-// VEC: scf.parallel (%{{.*}}, %{{.*}}) = (%c0, %c0) to (%c16, %c12) step (%c1, %c4)
-// VEC-NOT: vector.transfer_read {{.*}} : memref<1x4x1x16xf32, {{.*}}>, vector<16xf32>
-// VEC: scf.for %[[K:.*]] = %c0 to %c16 step %c1 iter_args(%{{.*}} = %cst{{.*}}, %{{.*}} = %cst{{.*}}, %{{.*}} = %cst{{.*}}, %{{.*}} = %cst{{.*}})
+// VEC: scf.parallel (%{{.*}}, %{{.*}}) = (%c0, %c0) to (%c16, %c12) step (%c1, %c6)
+// VEC-NOT: vector.transfer_read {{.*}} : memref<1x6x1x16xf32, {{.*}}>, vector<16xf32>
+// VEC: scf.for %[[K:.*]] = %c0 to %c16 step %c1 iter_args(%{{.*}} = %cst{{.*}}, %{{.*}} = %cst{{.*}}, %{{.*}} = %cst{{.*}}, %{{.*}} = %cst{{.*}}, %{{.*}} = %cst{{.*}}, %{{.*}} = %cst{{.*}})
 // Each step prefetches the same row of the next 16 x 16 panel of U (256
 // elements on): the panel the next tile streams.
 // VEC: %[[BASE:.*]], %[[OFF:.*]], %{{.*}}:4, %{{.*}}:4 = memref.extract_strided_metadata
@@ -83,7 +84,7 @@
 // VEC: %[[P:.*]] = memref.reinterpret_cast %[[BASE]] to offset: [%{{.*}}], sizes: [1], strides: [1]
 // VEC: memref.prefetch %[[P]][%c0], read, locality<3>, data
 // VEC: vector.transfer_read {{.*}} : memref<1x1x16x16xf32, strided<[256, 256, 16, 1], offset: ?>>, vector<16xf32>
-// VEC-COUNT-4: vector.fma {{.*}} : vector<16xf32>
+// VEC-COUNT-6: vector.fma {{.*}} : vector<16xf32>
 func.func @main(%x: tensor<1x16x5x5xf32> {mnn.name = "x"}, %r: tensor<1x16x5x5xf32> {mnn.name = "r"}) -> (tensor<1x16x5x5xf32> {mnn.name = "y"}) {
   %u = mnn.constant dense<0.5> : tensor<16x1x16x16xf32>
   %b = mnn.constant dense<1.0> : tensor<16xf32>
@@ -117,4 +118,22 @@ func.func @main(%x: tensor<1x8x10x10xf32> {mnn.name = "x"}) -> (tensor<1x8x8x8xf
   %u = mnn.constant dense<0.5> : tensor<36x1x8x8xf32>
   %y = mnn.conv2d %x, %u {operandSegmentSizes = array<i32: 1, 1, 0, 0>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64, filter_layout = "winograd4"} : (tensor<1x8x10x10xf32>, tensor<36x1x8x8xf32>) -> tensor<1x8x8x8xf32>
   return %y : tensor<1x8x8x8xf32>
+}
+
+// -----
+
+// GEMM rows: T = 16 tiles (F(2,3) on an 8x8 output) stay 16 rows in 4-row
+// register tiles (18 rows of 6 would pad 1/8 more); T = 49 (14x14) take 54
+// rows in 6-row tiles (52 rows of 4 pad nearly as much).
+// CHECK-LABEL: func.func @__mnn_main
+// CHECK: memref<16x16x8xf32>
+// CHECK: memref<16x54x8xf32>
+// VEC-LABEL: func.func @__mnn_main
+// VEC: scf.parallel (%{{.*}}, %{{.*}}) = (%c0, %c0) to (%c16, %c16) step (%c1, %c4)
+// VEC: scf.parallel (%{{.*}}, %{{.*}}) = (%c0, %c0) to (%c16, %c54) step (%c1, %c6)
+func.func @main(%x: tensor<1x8x8x8xf32> {mnn.name = "x"}, %x2: tensor<1x8x14x14xf32> {mnn.name = "x2"}) -> (tensor<1x8x8x8xf32> {mnn.name = "y"}, tensor<1x8x14x14xf32> {mnn.name = "y2"}) {
+  %u = mnn.constant dense<0.5> : tensor<16x1x8x8xf32>
+  %y = mnn.conv2d %x, %u {operandSegmentSizes = array<i32: 1, 1, 0, 0>, strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1 : i64, filter_layout = "winograd2"} : (tensor<1x8x8x8xf32>, tensor<16x1x8x8xf32>) -> tensor<1x8x8x8xf32>
+  %y2 = mnn.conv2d %x2, %u {operandSegmentSizes = array<i32: 1, 1, 0, 0>, strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1 : i64, filter_layout = "winograd2"} : (tensor<1x8x14x14xf32>, tensor<16x1x8x8xf32>) -> tensor<1x8x14x14xf32>
+  return %y, %y2 : tensor<1x8x8x8xf32>, tensor<1x8x14x14xf32>
 }
