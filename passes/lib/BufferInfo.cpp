@@ -124,6 +124,21 @@ PackedInputTile choosePackedInputTile(Operation *op, int64_t vectorLanes) {
   return pixels >= tile.rows ? tile : PackedInputTile{};
 }
 
+bool sixRowPixelLaneConv(Operation *op, int64_t vectorLanes) {
+  auto conv = dyn_cast<Conv2DOp>(op);
+  if (!conv || vectorLanes <= 0 || conv.getGroup() != 1 || conv.getKernelH() != 1 ||
+      conv.getKernelW() != 1 || hasPadding(conv.getPads()) ||
+      llvm::any_of(conv.getStrides(), [](int64_t s) { return s != 1; }) ||
+      choosePackedInputTile(conv, vectorLanes).rows)
+    return false;
+  auto in = cast<RankedTensorType>(conv.getInput().getType());
+  auto out = cast<RankedTensorType>(conv.getType());
+  constexpr int64_t kMaxShortReduction = 256;
+  return out.getElementType().isF32() && in.getDimSize(1) < kMaxShortReduction &&
+         out.getDimSize(2) * out.getDimSize(3) >= 2 * vectorLanes &&
+         out.getDimSize(1) % 6 == 0;
+}
+
 int64_t packedInputRows(Operation *op) {
   auto rows = op->getAttrOfType<IntegerAttr>(kPackedInputRowsAttr);
   return rows && isa<Conv2DOp>(op) ? rows.getInt() : 0;

@@ -187,7 +187,11 @@ struct PackWeightsPass : mnn::impl::PackWeightsBase<PackWeightsPass> {
       // panels, its weights blocked for that tile (BufferInfo.h).
       mnn::PackedInputTile packedInput =
           wino ? mnn::PackedInputTile{} : mnn::choosePackedInputTile(conv, block);
-      int64_t blk = packedInput.rows ? packedInput.lanes : blockFor(conv);
+      // A pixel-lane 1x1 conv over 6k channels keeps them unblocked for
+      // its 6-row tile.
+      int64_t blk = packedInput.rows                       ? packedInput.lanes
+                    : mnn::sixRowPixelLaneConv(conv, block) ? 0
+                                                            : blockFor(conv);
       // Keyed by group and block (or Winograd tile): they decide the layout.
       Value &packed = packedFilters[{filter, wino ? -wino : group * 1024 + blk}];
       if (!packed) {

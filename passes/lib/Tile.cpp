@@ -212,7 +212,12 @@ std::optional<KernelSchedule> scheduleKernel(linalg::GenericOp op,
     // a depthwise conv).
     s.rowsDim = kind == "conv" ? OI : G;
     s.colsDim = OW;
-    int64_t rows = largestDivisor(ranges[s.rowsDim], {4, 2});
+    // A conv's rows share each input vector: 6 of them (12 accumulators of
+    // 16 lanes) where they divide the channels of a weight block
+    // (mnn::sixRowPixelLaneConv leaves such weights unblocked). A depthwise
+    // conv's rows (its channels) share nothing: 4.
+    int64_t rows = kind == "conv" ? largestDivisor(ranges[s.rowsDim], {6, 4, 2})
+                                  : largestDivisor(ranges[s.rowsDim], {4, 2});
     for (unsigned d : {N, G, OB, OI, OH}) {
       s.parallelTiles[d] = 1;
       s.registerTiles[d] = 1;

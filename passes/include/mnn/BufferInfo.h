@@ -76,6 +76,15 @@ struct PackedInputTile {
 /// lanes dividing Cout.
 PackedInputTile choosePackedInputTile(mlir::Operation *conv, int64_t vectorLanes);
 
+/// True if `conv` keeps its weights unblocked (hwigo) so that its
+/// pixel-lane tile can take 6 output channels as rows (12 accumulators;
+/// mnn-tile takes rows from {6, 4, 2} dividing the channels a weight block
+/// holds, and blocks of `vectorLanes` would allow only 4): f32, group 1,
+/// 1x1, stride 1, no padding, not packed-input, fewer than 256 input
+/// channels (a short reduction: pixel lanes), a map of at least
+/// 2 x vectorLanes pixels (one vector of lanes) and Cout a multiple of 6.
+bool sixRowPixelLaneConv(mlir::Operation *conv, int64_t vectorLanes);
+
 /// Pixel rows of a channel-lane conv tile over OW output columns: the
 /// largest of 8..4 (else 13, 11, 9) dividing OW, or 1 (the microkernel has a
 /// static row count, so rows divide OW).

@@ -79,10 +79,11 @@ func.func @conv_13_wide(%win: memref<1x1x512x1x1x13x13xf32, strided<[86528, 8652
 }
 
 // A 1x1 conv 16 -> 96 on a 112x112 map: the input (784 KiB) would stream
-// past once per block of 4 output channels (24 times), the weights (6 KiB)
-// once per output row: the parallel tiles run rows outermost.
+// past once per block of 6 output channels (16 times), the weights (6 KiB)
+// once per output row: the parallel tiles run rows outermost. Its weights
+// are unblocked, so the tile takes 6 channel rows (they divide 96).
 // TILE-LABEL: func.func @conv_rows_outermost
-// TILE: scf.parallel {{.*}} to (%c1{{.*}}, %c1{{.*}}, %c112, %c1{{.*}}, %c96) step (%c1{{.*}}, %c1{{.*}}, %c1{{.*}}, %c1{{.*}}, %c4{{.*}})
+// TILE: scf.parallel {{.*}} to (%c1{{.*}}, %c1{{.*}}, %c112, %c1{{.*}}, %c96) step (%c1{{.*}}, %c1{{.*}}, %c1{{.*}}, %c1{{.*}}, %c6{{.*}})
 func.func @conv_rows_outermost(%win: memref<1x1x16x1x1x112x112xf32, strided<[200704, 200704, 12544, 112, 1, 112, 1]>>,
                 %flt: memref<1x1x1x16x1x96xf32>, %out: memref<1x1x1x96x112x112xf32>) {
   linalg.generic {indexing_maps = [#win, #flt, #out],
