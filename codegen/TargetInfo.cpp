@@ -240,6 +240,8 @@ unsigned TargetInfo::convChannelBlock() const {
 
 unsigned TargetInfo::l1DataCacheBytes() const { return 32 * 1024; }
 
+unsigned TargetInfo::l2CacheBytes() const { return 512 * 1024; }
+
 unsigned TargetInfo::numVectorRegisters() const {
   if (arch_ == "aarch64")
     return 32;

@@ -80,6 +80,10 @@ public:
   /// (Zen 3, Skylake, most AArch64 cores; Cortex-A76 has 64 KiB, so this
   /// is conservative there).
   unsigned l1DataCacheBytes() const;
+  /// L2 cache per core, which decides whether a conv operand re-read by
+  /// every tile of its loop order is re-read from L2: 512 KiB (Zen 3,
+  /// Cortex-A76 has 256-512 KiB).
+  unsigned l2CacheBytes() const;
   /// Architectural vector registers: 16 (SSE/AVX), 32 (AVX-512, NEON).
   unsigned numVectorRegisters() const;
   /// Whether an LLVM subtarget feature ("avx512f", "dotprod", "i8mm", ...)

@@ -74,6 +74,9 @@ static void addStage(OpPassManager &pm, Stage stage,
     // Three quarters of L1: the accumulators' output lines and the stack
     // need the rest.
     tile.cacheBytes = options.l1CacheBytes * 3 / 4;
+    // Likewise three quarters of L2 for an operand to stay there while
+    // the other streams past.
+    tile.l2Bytes = options.l2CacheBytes * 3 / 4;
     pm.addNestedPass<func::FuncOp>(createTile(tile));
     break;
   }

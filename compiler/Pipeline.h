@@ -26,6 +26,8 @@ struct PipelineOptions {
   /// L1 data cache bytes the conv reduction blocks are sized for (0: no
   /// reduction blocking).
   int64_t l1CacheBytes = 32 * 1024;
+  /// L2 cache bytes per core (conv loop order; 0: not considered).
+  int64_t l2CacheBytes = 512 * 1024;
   /// Winograd 3x3 convs (mnn-pack-weights): "auto", "off", "f2" or "f4".
   std::string winograd = "auto";
   bool verbose = false; ///< print each stage's wall time to stderr

@@ -79,6 +79,11 @@ cl::opt<unsigned> l1CacheBytes(
     cl::desc("L1 data cache per core that conv loops are blocked for "
              "(default: the target's, 32768; 0 turns the blocking off)"),
     cl::cat(category));
+cl::opt<unsigned> l2CacheBytes(
+    "l2-cache-bytes",
+    cl::desc("L2 cache per core that conv loop orders assume (default: the "
+             "target's, 524288; 0: not considered)"),
+    cl::cat(category));
 cl::opt<std::string> winograd(
     "winograd",
     cl::desc("Winograd F(4,3)/F(2,3) for 3x3 stride-1 convs: auto (default), off, "
@@ -268,6 +273,9 @@ int main(int argc, char **argv) {
   pipeline.l1CacheBytes = l1CacheBytes.getNumOccurrences()
                               ? static_cast<int64_t>(l1CacheBytes)
                               : target->l1DataCacheBytes();
+  pipeline.l2CacheBytes = l2CacheBytes.getNumOccurrences()
+                              ? static_cast<int64_t>(l2CacheBytes)
+                              : target->l2CacheBytes();
   pipeline.verbose = verbose;
   pipeline.profile = profile;
   if (winograd != "auto" && winograd != "off" && winograd != "f2" && winograd != "f4")

@@ -139,6 +139,10 @@ def Tile : Pass<"mnn-tile", "mlir::func::FuncOp"> {
            "Bytes of L1 data cache a channel-lane conv's reduction block "
            "(its input rows and packed weights) may fill; 0: no reduction "
            "blocking">,
+    Option<"l2Bytes", "l2-bytes", "int64_t", "393216",
+           "Bytes of L2 an operand re-read by every parallel tile of a conv "
+           "may take and still be re-read from L2 (loop order); 0: not "
+           "considered">,
   ];
   let dependentDialects = ["mlir::scf::SCFDialect", "mlir::affine::AffineDialect"];
 }

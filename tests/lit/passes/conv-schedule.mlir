@@ -1,5 +1,6 @@
 // RUN: mnn-opt %s --mnn-tile="vector-bits=256" | FileCheck %s --check-prefix=TILE
 // RUN: mnn-opt %s --mnn-tile="vector-bits=256" --mnn-vectorize --canonicalize | FileCheck %s --check-prefix=VEC
+// RUN: mnn-opt %s --mnn-tile="vector-bits=256 l2-bytes=0" | FileCheck %s --check-prefix=NOL2
 
 // A 3x3 conv with an 8-pixel-wide output (narrower than 16 lanes): the
 // register tile puts the vector lanes along the output channels (8 lanes,
@@ -90,6 +91,30 @@ func.func @conv_rows_outermost(%win: memref<1x1x16x1x1x112x112xf32, strided<[200
                   iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
       ins(%win, %flt : memref<1x1x16x1x1x112x112xf32, strided<[200704, 200704, 12544, 112, 1, 112, 1]>>, memref<1x1x1x16x1x96xf32>)
       outs(%out : memref<1x1x1x96x112x112xf32>) attrs = {mnn.kernel = "conv"} {
+  ^bb0(%x: f32, %w: f32, %acc: f32):
+    %p = arith.mulf %x, %w : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// A 1x1 conv 512 -> 1000 on 13x13 (squeezenet's classifier, weights in
+// blocks of 8): streaming the 2 MB of weights once per output row (13 times)
+// moves fewer bytes than the 346 KB input once per channel block (125
+// times), but the input stays in L2 (under 3/4 of 512 KiB) while the
+// weights would come from L3: channel blocks stay outermost. Without the L2
+// budget, rows go outermost.
+// TILE-LABEL: func.func @conv_input_in_l2
+// TILE: scf.parallel {{.*}} to (%c1{{.*}}, %c1{{.*}}, %c125, %c8{{.*}}, %c13{{.*}})
+// NOL2-LABEL: func.func @conv_input_in_l2
+// NOL2: scf.parallel {{.*}} to (%c1{{.*}}, %c1{{.*}}, %c13{{.*}}, %c125, %c8{{.*}})
+func.func @conv_input_in_l2(%win: memref<1x1x512x1x1x13x13xf32, strided<[86528, 86528, 169, 13, 1, 13, 1]>>,
+                %flt: memref<125x1x1x512x1x8xf32>, %out: memref<1x1x125x8x13x13xf32>) {
+  linalg.generic {indexing_maps = [#win, #flt, #out],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%win, %flt : memref<1x1x512x1x1x13x13xf32, strided<[86528, 86528, 169, 13, 1, 13, 1]>>, memref<125x1x1x512x1x8xf32>)
+      outs(%out : memref<1x1x125x8x13x13xf32>) attrs = {mnn.kernel = "conv"} {
   ^bb0(%x: f32, %w: f32, %acc: f32):
     %p = arith.mulf %x, %w : f32
     %s = arith.addf %acc, %p : f32
