@@ -33,6 +33,19 @@ static bool hasPadding(ArrayRef<int64_t> pads) {
   return llvm::any_of(pads, [](int64_t p) { return p != 0; });
 }
 
+/// A 1x1 conv with stride 1 and no padding: each output pixel reads its own
+/// input pixel.
+static bool isPointwise(Conv2DOp conv) {
+  return conv.getKernelH() == 1 && conv.getKernelW() == 1 &&
+         llvm::all_of(conv.getStrides(), [](int64_t s) { return s == 1; }) &&
+         !hasPadding(conv.getPads());
+}
+
+/// Reductions (Cin x KH x KW) at least this long are long: a conv over one
+/// reads its input in pixel panels (choosePackedInputTile), shorter 1x1
+/// convs on large maps take pixel lanes.
+static constexpr int64_t kLongReduction = 256;
+
 /// Bytes of `input` (NCHW) padded by `pads`.
 static int64_t paddedBytes(Value input, ArrayRef<int64_t> pads) {
   auto t = cast<RankedTensorType>(input.getType());
@@ -91,19 +104,15 @@ PackedInputTile choosePackedInputTile(Operation *op, int64_t vectorLanes) {
   // Long reductions, or shorter ones on small maps (up to 16x16, where
   // rows are too short for pixel lanes). 1x1 convs over few channels on
   // larger maps take pixel lanes straight from the NCHW rows (Tile.cpp).
-  constexpr int64_t kMinReduction = 256, kMinSmallMapReduction = 64,
-                    kSmallMap = 256;
+  constexpr int64_t kMinSmallMapReduction = 64, kSmallMap = 256;
   // Strided convs (any kernel) gather their windows into the panels: their
   // pixel-lane or channel-lane tiles would read the input with a stride.
   // Stride-1 convs with a larger kernel stay direct (or Winograd).
   auto conv = dyn_cast<Conv2DOp>(op);
   if (!conv || vectorLanes <= 0 || conv.getGroup() != 1)
     return {};
-  bool pointwise = conv.getKernelH() == 1 && conv.getKernelW() == 1 &&
-                   llvm::all_of(conv.getStrides(), [](int64_t s) { return s == 1; }) &&
-                   !hasPadding(conv.getPads());
   bool strided = llvm::any_of(conv.getStrides(), [](int64_t s) { return s != 1; });
-  if (!pointwise && !strided)
+  if (!isPointwise(conv) && !strided)
     return {};
   auto in = cast<RankedTensorType>(conv.getInput().getType());
   auto out = cast<RankedTensorType>(conv.getType());
@@ -111,7 +120,7 @@ PackedInputTile choosePackedInputTile(Operation *op, int64_t vectorLanes) {
   int64_t reduction = in.getDimSize(1) * conv.getKernelH() * conv.getKernelW(),
           cout = out.getDimSize(1);
   if (!out.getElementType().isF32() ||
-      (reduction < kMinReduction &&
+      (reduction < kLongReduction &&
        (pixels > kSmallMap || reduction < kMinSmallMapReduction)))
     return {};
   // Six pixels x two vectors of channels is the register tile that fills
@@ -126,15 +135,12 @@ PackedInputTile choosePackedInputTile(Operation *op, int64_t vectorLanes) {
 
 bool sixRowPixelLaneConv(Operation *op, int64_t vectorLanes) {
   auto conv = dyn_cast<Conv2DOp>(op);
-  if (!conv || vectorLanes <= 0 || conv.getGroup() != 1 || conv.getKernelH() != 1 ||
-      conv.getKernelW() != 1 || hasPadding(conv.getPads()) ||
-      llvm::any_of(conv.getStrides(), [](int64_t s) { return s != 1; }) ||
+  if (!conv || vectorLanes <= 0 || conv.getGroup() != 1 || !isPointwise(conv) ||
       choosePackedInputTile(conv, vectorLanes).rows)
     return false;
   auto in = cast<RankedTensorType>(conv.getInput().getType());
   auto out = cast<RankedTensorType>(conv.getType());
-  constexpr int64_t kMaxShortReduction = 256;
-  return out.getElementType().isF32() && in.getDimSize(1) < kMaxShortReduction &&
+  return out.getElementType().isF32() && in.getDimSize(1) < kLongReduction &&
          out.getDimSize(2) * out.getDimSize(3) >= 2 * vectorLanes &&
          out.getDimSize(1) % 6 == 0;
 }

@@ -154,13 +154,33 @@ struct Microkernel {
     return vec;
   }
 
+  /// A 1-D view of `span` elements of `memref`'s buffer starting `distance`
+  /// elements past its element at `dims` (which may lie outside `memref`'s
+  /// own view, in the same buffer).
+  Value flatView(Value memref, AffineMap map, SmallVector<Value> dims,
+                 int64_t distance, int64_t span) {
+    auto meta = b.create<memref::ExtractStridedMetadataOp>(loc, memref);
+    Value at = meta.getOffset();
+    if (distance)
+      at = b.create<arith::AddIOp>(loc, at, cst(distance));
+    for (auto [i, idx] : llvm::enumerate(indices(map, dims)))
+      at = b.create<arith::AddIOp>(
+          loc, at, b.create<arith::MulIOp>(loc, idx, meta.getStrides()[i]));
+    auto flatType = MemRefType::get(
+        {span}, b.getF32Type(),
+        StridedLayoutAttr::get(b.getContext(), ShapedType::kDynamic, {1}));
+    return b.create<memref::ReinterpretCastOp>(
+        loc, flatType, meta.getBaseBuffer(), OpFoldResult(at),
+        ArrayRef<OpFoldResult>{b.getIndexAttr(span)},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
+  }
+
   /// Lanes `stride` elements apart along the innermost dim of `memref`
   /// (stride-2/3 convolutions): one contiguous load spanning them all, then
   /// a shuffle picking every stride-th element, instead of a scalar load
   /// per lane.
   Value loadStridedLanes(Value memref, AffineMap map, SmallVector<Value> dims,
                          int64_t stride) {
-    auto meta = b.create<memref::ExtractStridedMetadataOp>(loc, memref);
     // An unrolled tap t = q * stride + r reads the window of the taps
     // q * stride .. q * stride + stride - 1 (all stride * VW elements; the
     // last one only if tap q * stride + stride - 1 exists, since it is
@@ -176,19 +196,8 @@ struct Microkernel {
         wholeWindow = *tap - first + stride - 1 < taps && !mask;
       }
     }
-    // Element offset of lane 0 from the buffer's base.
-    Value at = meta.getOffset();
-    for (auto [i, idx] : llvm::enumerate(indices(map, dims)))
-      at = b.create<arith::AddIOp>(
-          loc, at, b.create<arith::MulIOp>(loc, idx, meta.getStrides()[i]));
     int64_t span = wholeWindow ? vw * stride : (vw - 1) * stride + 1 + first;
-    auto flatType = MemRefType::get(
-        {span}, b.getF32Type(),
-        StridedLayoutAttr::get(b.getContext(), ShapedType::kDynamic, {1}));
-    Value flat = b.create<memref::ReinterpretCastOp>(
-        loc, flatType, meta.getBaseBuffer(), OpFoldResult(at),
-        ArrayRef<OpFoldResult>{b.getIndexAttr(span)},
-        ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
+    Value flat = flatView(memref, map, dims, 0, span);
     Value spanMask;
     if (mask) {
       // A partial tile reads up to its last valid lane only.
@@ -209,26 +218,6 @@ struct Microkernel {
     for (int64_t lane = 0; lane < vw; ++lane)
       pick.push_back(first + lane * stride);
     return b.create<vector::ShuffleOp>(loc, wide, wide, pick);
-  }
-
-  /// Prefetches the element `distance` elements past `memref`'s element at
-  /// `dims` (an address in the same buffer, outside this tile's view).
-  void prefetchAhead(Value memref, AffineMap map, SmallVector<Value> dims,
-                     int64_t distance) {
-    auto meta = b.create<memref::ExtractStridedMetadataOp>(loc, memref);
-    Value at = b.create<arith::AddIOp>(loc, meta.getOffset(), cst(distance));
-    for (auto [i, idx] : llvm::enumerate(indices(map, dims)))
-      at = b.create<arith::AddIOp>(
-          loc, at, b.create<arith::MulIOp>(loc, idx, meta.getStrides()[i]));
-    auto flatType = MemRefType::get(
-        {1}, b.getF32Type(),
-        StridedLayoutAttr::get(b.getContext(), ShapedType::kDynamic, {1}));
-    Value flat = b.create<memref::ReinterpretCastOp>(
-        loc, flatType, meta.getBaseBuffer(), OpFoldResult(at),
-        ArrayRef<OpFoldResult>{b.getIndexAttr(1)},
-        ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
-    b.create<memref::PrefetchOp>(loc, flat, ValueRange{cst(0)}, /*isWrite=*/false,
-                                 /*localityHint=*/3, /*isDataCache=*/true);
   }
 
   /// True if `memref`, read through `map`, is contiguous along the rows and
@@ -479,14 +468,18 @@ struct Microkernel {
     }
     if (prefetchDistance && mapUses(maps[1], colsDim)) {
       // Every cache line of the B rows this step reads, one panel ahead.
+      constexpr int64_t kLineFloats = 16; // 64-byte lines
       unsigned d = reductionDims.back();
       int64_t steps = perRow == PerRowLoads::AlongReduction ? indexedLanes : 1;
       for (int64_t u = 0; u < steps; ++u)
-        for (int64_t line = 0; line < std::max<int64_t>(1, vw / 16); ++line) {
+        for (int64_t line = 0; line < std::max<int64_t>(1, vw / kLineFloats); ++line) {
           SmallVector<Value> at = dims;
           if (u)
             at[d] = b.create<arith::AddIOp>(loc, dims[d], cst(u));
-          prefetchAhead(bb, maps[1], at, prefetchDistance + 16 * line);
+          Value ahead =
+              flatView(bb, maps[1], at, prefetchDistance + kLineFloats * line, 1);
+          b.create<memref::PrefetchOp>(loc, ahead, ValueRange{cst(0)}, /*isWrite=*/false,
+                                       /*localityHint=*/3, /*isDataCache=*/true);
         }
     }
     if (perRow == PerRowLoads::Scalar) {

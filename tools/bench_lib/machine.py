@@ -73,9 +73,17 @@ int main(void) {
 """
 
 
-def measure_clock_ghz(lanes):
+def vector_lanes(facts):
+    """fp32 lanes of the widest vector FMA, and which ISA that is."""
+    if "avx512f" in facts["flags"]:
+        return 16, "AVX-512 (avx512f in /proc/cpuinfo flags)"
+    return 8, "AVX2 (no avx512f in /proc/cpuinfo flags)"
+
+
+def measure_clock_ghz(facts):
     """Clock-equivalent GHz of one core's vector FMA throughput, or None when
     no C compiler is at hand or the loop fails."""
+    lanes, _ = vector_lanes(facts)
     cc = shutil.which("cc") or shutil.which("gcc") or shutil.which("clang")
     if not cc:
         return None
@@ -101,10 +109,7 @@ def peak(threads, clock_ghz=None, facts=None, measured_ghz=None):
     None / "measured" (measured_ghz, from measure_clock_ghz; falls back to
     cpuinfo when it is None)."""
     facts = facts or cpu_facts()
-    if "avx512f" in facts["flags"]:
-        lanes, isa = 16, "AVX-512 (avx512f in /proc/cpuinfo flags)"
-    else:
-        lanes, isa = 8, "AVX2 (no avx512f in /proc/cpuinfo flags)"
+    lanes, isa = vector_lanes(facts)
     if clock_ghz not in (None, "measured", "cpuinfo"):
         ghz, clock_src = float(clock_ghz), "--clock-ghz"
     elif clock_ghz != "cpuinfo" and measured_ghz:
