@@ -161,6 +161,24 @@ void chooseConvLoopOrder(linalg::GenericOp op, ArrayRef<int64_t> ranges,
     s.interchange = {N, G, OH, OW, OB, OI, KH, KW, CG};
 }
 
+/// Pixels per parallel tile of a flattened map (at most kPixelChunk).
+constexpr int64_t kPixelChunk = 256;
+
+/// Pixels per parallel tile of a flattened map of `pixels`: whole vectors,
+/// at most kPixelChunk, and tiles of equal size (a divisor of the map's
+/// vectors, down to a quarter of kPixelChunk) or else of nearly equal size.
+/// The thread pool splits tiles by count, so a short last tile leaves a
+/// thread idle: 28x28 = 784 pixels in tiles of 256 gave two threads 512
+/// and 272 pixels (1.3-1.4x speedup); tiles of 112 give both 392.
+int64_t pixelChunk(int64_t pixels, int64_t vectorWidth) {
+  int64_t vectors = llvm::divideCeil(pixels, vectorWidth);
+  int64_t most = std::max<int64_t>(kPixelChunk / vectorWidth, 1);
+  for (int64_t v = most; v >= std::max<int64_t>(most / 4, 1); --v)
+    if (vectors % v == 0)
+      return v * vectorWidth;
+  return llvm::divideCeil(vectors, llvm::divideCeil(vectors, most)) * vectorWidth;
+}
+
 /// Register and parallel tile sizes for a kernel op. `vectorWidth` is the
 /// number of f32 lanes the microkernel uses for one row, `channelLanes` the
 /// output channels of a channel-lane conv tile (= the weight packing block),
@@ -235,10 +253,9 @@ std::optional<KernelSchedule> scheduleKernel(linalg::GenericOp op,
     s.registerTiles[s.rowsDim] = rows;
     s.registerTiles[OW] = vectorWidth;
     // One long pixel row (a 1x1 conv's flattened map): parallel tiles of
-    // kPixelChunk pixels, so that a tile's inputs stay in cache.
-    constexpr int64_t kPixelChunk = 256;
+    // at most kPixelChunk pixels, so that a tile's inputs stay in cache.
     if (ranges[OH] == 1 && ranges[OW] > 2 * kPixelChunk)
-      s.parallelTiles[OW] = kPixelChunk;
+      s.parallelTiles[OW] = pixelChunk(ranges[OW], vectorWidth);
     if (kind == "conv")
       chooseConvLoopOrder(op, ranges, s, l2Bytes);
     return s;

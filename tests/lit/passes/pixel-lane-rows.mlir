@@ -5,15 +5,17 @@
 // reduction). 16 -> 96 keeps its weights unblocked (hwigo), so its tile
 // takes 6 output channels as rows; 16 -> 64 (not a multiple of 6) gets
 // blocks of 8 and 4 rows, as does 16 -> 96 on a map narrower than a vector
-// of lanes (3x3: channel lanes, 8 x 9 pixels).
+// of lanes (3x3: channel lanes, 8 x 9 pixels). The 784 pixels of a
+// flattened 28x28 map split into 7 equal parallel tiles of 112 (not 256,
+// 256, 256 and 16, which would leave one of two threads idle for a third).
 // PACK-LABEL: func.func @main
 // PACK: mnn.conv2d {{.*}}filter_layout = "hwigo"{{.*}} -> tensor<1x96x28x28xf32>
 // PACK: mnn.conv2d {{.*}}filter_layout = "bhwigo"{{.*}} -> tensor<1x64x28x28xf32>
 // PACK: mnn.conv2d {{.*}}filter_layout = "bhwigo"{{.*}} -> tensor<1x96x3x3xf32>
 // TILE-LABEL: func.func @__mnn_main
-// TILE: scf.parallel {{.*}} to ({{.*}}%c96{{.*}}) step ({{.*}}%c6{{.*}})
+// TILE: scf.parallel {{.*}} to ({{.*}}%c784{{.*}}%c96{{.*}}) step ({{.*}}%c112{{.*}}%c6{{.*}})
 // TILE: mnn.kernel = "conv"
-// TILE: scf.parallel {{.*}} step ({{.*}}%c4{{.*}})
+// TILE: scf.parallel {{.*}} to ({{.*}}%c784{{.*}}) step ({{.*}}%c112{{.*}}%c4{{.*}})
 // TILE: mnn.kernel = "conv"
 // TILE: scf.parallel {{.*}} to ({{.*}}%c12, %c8{{.*}}) step ({{.*}}%c1{{.*}}, %c8{{.*}})
 // TILE: mnn.cols_dim = 3 : i64
