@@ -150,14 +150,44 @@ int64_t packedInputRows(Operation *op) {
   return rows && isa<Conv2DOp>(op) ? rows.getInt() : 0;
 }
 
-int64_t channelLanePixelRows(int64_t ow) {
+int64_t channelLanePixelRows(int64_t ow, bool wide) {
   // 8 down to 4 first; odd widths (13, 27 = 3 x 9, 55 = 5 x 11) take up to
   // 13 rows: 13 accumulators + a weight vector + a broadcast fit the 16
-  // vector registers of x86.
+  // vector registers of x86. Two vectors per row: 6 x 2 accumulators, 2
+  // weight vectors and a broadcast.
+  if (wide) {
+    for (int64_t rows : {6, 5, 4})
+      if (ow % rows == 0)
+        return rows;
+    return 1;
+  }
   for (int64_t rows : {8, 7, 6, 5, 4, 13, 11, 9})
     if (ow % rows == 0)
       return rows;
   return 1;
+}
+
+int64_t wideChannelLaneBlock(Operation *op, int64_t block) {
+  auto conv = dyn_cast<Conv2DOp>(op);
+  if (!conv || block <= 0 || conv.getGroup() != 1 || isPointwise(conv) ||
+      choosePackedInputTile(conv, block).rows)
+    return 0;
+  auto in = cast<RankedTensorType>(conv.getInput().getType());
+  auto out = cast<RankedTensorType>(conv.getType());
+  int64_t reduction = in.getDimSize(1) * conv.getKernelH() * conv.getKernelW();
+  int64_t wide = 2 * block, ow = out.getDimSize(3);
+  // Channel lanes: strided, or narrower than a pixel-lane tile (Tile.cpp).
+  bool strided = llvm::any_of(conv.getStrides(), [](int64_t s) { return s != 1; });
+  if (!out.getElementType().isF32() || reduction >= kLongReduction ||
+      out.getDimSize(1) % wide != 0 || (!strided && ow >= wide) ||
+      !wideChannelLaneColumns(ow))
+    return 0;
+  return wide;
+}
+
+int64_t wideChannelLaneColumns(int64_t ow) {
+  int64_t rest = ow % 6;
+  return ow >= 6 && (rest == 0 || rest >= 4) ? ow - rest : 0;
 }
 
 int64_t chooseBlockedInputLanes(Operation *op, int64_t vectorLanes) {

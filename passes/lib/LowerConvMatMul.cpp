@@ -162,7 +162,7 @@ LogicalResult Lowering::lowerConv(mnn::Conv2DOp op, Value out) {
   // activation) into their accumulators. Other types initialize the output,
   // accumulate into it and apply the activation as separate loops.
   if (outType.getElementType().isF32()) {
-    buildKernel(
+    linalg::GenericOp kernel = buildKernel(
         loc, g == c && og == 1 && g > 1 ? "depthwise_conv" : "conv",
         {windows, filter}, {winMap, filterMap},
         op.getBias() ? reshapeBuffer(b, loc, bufferOf(op.getBias()), {g, ob, blk})
@@ -172,6 +172,9 @@ LogicalResult Lowering::lowerConv(mnn::Conv2DOp op, Value out) {
                                          {n, g, ob, blk, oh, ow})
                          : Value(),
         out6, outMap, its, epilogueOf(op));
+    // Blocked weights set the channel-lane tile's lanes (mnn-tile).
+    if (layout == "bhwigo")
+      kernel->setAttr("mnn.channel_lanes", b.getI64IntegerAttr(blk));
     return success();
   }
   initAccumulator(loc, out6, op.getBias(), {1, g, ob, blk, 1, 1},

@@ -162,6 +162,8 @@ struct PackWeightsPass : mnn::impl::PackWeightsBase<PackWeightsPass> {
       if (outType.getDimSize(2) == 1 && outType.getDimSize(3) == 1 &&
           conv.getGroup() == 1)
         return 0;
+      if (int64_t wide = mnn::wideChannelLaneBlock(conv, block))
+        return wide;
       return block > 0 && og % block == 0 ? (int64_t)block : 0;
     };
     // Columns of the Winograd GEMM's B panels: the lanes of mnn-tile's

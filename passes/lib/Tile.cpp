@@ -181,13 +181,16 @@ int64_t pixelChunk(int64_t pixels, int64_t vectorWidth) {
 
 /// Register and parallel tile sizes for a kernel op. `vectorWidth` is the
 /// number of f32 lanes the microkernel uses for one row, `channelLanes` the
-/// output channels of a channel-lane conv tile (= the weight packing block),
+/// output channels of a channel-lane conv tile (= the weight packing block;
+/// `wideChannelTile`: twice the target's block, see
+/// mnn::wideChannelLaneBlock),
 /// `cacheBytes` / `l2Bytes` the L1 / L2 budgets (blockReduction,
 /// chooseConvLoopOrder).
 std::optional<KernelSchedule> scheduleKernel(linalg::GenericOp op,
                                              StringRef kind,
                                              int64_t vectorWidth,
                                              int64_t channelLanes,
+                                             bool wideChannelTile,
                                              int64_t cacheBytes,
                                              int64_t l2Bytes) {
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
@@ -213,7 +216,7 @@ std::optional<KernelSchedule> scheduleKernel(linalg::GenericOp op,
     // lanes.
     int64_t pixelRows = op->hasAttr("mnn.whole_rows")
                             ? ranges[OW]
-                            : mnn::channelLanePixelRows(ranges[OW]);
+                            : mnn::channelLanePixelRows(ranges[OW], wideChannelTile);
     int64_t reduction = 1;
     for (unsigned d = OW + 1; d < ranges.size(); ++d)
       reduction *= ranges[d];
@@ -334,6 +337,38 @@ FailureOr<linalg::LinalgOp> tileWith(RewriterBase &rewriter, linalg::LinalgOp op
   return tiled->op;
 }
 
+/// Splits a conv kernel along its output columns (dim OW) at `columns`: the
+/// op keeps [0, columns) and a clone takes the rest, each operand indexed by
+/// OW narrowed by a subview. Returns the clone.
+linalg::GenericOp splitColumns(RewriterBase &rewriter, linalg::GenericOp op,
+                               int64_t columns) {
+  rewriter.setInsertionPointAfter(op);
+  auto tail = cast<linalg::GenericOp>(rewriter.clone(*op));
+  Location loc = op.getLoc();
+  AffineExpr ow = getAffineDimExpr(OW, op.getContext());
+  for (OpOperand &operand : op->getOpOperands()) {
+    AffineMap map = op.getMatchingIndexingMap(&operand);
+    auto pos = llvm::find(map.getResults(), ow) - map.getResults().begin();
+    if (pos == (int64_t)map.getNumResults())
+      continue;
+    Value v = operand.get();
+    auto type = cast<MemRefType>(v.getType());
+    int64_t rank = type.getRank();
+    SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0)), strides(rank, rewriter.getIndexAttr(1)), sizes;
+    for (int64_t d : type.getShape())
+      sizes.push_back(rewriter.getIndexAttr(d));
+    rewriter.setInsertionPoint(op);
+    sizes[pos] = rewriter.getIndexAttr(columns);
+    Value head = rewriter.create<memref::SubViewOp>(loc, v, offsets, sizes, strides);
+    offsets[pos] = rewriter.getIndexAttr(columns);
+    sizes[pos] = rewriter.getIndexAttr(type.getDimSize(pos) - columns);
+    Value rest = rewriter.create<memref::SubViewOp>(loc, v, offsets, sizes, strides);
+    operand.set(head);
+    tail->setOperand(operand.getOperandNumber(), rest);
+  }
+  return tail;
+}
+
 struct TilePass : mnn::impl::TileBase<TilePass> {
   using TileBase::TileBase;
 
@@ -348,18 +383,41 @@ struct TilePass : mnn::impl::TileBase<TilePass> {
       if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op))
         ops.push_back(linalgOp);
     IRRewriter rewriter(&getContext());
+    // The target's weight block; a conv may carry its own (mnn.channel_lanes).
+    int64_t targetLanes = channelLanes > 0 ? channelLanes : vectorBits / 32;
+    // A channel-lane conv blocked by twice the target's block takes 6 pixels
+    // per tile (BufferInfo.h's wideChannelLaneBlock); where 6 does not
+    // divide its columns, the last 4 or 5 are a conv of their own, tiled
+    // whole (mnn.whole_rows).
+    for (unsigned i = 0; i < ops.size(); ++i) {
+      auto generic = dyn_cast<linalg::GenericOp>(ops[i].getOperation());
+      auto kind = ops[i]->getAttrOfType<StringAttr>(mnn::kKernelAttr);
+      auto block = ops[i]->getAttrOfType<IntegerAttr>("mnn.channel_lanes");
+      if (!generic || !kind || kind.getValue() != "conv" || !block ||
+          block.getInt() != 2 * targetLanes || generic->hasAttr("mnn.whole_rows") ||
+          generic.getNumLoops() != NumConvDims)
+        continue;
+      int64_t ow = generic.getStaticLoopRanges()[OW];
+      int64_t columns = mnn::wideChannelLaneColumns(ow);
+      if (columns == 0 || columns == ow)
+        continue;
+      linalg::GenericOp tail = splitColumns(rewriter, generic, columns);
+      tail->setAttr("mnn.whole_rows", rewriter.getUnitAttr());
+      ops.insert(ops.begin() + i + 1, tail);
+      ++i;
+    }
     for (linalg::LinalgOp op : ops) {
       auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
       auto kind = op->getAttrOfType<StringAttr>(mnn::kKernelAttr);
       std::optional<KernelSchedule> s;
       // A conv whose lowering chose its tile's channel block says so
       // (LowerPackedInputConv.cpp).
-      int64_t lanes = channelLanes > 0 ? channelLanes : vectorBits / 32;
+      int64_t lanes = targetLanes;
       if (auto block = op->getAttrOfType<IntegerAttr>("mnn.channel_lanes"))
         lanes = block.getInt();
       if (generic && kind)
         s = scheduleKernel(generic, kind.getValue(), vectorWidth, lanes,
-                           cacheBytes, l2Bytes);
+                           lanes == 2 * targetLanes, cacheBytes, l2Bytes);
       if (!s) {
         if (failed(tileWith(rewriter, op, scheduleGeneric(op),
                             linalg::LinalgTilingLoopType::ParallelLoops))) {

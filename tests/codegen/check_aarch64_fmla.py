@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Static throughput check of the AArch64 conv/matmul microkernels.
 
-Compiles a 3x3 conv (stride 1 and 2), a 1x1 conv and a matmul for aarch64,
+Compiles a 3x3 conv (stride 1 and 2), a 7x7 stride-2 first-layer conv, a
+1x1 conv and a matmul for aarch64,
 finds the hot loop of each library by disassembly (the innermost loop, i.e.
 the span from a backward branch's target to the branch with no other
 backward branch inside, that holds the most fmla), runs llvm-mca with the
@@ -57,6 +58,8 @@ def make_models(out_dir):
         "conv3x3_64_56": conv("conv3x3_64_56", 64, 64, 3, 56),       # channel lanes
         "conv3x3_512_7": conv("conv3x3_512_7", 512, 512, 3, 7),      # channel lanes, 7 rows
         "conv3x3_s2_128_28": conv("conv3x3_s2_128_28", 128, 256, 3, 28, 2),
+        # First-layer conv: a short reduction, 16 channels x 6 pixels.
+        "conv7x7_s2_3_64_56": conv("conv7x7_s2_3_64_56", 3, 64, 7, 56, 2),
         "conv1x1_64_256_56": conv("conv1x1_64_256_56", 64, 256, 1, 56),  # pixel lanes
         "matmul_128x256x512": save(
             "matmul_128x256x512", helper.make_node("MatMul", ["x", "w"], ["y"]),

@@ -87,8 +87,26 @@ bool sixRowPixelLaneConv(mlir::Operation *conv, int64_t vectorLanes);
 
 /// Pixel rows of a channel-lane conv tile over OW output columns: the
 /// largest of 8..4 (else 13, 11, 9) dividing OW, or 1 (the microkernel has a
-/// static row count, so rows divide OW).
-int64_t channelLanePixelRows(int64_t ow);
+/// static row count, so rows divide OW). A tile of twice the target's block
+/// of channels (`wide`, wideChannelLaneBlock) takes 6, 5 or 4.
+int64_t channelLanePixelRows(int64_t ow, bool wide = false);
+
+/// Weight block of a direct conv whose channel-lane tile takes twice the
+/// target's block of output channels (`block`) by 6 pixels. With 8-lane
+/// vectors that is 12 accumulators, two weight vectors and one broadcast
+/// per 12 FMAs, where one vector by 8 pixels has 8 accumulators, too few to
+/// hide the FMA latency (ResNet-18's 7x7 first conv: 54 -> 66 GFLOP/s).
+/// For short reductions that do not take packed input (first-layer convs:
+/// Cin x KH x KW < 256, e.g. 3 x 7 x 7) on channel lanes (strided, or
+/// narrower than 2 x block), f32, group 1, Cout a multiple of 2 x block and
+/// wideChannelLaneColumns(OW) > 0. 0 otherwise.
+int64_t wideChannelLaneBlock(mlir::Operation *conv, int64_t block);
+
+/// Output columns of such a conv that its 6-pixel tiles cover: OW rounded
+/// down to a multiple of 6, where the rest (OW mod 6) is 0, 4 or 5 and makes
+/// one more tile of 4 or 5 pixels (mnn-tile splits the conv there; ResNet's
+/// 112 = 18 x 6 + 4). 0 where the rest is 1 to 3.
+int64_t wideChannelLaneColumns(int64_t ow);
 
 /// Name of the conv attribute by which mnn-pack-weights marks a depthwise
 /// conv that reads its input repacked in channel blocks; its value is the

@@ -66,7 +66,7 @@ func.func @main(%x: tensor<1x256x7x7xf32> {mnn.name = "x"}, %r: tensor<1x32x7x7x
 // PACK-SAME: tensor<4x1x1x128x1x8xf32>
 // CHECK-LABEL: func.func @__mnn_main
 // CHECK-SAME: mnn.arena_bytes = 0
-// CHECK-NOT: mnn.channel_lanes
+// CHECK-NOT: mnn.whole_rows
 // TILE-LABEL: func.func @__mnn_main
 func.func @main(%x: tensor<1x128x28x28xf32> {mnn.name = "x"}) -> (tensor<1x32x28x28xf32> {mnn.name = "y"}) {
   %w = mnn.constant dense<0.5> : tensor<32x128x1x1xf32>
