@@ -185,10 +185,7 @@ int64_t wideChannelLaneBlock(Operation *op, int64_t block) {
   return wide;
 }
 
-int64_t wideChannelLaneColumns(int64_t ow) {
-  int64_t rest = ow % 6;
-  return ow >= 6 && (rest == 0 || rest >= 4) ? ow - rest : 0;
-}
+int64_t wideChannelLaneColumns(int64_t ow) { return ow - ow % 6; }
 
 int64_t chooseBlockedInputLanes(Operation *op, int64_t vectorLanes) {
   auto conv = dyn_cast<Conv2DOp>(op);

@@ -213,15 +213,17 @@ std::optional<KernelSchedule> scheduleKernel(linalg::GenericOp op,
     // A packed-input conv's panel is its pixel dim (mnn.whole_rows,
     // LowerPackedInputConv); a depthwise conv over channel blocks
     // (mnn.blocked_input, LowerBlockedDepthwiseConv) always takes channel
-    // lanes.
-    int64_t pixelRows = op->hasAttr("mnn.whole_rows")
-                            ? ranges[OW]
-                            : mnn::channelLanePixelRows(ranges[OW], wideChannelTile);
+    // lanes, as does the last few columns of a wide-block conv (split off
+    // in TilePass, any width).
+    bool wholeRows = op->hasAttr("mnn.whole_rows");
+    int64_t pixelRows =
+        wholeRows ? ranges[OW] : mnn::channelLanePixelRows(ranges[OW], wideChannelTile);
+    int64_t minRows = wholeRows && wideChannelTile ? 1 : 4;
     int64_t reduction = 1;
     for (unsigned d = OW + 1; d < ranges.size(); ++d)
       reduction *= ranges[d];
     bool pixelLanesFit = ranges[OW] >= vectorWidth && unitStrideAlongOW(op);
-    if (kind == "conv" && ranges[OI] % channelLanes == 0 && pixelRows >= 4 &&
+    if (kind == "conv" && ranges[OI] % channelLanes == 0 && pixelRows >= minRows &&
         (!pixelLanesFit || reduction >= kLongReduction || op->hasAttr("mnn.blocked_input"))) {
       s.rowsDim = OW;
       s.colsDim = OI;
@@ -387,7 +389,7 @@ struct TilePass : mnn::impl::TileBase<TilePass> {
     int64_t targetLanes = channelLanes > 0 ? channelLanes : vectorBits / 32;
     // A channel-lane conv blocked by twice the target's block takes 6 pixels
     // per tile (BufferInfo.h's wideChannelLaneBlock); where 6 does not
-    // divide its columns, the last 4 or 5 are a conv of their own, tiled
+    // divide its columns, the last 1 to 5 are a conv of their own, tiled
     // whole (mnn.whole_rows).
     for (unsigned i = 0; i < ops.size(); ++i) {
       auto generic = dyn_cast<linalg::GenericOp>(ops[i].getOperation());

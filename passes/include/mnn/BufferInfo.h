@@ -103,9 +103,9 @@ int64_t channelLanePixelRows(int64_t ow, bool wide = false);
 int64_t wideChannelLaneBlock(mlir::Operation *conv, int64_t block);
 
 /// Output columns of such a conv that its 6-pixel tiles cover: OW rounded
-/// down to a multiple of 6, where the rest (OW mod 6) is 0, 4 or 5 and makes
-/// one more tile of 4 or 5 pixels (mnn-tile splits the conv there; ResNet's
-/// 112 = 18 x 6 + 4). 0 where the rest is 1 to 3.
+/// down to a multiple of 6. The rest (OW mod 6) is one more tile of 1 to 5
+/// pixels: mnn-tile splits the conv there (ResNet-18's 112 = 18 x 6 + 4,
+/// SqueezeNet's 111 = 18 x 6 + 3).
 int64_t wideChannelLaneColumns(int64_t ow);
 
 /// Name of the conv attribute by which mnn-pack-weights marks a depthwise

@@ -5,12 +5,13 @@
 // channel lanes. Where 6 pixels fit their columns, the tile is two vectors
 // of channels by 6 pixels (12 accumulators): the weights are blocked by 16.
 // 10 columns are one tile of 6 and a conv of its own for the last 4 (whole
-// rows); 8 columns (8 mod 6 = 2) keep blocks of 8 and 8-pixel tiles.
+// rows), 9 columns one of 6 and one of 3. 24 output channels (not a multiple of 16) keep blocks of 8 and
+// 8-pixel tiles.
 // PACK-LABEL: func.func @main
 // PACK: mnn.constant {{.*}} : tensor<2x3x3x3x1x16xf32>
-// PACK: mnn.constant {{.*}} : tensor<4x3x3x3x1x8xf32>
+// PACK: mnn.constant {{.*}} : tensor<3x3x3x3x1x8xf32>
 // PACK: mnn.conv2d {{.*}}filter_layout = "bhwigo"{{.*}} -> tensor<1x32x10x10xf32>
-// PACK: mnn.conv2d {{.*}}filter_layout = "bhwigo"{{.*}} -> tensor<1x32x8x8xf32>
+// PACK: mnn.conv2d {{.*}}filter_layout = "bhwigo"{{.*}} -> tensor<1x24x8x8xf32>
 // TILE-LABEL: func.func @__mnn_main
 // TILE: linalg.generic
 // TILE-SAME: outs({{.*}} : memref<1x1x1x16x1x6xf32
@@ -22,10 +23,17 @@
 // TILE: linalg.generic
 // TILE-SAME: outs({{.*}} : memref<1x1x1x8x1x8xf32
 // TILE-SAME: mnn.lanes = 8 : i64
-func.func @main(%x: tensor<1x3x20x20xf32> {mnn.name = "x"}, %x2: tensor<1x3x16x16xf32> {mnn.name = "x2"}) -> (tensor<1x32x10x10xf32> {mnn.name = "y"}, tensor<1x32x8x8xf32> {mnn.name = "z"}) {
+// TILE: linalg.generic
+// TILE-SAME: outs({{.*}} : memref<1x1x1x16x1x6xf32
+// TILE: linalg.generic
+// TILE-SAME: outs({{.*}} : memref<1x1x1x16x1x3xf32
+// TILE-SAME: mnn.lanes = 16 : i64
+// TILE-SAME: mnn.whole_rows
+func.func @main(%x: tensor<1x3x20x20xf32> {mnn.name = "x"}, %x2: tensor<1x3x16x16xf32> {mnn.name = "x2"}, %x3: tensor<1x3x18x18xf32> {mnn.name = "x3"}) -> (tensor<1x32x10x10xf32> {mnn.name = "y"}, tensor<1x24x8x8xf32> {mnn.name = "z"}, tensor<1x32x9x9xf32> {mnn.name = "u"}) {
   %w = mnn.constant dense<0.5> : tensor<32x3x3x3xf32>
-  %w2 = mnn.constant dense<0.25> : tensor<32x3x3x3xf32>
+  %w2 = mnn.constant dense<0.25> : tensor<24x3x3x3xf32>
   %y = mnn.conv2d %x, %w {operandSegmentSizes = array<i32: 1, 1, 0, 0>, strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x3x20x20xf32>, tensor<32x3x3x3xf32>) -> tensor<1x32x10x10xf32>
-  %z = mnn.conv2d %x2, %w2 {operandSegmentSizes = array<i32: 1, 1, 0, 0>, strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x3x16x16xf32>, tensor<32x3x3x3xf32>) -> tensor<1x32x8x8xf32>
-  return %y, %z : tensor<1x32x10x10xf32>, tensor<1x32x8x8xf32>
+  %z = mnn.conv2d %x2, %w2 {operandSegmentSizes = array<i32: 1, 1, 0, 0>, strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x3x16x16xf32>, tensor<24x3x3x3xf32>) -> tensor<1x24x8x8xf32>
+  %u = mnn.conv2d %x3, %w {operandSegmentSizes = array<i32: 1, 1, 0, 0>, strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x3x18x18xf32>, tensor<32x3x3x3xf32>) -> tensor<1x32x9x9xf32>
+  return %y, %z, %u : tensor<1x32x10x10xf32>, tensor<1x24x8x8xf32>, tensor<1x32x9x9xf32>
 }
