@@ -5,6 +5,7 @@
 
 #include "mnn/MNNDialect.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinTypes.h"
 
 using namespace mlir;
@@ -27,6 +28,29 @@ Value bufferRoot(Value v) {
     v = def->getOperand(0);
   }
   return v;
+}
+
+std::optional<std::pair<Value, int64_t>> concatSlice(Value v) {
+  Operation *producer = v.getDefiningOp();
+  if (!producer || isViewOp(producer) || producer->hasTrait<OpTrait::ConstantLike>() ||
+      !v.hasOneUse())
+    return std::nullopt;
+  auto concat = dyn_cast<ConcatOp>(*v.getUsers().begin());
+  if (!concat || llvm::any_of(concat->getUsers(), [](Operation *user) {
+        return isa<func::ReturnOp>(user);
+      }))
+    return std::nullopt;
+  auto type = cast<RankedTensorType>(concat.getType());
+  int64_t axis = concat.getAxis();
+  if (llvm::any_of(type.getShape().take_front(axis), [](int64_t d) { return d != 1; }))
+    return std::nullopt;
+  int64_t offset = 0;
+  for (Value in : concat.getInputs()) {
+    if (in == v)
+      return std::make_pair(concat.getResult(), offset);
+    offset += byteSize(in.getType());
+  }
+  return std::nullopt;
 }
 
 static bool hasPadding(ArrayRef<int64_t> pads) {

@@ -31,7 +31,8 @@ LogicalResult Lowering::lowerConcat(mnn::ConcatOp op, Value out) {
     SmallVector<int64_t> offsets(t.getRank(), 0), strides(t.getRank(), 1);
     offsets[axis] = offset;
     offset += t.getDimSize(axis);
-    if (t.getNumElements() == 0)
+    // Empty operands add nothing; those written in place are already there.
+    if (t.getNumElements() == 0 || mnn::concatSlice(in))
       continue;
     Value dst = b.create<memref::SubViewOp>(loc, out, offsets, t.getShape(), strides);
     copy(loc, bufferOf(in), dst);

@@ -5,7 +5,8 @@
 // from the op that writes it to the last op that reads it or any view of it.
 // Placement is greedy by decreasing size, each buffer at the lowest offset
 // that does not overlap a buffer whose live range intersects its own; this is
-// simple and within a few percent of optimal on CNNs.
+// simple and within a few percent of optimal on CNNs. Concat operands written
+// in place (mnn::concatSlice) live inside their concat's buffer.
 //
 //===----------------------------------------------------------------------===//
 #include "mnn/BufferInfo.h"
@@ -84,6 +85,23 @@ struct PlanMemoryPass : mnn::impl::PlanMemoryBase<PlanMemoryPass> {
           ++returns[root];
       }
 
+    // Concat operands written in place (mnn::concatSlice) share their
+    // concat's slot, which is then live from the first of them to be
+    // written; nested concats chain.
+    DenseMap<Value, std::pair<Value, int64_t>> slices;
+    for (Operation &op : body)
+      for (Value result : op.getResults())
+        if (auto slice = mnn::concatSlice(result))
+          slices[result] = *slice;
+    auto sliceRoot = [&](Value v) {
+      int64_t offset = 0;
+      while (slices.count(v)) {
+        offset += slices[v].second;
+        v = slices[v].first;
+      }
+      return std::make_pair(v, offset);
+    };
+
     std::vector<Slot> slots;
     for (Operation &op : body) {
       if (&op == terminator || op.hasTrait<OpTrait::ConstantLike>())
@@ -98,12 +116,22 @@ struct PlanMemoryPass : mnn::impl::PlanMemoryBase<PlanMemoryPass> {
           continue;
         // A buffer returned exactly once is written straight into the
         // caller's output buffer.
-        if (returns.lookup(result) == 1)
+        if (returns.lookup(result) == 1 || slices.count(result))
           continue;
         int64_t end = std::max(at, lastUse.lookup(result));
         slots.push_back({&op, (int)result.getResultNumber(), at, end,
                          alignUp(mnn::storageBytes(result))});
       }
+    }
+
+    DenseMap<Value, Slot *> slotOf;
+    for (Slot &s : slots)
+      if (s.resultIndex >= 0)
+        slotOf[s.op->getResult(s.resultIndex)] = &s;
+    for (auto &entry : slices) {
+      Slot *root = slotOf.lookup(sliceRoot(entry.first).first);
+      assert(root && "a concat in place has an arena slot");
+      root->begin = std::min(root->begin, position[entry.first.getDefiningOp()]);
     }
 
     int64_t unplanned = 0;
@@ -121,6 +149,13 @@ struct PlanMemoryPass : mnn::impl::PlanMemoryBase<PlanMemoryPass> {
       auto &list = offsets[s.op];
       list.resize(s.op->getNumResults(), -1);
       list[s.resultIndex] = s.offset;
+    }
+    for (auto &entry : slices) {
+      auto [root, offset] = sliceRoot(entry.first);
+      OpResult result = cast<OpResult>(entry.first);
+      auto &list = offsets[result.getOwner()];
+      list.resize(result.getOwner()->getNumResults(), -1);
+      list[result.getResultNumber()] = slotOf.lookup(root)->offset + offset;
     }
     for (auto &[op, list] : offsets)
       op->setAttr(mnn::kOffsetAttr, b.getDenseI64ArrayAttr(list));

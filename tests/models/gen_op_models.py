@@ -750,6 +750,24 @@ def gen_shape_ops(s):
     c.node("Concat", ["a", "b"], ["y"], axis=-1)
     c.output("y")
     s.add(c)
+    # Concat operands produced by ops are written in place into the concat's
+    # output (its channel slices): two convs, a nested concat, a graph input
+    # (copied) and the same value twice (copied), followed by an op so that
+    # the concat's output is an arena buffer.
+    c = Case("concat_in_place")
+    c.input("x", [1, 4, 6, 6])
+    c.weight("w1", [3, 4, 1, 1])
+    c.weight("w2", [5, 4, 3, 3])
+    c.weight("w3", [2, 4, 1, 1])
+    c.node("Conv", ["x", "w1"], ["a"], kernel_shape=[1, 1])
+    c.node("Relu", ["a"], ["ar"])
+    c.node("Conv", ["x", "w2"], ["b"], kernel_shape=[3, 3], pads=[1, 1, 1, 1])
+    c.node("Conv", ["x", "w3"], ["d"], kernel_shape=[1, 1])
+    c.node("Concat", ["ar", "b"], ["inner"], axis=1)
+    c.node("Concat", ["inner", "x", "d", "d"], ["cat"], axis=1)
+    c.node("Sigmoid", ["cat"], ["y"])
+    c.output("y")
+    s.add(c)
     c = Case("concat_axis0_with_const")
     c.input("a", [2, 4])
     c.weight("k", [3, 4])

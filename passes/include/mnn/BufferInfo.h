@@ -28,6 +28,15 @@ bool isViewOp(mlir::Operation *op);
 /// The value whose buffer `v` lives in (follows views), or v itself.
 mlir::Value bufferRoot(mlir::Value v);
 
+/// Where `v` is written in place into the output of the concat that reads
+/// it: that output and the byte offset of v's slice in it. So for a value
+/// produced by an op (not a constant, an input or a view) whose one use is
+/// a concat along an axis with only unit dims before it (the slice is one
+/// contiguous run: channels of an N = 1 NCHW tensor), when the concat's
+/// output is an arena buffer (not returned). The concat then copies only
+/// its other operands; mnn-plan-memory gives v no slot of its own.
+std::optional<std::pair<mlir::Value, int64_t>> concatSlice(mlir::Value v);
+
 /// Bytes of arena scratch the op needs while it runs (e.g. a padded copy of
 /// a conv input); 0 when none.
 int64_t scratchBytes(mlir::Operation *op);

@@ -31,3 +31,25 @@ func.func @conv_scratch(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x4x4xf32> {
   %y = mnn.conv2d %x, %w {dilations = array<i64: 1, 1>, group = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 0, 0>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (tensor<1x1x4x4xf32>, tensor<1x1x3x3xf32>) -> tensor<1x1x4x4xf32>
   return %y : tensor<1x1x4x4xf32>
 }
+
+// Concat operands produced by ops are written in place into the concat's
+// channel slices: %a at the concat's offset, %b 64 bytes (4 floats x 4
+// pixels) in, %inner (itself a concat, in place) at the outer concat's
+// start. An input (%x) and a value used twice (%d) are copied. The concat's
+// slot is live from %a on: %d (live until the concat) cannot share it.
+// CHECK-LABEL: func.func @concat_in_place
+// CHECK-SAME: mnn.arena_bytes = 384 : i64
+func.func @concat_in_place(%x: tensor<1x4x2x2xf32>) -> tensor<1x20x2x2xf32> {
+  // CHECK: mnn.relu {{.*}}mnn.offset = array<i64: 0>
+  %a = mnn.relu %x : (tensor<1x4x2x2xf32>) -> tensor<1x4x2x2xf32>
+  // CHECK: mnn.sigmoid {{.*}}mnn.offset = array<i64: 64>
+  %b = mnn.sigmoid %x : (tensor<1x4x2x2xf32>) -> tensor<1x4x2x2xf32>
+  // CHECK: mnn.tanh {{.*}}mnn.offset = array<i64: 320>
+  %d = mnn.tanh %x : (tensor<1x4x2x2xf32>) -> tensor<1x4x2x2xf32>
+  // CHECK: mnn.concat {{.*}}mnn.offset = array<i64: 0>
+  %inner = mnn.concat %a, %b {axis = 1 : i64} : (tensor<1x4x2x2xf32>, tensor<1x4x2x2xf32>) -> tensor<1x8x2x2xf32>
+  // CHECK: mnn.concat {{.*}}mnn.offset = array<i64: 0>
+  %cat = mnn.concat %inner, %x, %d, %d {axis = 1 : i64} : (tensor<1x8x2x2xf32>, tensor<1x4x2x2xf32>, tensor<1x4x2x2xf32>, tensor<1x4x2x2xf32>) -> tensor<1x20x2x2xf32>
+  %y = mnn.sigmoid %cat : (tensor<1x20x2x2xf32>) -> tensor<1x20x2x2xf32>
+  return %y : tensor<1x20x2x2xf32>
+}
