@@ -356,7 +356,8 @@ linalg::GenericOp splitColumns(RewriterBase &rewriter, linalg::GenericOp op,
     Value v = operand.get();
     auto type = cast<MemRefType>(v.getType());
     int64_t rank = type.getRank();
-    SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0)), strides(rank, rewriter.getIndexAttr(1)), sizes;
+    SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
+    SmallVector<OpFoldResult> strides(rank, rewriter.getIndexAttr(1)), sizes;
     for (int64_t d : type.getShape())
       sizes.push_back(rewriter.getIndexAttr(d));
     rewriter.setInsertionPoint(op);
