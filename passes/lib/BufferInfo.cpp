@@ -30,15 +30,22 @@ Value bufferRoot(Value v) {
   return v;
 }
 
+/// True if `v` or a view of it is returned (its buffer may then be the
+/// caller's output buffer, not the arena).
+static bool returnedOrViewReturned(Value v) {
+  return llvm::any_of(v.getUsers(), [](Operation *user) {
+    return isa<func::ReturnOp>(user) ||
+           (isViewOp(user) && returnedOrViewReturned(user->getResult(0)));
+  });
+}
+
 std::optional<std::pair<Value, int64_t>> concatSlice(Value v) {
   Operation *producer = v.getDefiningOp();
   if (!producer || isViewOp(producer) || producer->hasTrait<OpTrait::ConstantLike>() ||
       !v.hasOneUse())
     return std::nullopt;
   auto concat = dyn_cast<ConcatOp>(*v.getUsers().begin());
-  if (!concat || llvm::any_of(concat->getUsers(), [](Operation *user) {
-        return isa<func::ReturnOp>(user);
-      }))
+  if (!concat || returnedOrViewReturned(concat.getResult()))
     return std::nullopt;
   auto type = cast<RankedTensorType>(concat.getType());
   int64_t axis = concat.getAxis();
@@ -177,8 +184,9 @@ int64_t packedInputRows(Operation *op) {
 int64_t channelLanePixelRows(int64_t ow, bool wide) {
   // 8 down to 4 first; odd widths (13, 27 = 3 x 9, 55 = 5 x 11) take up to
   // 13 rows: 13 accumulators + a weight vector + a broadcast fit the 16
-  // vector registers of x86. Two vectors per row: 6 x 2 accumulators, 2
-  // weight vectors and a broadcast.
+  // vector registers of x86. A wide tile (two AVX2 vectors of channels,
+  // four NEON ones) takes up to 6: on AVX2 12 accumulators, 2 weight
+  // vectors and a broadcast.
   if (wide) {
     for (int64_t rows : {6, 5, 4})
       if (ow % rows == 0)

@@ -213,8 +213,8 @@ std::optional<KernelSchedule> scheduleKernel(linalg::GenericOp op,
     // A packed-input conv's panel is its pixel dim (mnn.whole_rows,
     // LowerPackedInputConv); a depthwise conv over channel blocks
     // (mnn.blocked_input, LowerBlockedDepthwiseConv) always takes channel
-    // lanes, as does the last few columns of a wide-block conv (split off
-    // in TilePass, any width).
+    // lanes, as do the last few columns of a wide-block conv (split off in
+    // TilePass, any width).
     bool wholeRows = op->hasAttr("mnn.whole_rows");
     int64_t pixelRows =
         wholeRows ? ranges[OW] : mnn::channelLanePixelRows(ranges[OW], wideChannelTile);

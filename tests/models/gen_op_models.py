@@ -768,6 +768,18 @@ def gen_shape_ops(s):
     c.node("Sigmoid", ["cat"], ["y"])
     c.output("y")
     s.add(c)
+    # The same concat returned through a view (Flatten): it is written into
+    # the caller's output buffer, so its operands are copied.
+    c = Case("concat_returned_through_view")
+    c.input("x", [1, 4, 6, 6])
+    c.weight("w1", [3, 4, 1, 1])
+    c.weight("w2", [5, 4, 1, 1])
+    c.node("Conv", ["x", "w1"], ["a"], kernel_shape=[1, 1])
+    c.node("Conv", ["x", "w2"], ["b"], kernel_shape=[1, 1])
+    c.node("Concat", ["a", "b"], ["cat"], axis=1)
+    c.node("Flatten", ["cat"], ["y"], axis=1)
+    c.output("y")
+    s.add(c)
     c = Case("concat_axis0_with_const")
     c.input("a", [2, 4])
     c.weight("k", [3, 4])

@@ -33,8 +33,9 @@ mlir::Value bufferRoot(mlir::Value v);
 /// produced by an op (not a constant, an input or a view) whose one use is
 /// a concat along an axis with only unit dims before it (the slice is one
 /// contiguous run: channels of an N = 1 NCHW tensor), when the concat's
-/// output is an arena buffer (not returned). The concat then copies only
-/// its other operands; mnn-plan-memory gives v no slot of its own.
+/// output is an arena buffer (neither it nor a view of it is returned).
+/// The concat then copies only its other operands; mnn-plan-memory gives v
+/// no slot of its own.
 std::optional<std::pair<mlir::Value, int64_t>> concatSlice(mlir::Value v);
 
 /// Bytes of arena scratch the op needs while it runs (e.g. a padded copy of

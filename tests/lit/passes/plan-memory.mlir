@@ -53,3 +53,20 @@ func.func @concat_in_place(%x: tensor<1x4x2x2xf32>) -> tensor<1x20x2x2xf32> {
   %y = mnn.sigmoid %cat : (tensor<1x20x2x2xf32>) -> tensor<1x20x2x2xf32>
   return %y : tensor<1x20x2x2xf32>
 }
+
+// A concat returned through a view (a reshape) is written into the caller's
+// output buffer: its operands keep slots of their own and are copied.
+// CHECK-LABEL: func.func @concat_returned_through_view
+// CHECK-SAME: mnn.arena_bytes = 128 : i64
+func.func @concat_returned_through_view(%x: tensor<1x4x2x2xf32>) -> tensor<1x32xf32> {
+  // CHECK: mnn.relu {{.*}}mnn.offset = array<i64: 0>
+  %a = mnn.relu %x : (tensor<1x4x2x2xf32>) -> tensor<1x4x2x2xf32>
+  // CHECK: mnn.sigmoid {{.*}}mnn.offset = array<i64: 64>
+  %b = mnn.sigmoid %x : (tensor<1x4x2x2xf32>) -> tensor<1x4x2x2xf32>
+  // CHECK: mnn.concat
+  // CHECK-NOT: mnn.offset
+  // CHECK-SAME: -> tensor<1x8x2x2xf32>
+  %cat = mnn.concat %a, %b {axis = 1 : i64} : (tensor<1x4x2x2xf32>, tensor<1x4x2x2xf32>) -> tensor<1x8x2x2xf32>
+  %y = mnn.reshape %cat : (tensor<1x8x2x2xf32>) -> tensor<1x32xf32>
+  return %y : tensor<1x32xf32>
+}
