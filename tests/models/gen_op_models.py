@@ -752,34 +752,27 @@ def gen_shape_ops(s):
     s.add(c)
     # Concat operands produced by ops are written in place into the concat's
     # output (its channel slices): two convs, a nested concat, a graph input
-    # (copied) and the same value twice (copied), followed by an op so that
-    # the concat's output is an arena buffer.
-    c = Case("concat_in_place")
-    c.input("x", [1, 4, 6, 6])
-    c.weight("w1", [3, 4, 1, 1])
-    c.weight("w2", [5, 4, 3, 3])
-    c.weight("w3", [2, 4, 1, 1])
-    c.node("Conv", ["x", "w1"], ["a"], kernel_shape=[1, 1])
-    c.node("Relu", ["a"], ["ar"])
-    c.node("Conv", ["x", "w2"], ["b"], kernel_shape=[3, 3], pads=[1, 1, 1, 1])
-    c.node("Conv", ["x", "w3"], ["d"], kernel_shape=[1, 1])
-    c.node("Concat", ["ar", "b"], ["inner"], axis=1)
-    c.node("Concat", ["inner", "x", "d", "d"], ["cat"], axis=1)
-    c.node("Sigmoid", ["cat"], ["y"])
-    c.output("y")
-    s.add(c)
-    # The same concat returned through a view (Flatten): it is written into
-    # the caller's output buffer, so its operands are copied.
-    c = Case("concat_returned_through_view")
-    c.input("x", [1, 4, 6, 6])
-    c.weight("w1", [3, 4, 1, 1])
-    c.weight("w2", [5, 4, 1, 1])
-    c.node("Conv", ["x", "w1"], ["a"], kernel_shape=[1, 1])
-    c.node("Conv", ["x", "w2"], ["b"], kernel_shape=[1, 1])
-    c.node("Concat", ["a", "b"], ["cat"], axis=1)
-    c.node("Flatten", ["cat"], ["y"], axis=1)
-    c.output("y")
-    s.add(c)
+    # (copied) and the same value twice (copied). Followed by a Sigmoid, the
+    # concat's output is an arena buffer; returned through a view (Flatten),
+    # it is the caller's output buffer and its operands are copied.
+    def concat_of_convs(name, last_op, **attrs):
+        c = Case(name)
+        c.input("x", [1, 4, 6, 6])
+        c.weight("w1", [3, 4, 1, 1])
+        c.weight("w2", [5, 4, 3, 3])
+        c.weight("w3", [2, 4, 1, 1])
+        c.node("Conv", ["x", "w1"], ["a"], kernel_shape=[1, 1])
+        c.node("Relu", ["a"], ["ar"])
+        c.node("Conv", ["x", "w2"], ["b"], kernel_shape=[3, 3], pads=[1, 1, 1, 1])
+        c.node("Conv", ["x", "w3"], ["d"], kernel_shape=[1, 1])
+        c.node("Concat", ["ar", "b"], ["inner"], axis=1)
+        c.node("Concat", ["inner", "x", "d", "d"], ["cat"], axis=1)
+        c.node(last_op, ["cat"], ["y"], **attrs)
+        c.output("y")
+        s.add(c)
+
+    concat_of_convs("concat_in_place", "Sigmoid")
+    concat_of_convs("concat_returned_through_view", "Flatten", axis=1)
     c = Case("concat_axis0_with_const")
     c.input("a", [2, 4])
     c.weight("k", [3, 4])
