@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/Pipeline.h"
 
+#include "mnn/BufferInfo.h"
 #include "mnn/Passes.h"
 
 #include "mlir/Pass/PassManager.h"
@@ -56,6 +57,8 @@ static void addStage(OpPassManager &pm, Stage stage,
     PackWeightsOptions pack;
     pack.block = channelBlock(options);
     pack.winograd = options.winograd;
+    // The columns of mnn-tile's matrix-vector register tile.
+    pack.panel = 4 * mnn::matmulLanes(options.vectorBits);
     pm.addNestedPass<func::FuncOp>(createPackWeights(pack));
     pm.addNestedPass<func::FuncOp>(createFoldConstants());
     break;

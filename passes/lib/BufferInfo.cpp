@@ -219,6 +219,8 @@ int64_t wideChannelLaneBlock(Operation *op, int64_t block) {
 
 int64_t wideChannelLaneColumns(int64_t ow) { return ow - ow % 6; }
 
+int64_t matmulLanes(int64_t vectorBits) { return vectorBits >= 512 ? 32 : 16; }
+
 int64_t chooseBlockedInputLanes(Operation *op, int64_t vectorLanes) {
   auto conv = dyn_cast<Conv2DOp>(op);
   if (!conv || vectorLanes <= 0 || vectorLanes % 8 != 0)

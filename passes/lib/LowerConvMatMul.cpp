@@ -205,7 +205,70 @@ void Lowering::initAccumulator(Location loc, Value out, Value bias,
   });
 }
 
+LogicalResult Lowering::lowerPanelMatMul(mnn::MatMulOp op, Value out) {
+  Location loc = op.getLoc();
+  MLIRContext *ctx = b.getContext();
+  auto aType = cast<RankedTensorType>(op.getLhs().getType());
+  auto outType = cast<RankedTensorType>(op.getType());
+  if (!outType.getElementType().isF32())
+    return op.emitOpError("rhs_panel needs f32 (the matmul microkernel)");
+  // All lhs rows (batch dims included) against one [K, N] matrix.
+  int64_t k = aType.getShape().back(), rows = aType.getNumElements() / k;
+  int64_t n = outType.getShape().empty() ? 1 : outType.getShape().back();
+  int64_t s = op.getRhsPanel(), panels = n / s, tail = n % s;
+  Value a = reshapeBuffer(b, loc, bufferOf(op.getLhs()), {rows, k});
+  Value rhs = bufferOf(op.getRhs());
+  Value bias = op.getBias() ? bufferOf(op.getBias()) : Value();
+  Value residual = op.getResidual() ? bufferOf(op.getResidual()) : Value();
+  Value flatOut = reshapeBuffer(b, loc, out, {rows * n});
+  if (bias)
+    bias = reshapeBuffer(b, loc, bias, {n});
+  if (residual)
+    residual = reshapeBuffer(b, loc, residual, {rows * n});
+  auto map = [&](unsigned numDims, ArrayRef<unsigned> dims) {
+    SmallVector<AffineExpr> exprs;
+    for (unsigned d : dims)
+      exprs.push_back(getAffineDimExpr(d, ctx));
+    return AffineMap::get(numDims, 0, exprs, ctx);
+  };
+  using IT = utils::IteratorType;
+  // The full panels: dims (panel, row, lane | k), the panel a batch dim
+  // outside the rows, so each parallel tile streams one panel.
+  if (panels > 0) {
+    enum { P, R, L, K };
+    auto outView = [&](Value buf) {
+      return stridedView(b, loc, buf, {rows, panels, s}, {n, s, 1});
+    };
+    buildKernel(loc, "matmul",
+                {a, stridedView(b, loc, rhs, {panels, k, s}, {k * s, s, 1})},
+                {map(4, {R, K}), map(4, {P, K, L})},
+                bias ? stridedView(b, loc, bias, {panels, s}, {s, 1}) : Value(),
+                map(4, {P, L}), residual ? outView(residual) : Value(),
+                outView(flatOut), map(4, {R, P, L}),
+                {IT::parallel, IT::parallel, IT::parallel, IT::reduction},
+                epilogueOf(op));
+  }
+  // The last n % s columns: an ordinary row-major [K, tail] rhs.
+  if (tail > 0) {
+    enum { R, C, K };
+    int64_t col = panels * s;
+    auto outView = [&](Value buf) {
+      return stridedView(b, loc, buf, {rows, tail}, {n, 1}, col);
+    };
+    buildKernel(loc, "matmul",
+                {a, stridedView(b, loc, rhs, {k, tail}, {tail, 1}, panels * k * s)},
+                {map(3, {R, K}), map(3, {K, C})},
+                bias ? stridedView(b, loc, bias, {tail}, {1}, col) : Value(),
+                map(3, {C}), residual ? outView(residual) : Value(),
+                outView(flatOut), map(3, {R, C}),
+                {IT::parallel, IT::parallel, IT::reduction}, epilogueOf(op));
+  }
+  return success();
+}
+
 LogicalResult Lowering::lowerMatMul(mnn::MatMulOp op, Value out) {
+  if (op.getRhsPanel() != 0)
+    return lowerPanelMatMul(op, out);
   Location loc = op.getLoc();
   MLIRContext *ctx = b.getContext();
   auto aType = cast<RankedTensorType>(op.getLhs().getType());

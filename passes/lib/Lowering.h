@@ -167,6 +167,8 @@ struct Lowering {
   /// A conv with a "winograd4"/"winograd2" filter (LowerWinograd.cpp).
   LogicalResult lowerWinogradConv(mnn::Conv2DOp op, Value out);
   LogicalResult lowerMatMul(mnn::MatMulOp op, Value out);
+  /// A matmul whose rhs is stored as column panels (rhs_panel).
+  LogicalResult lowerPanelMatMul(mnn::MatMulOp op, Value out);
   LogicalResult lowerPool(mnn::Pool2DOp op, Value out);
   /// A float max pool with stride 2 along the width, in vector code
   /// (g = n, c, padded h and w, oh, ow, kh, kw, stride along h).

@@ -377,7 +377,7 @@ struct TilePass : mnn::impl::TileBase<TilePass> {
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    int64_t vectorWidth = vectorBits >= 512 ? 32 : 16;
+    int64_t vectorWidth = mnn::matmulLanes(vectorBits);
     SmallVector<linalg::LinalgOp> ops;
     // Only top-level ops: nothing is tiled twice when the pass reruns.
     if (func.isExternal())

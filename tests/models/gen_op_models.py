@@ -455,6 +455,33 @@ def gen_matmul_gemm(s):
     gemm("gemm_c_scalar", [4, 8], [8, 5], [1])
     gemm("gemm_all_inputs", [4, 8], [5, 8], [4, 5], c_input=True, b_input=True, transB=1)
 
+    # Matrix-vector products with a constant rhs of at least one column panel
+    # (mnn-pack-weights' rhs_panel: 64 columns on x86-64 AVX2 and AArch64,
+    # 128 with AVX-512): full panels and a last partial one, with the
+    # epilogue fused into both.
+    c = Case("gemm_matrix_vector_panels")  # classifier head: 2 panels + 22
+    c.input("a", [1, 200])
+    c.weight("b", [150, 200])
+    c.weight("c", [150])
+    c.node("Gemm", ["a", "b", "c"], ["g"], transB=1)
+    c.node("Relu", ["g"], ["y"])
+    c.output("y")
+    s.add(c)
+    c = Case("matmul_vector_panels")  # rank-1 lhs; 2 panels + 2 columns
+    c.input("a", [96])
+    c.weight("w", [96, 130])
+    c.node("MatMul", ["a", "w"], ["y"])
+    c.output("y")
+    s.add(c)
+    c = Case("matmul_one_row_panels_residual")  # batch dims of 1, no tail
+    c.input("a", [1, 1, 48])
+    c.input("r", [1, 1, 128])
+    c.weight("w", [48, 128])
+    c.node("MatMul", ["a", "w"], ["m"])
+    c.node("Add", ["m", "r"], ["y"])
+    c.output("y")
+    s.add(c)
+
 
 def gen_elementwise(s):
     binary(s, "add_same_shape", "Add", [2, 3, 4, 5], [2, 3, 4, 5])

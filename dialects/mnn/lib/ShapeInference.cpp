@@ -152,6 +152,15 @@ MNN_INFER_SIGNATURE(MatMulOp) {
   if (!a || !b || a.getRank() < 1 || b.getRank() < 1)
     return emitOptionalError(loc, "matmul expects ranked operands");
   SmallVector<int64_t> as(a.getShape()), bs(b.getShape());
+  // Panel-packed rhs: a flat [K * N] matrix, K from the lhs.
+  if (auto panel = static_cast<int64_t>(adaptor.getRhsPanel()); panel != 0) {
+    int64_t k = as.back();
+    if (panel < 0 || bs.size() != 1 || k <= 0 || bs[0] % k != 0)
+      return emitOptionalError(loc, "matmul rhs_panel ", panel,
+                               " needs a flat rhs of K x N elements (K = ", k,
+                               "), got ", shapeStr(b.getShape()));
+    bs = {k, bs[0] / k};
+  }
   bool aVec = as.size() == 1, bVec = bs.size() == 1;
   if (aVec)
     as.insert(as.begin(), 1);

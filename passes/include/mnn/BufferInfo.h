@@ -138,6 +138,12 @@ int64_t blockedInputLanes(mlir::Operation *op);
 /// a multiple of the lanes and an output narrower than 16 columns.
 int64_t chooseBlockedInputLanes(mlir::Operation *conv, int64_t vectorLanes);
 
+/// Lanes (f32 columns) of mnn-tile's matmul register tile for vectors of
+/// `vectorBits`: two vectors, 16 up to 256 bits, 32 with 512. A
+/// matrix-vector product's tile takes 4 x as many (mnn-pack-weights packs
+/// its constant rhs in panels of that width).
+int64_t matmulLanes(int64_t vectorBits);
+
 /// Bytes of the buffer holding `v` (with its padding, if any).
 int64_t storageBytes(mlir::Value v);
 

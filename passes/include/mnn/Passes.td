@@ -74,10 +74,19 @@ def PackWeights : Pass<"mnn-pack-weights", "mlir::func::FuncOp"> {
     auto picks F(4,3) (4x the weights) where it makes at least 32 tiles,
     else F(2,3) (1.78x) where that makes at least 16, else a direct conv;
     f2/f4 force one tile size on every eligible conv.
+
+    With panel = S > 0, an f32 matrix-vector product (a matmul whose lhs
+    has one row) with a constant 2-D rhs [K, N], N >= S, gets the rhs
+    stored flat as column panels of S (rhs_panel = S, see mnn.matmul): its
+    register tile of S columns then streams one contiguous panel instead
+    of S columns of every row (a strided walk over the whole matrix).
   }];
   let options = [
     Option<"block", "block", "int64_t", "0",
            "Output-channel block (0: no blocking)">,
+    Option<"panel", "panel", "int64_t", "0",
+           "Column panel of a matrix-vector product's constant rhs "
+           "(0: row-major)">,
     Option<"winograd", "winograd", "std::string", "\"off\"",
            "Winograd 3x3 convs: off, auto, f2 or f4">,
   ];

@@ -159,9 +159,16 @@ def MNN_Conv2DOp : MNN_InferredOp<"conv2d", [AttrSizedOperandSegments]> {
 
 def MNN_MatMulOp : MNN_InferredOp<"matmul", [AttrSizedOperandSegments]> {
   let summary = "Numpy matmul with broadcast batch dims and a fused epilogue";
+  let description = [{
+    rhs_panel = 0: rhs as imported. rhs_panel = S > 0 (after weight
+    packing): rhs is a 2-D [K, N] matrix (K = the lhs's last dim) stored
+    flat, [K * N], as column panels of S: the full panels [N / S, K, S],
+    then the last N % S columns as [K, N % S]. A matrix-vector product
+    then streams each panel in order instead of S columns of every row.
+  }];
   let arguments = !con((ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs,
       Optional<AnyRankedTensor>:$bias, Optional<AnyRankedTensor>:$residual),
-      MNN_EpilogueAttrs);
+      MNN_EpilogueAttrs, (ins DefaultValuedAttr<I64Attr, "0">:$rhs_panel));
   let results = (outs AnyRankedTensor:$output);
   let hasVerifier = 1;
 }
