@@ -233,6 +233,10 @@ unsigned TargetInfo::indexedFMALanes() const {
   return arch_ == "aarch64" && hasFeature("neon") ? 4 : 0;
 }
 
+unsigned TargetInfo::evenOddLaneBlock() const {
+  return arch_ != "aarch64" && preferredVectorBits() == 256 ? 8 : 0;
+}
+
 unsigned TargetInfo::convChannelBlock() const {
   unsigned lanes = preferredVectorBits() / 32;
   return arch_ == "aarch64" ? 2 * lanes : lanes;

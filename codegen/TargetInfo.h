@@ -71,6 +71,12 @@ public:
   /// f32 lanes a lane-indexed FMA can take its scalar operand from (AArch64
   /// `fmla v.4s, v.4s, v.s[i]`: 4), 0 where there is none (x86 broadcasts).
   unsigned indexedFMALanes() const;
+  /// Lanes within which the cheapest pick of the even (or odd) f32 elements
+  /// of two vector registers leaves them permuted: 8 with 256-bit AVX
+  /// (vshufps works within 128-bit halves; restoring the order takes a
+  /// vpermpd more), 0 where the pick keeps the order (NEON uzp1/uzp2,
+  /// AVX-512 vpermt2ps, 128-bit shufps).
+  unsigned evenOddLaneBlock() const;
   /// Output channels per packed conv weight block (and channel-lane conv
   /// tile): one vector register of f32, two on NEON, where one 4-lane
   /// register times at most 8 pixels leaves the two FMA pipes waiting on the

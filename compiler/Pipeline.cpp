@@ -86,6 +86,7 @@ static void addStage(OpPassManager &pm, Stage stage,
   case Stage::Vectorized: {
     VectorizeOptions vectorize;
     vectorize.indexedLanes = options.indexedFmaLanes;
+    vectorize.evenOddLaneBlock = options.evenOddLaneBlock;
     pm.addNestedPass<func::FuncOp>(createVectorize(vectorize));
     pm.addPass(createOutlineParallel());
     pm.addPass(createCanonicalizerPass());

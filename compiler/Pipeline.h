@@ -20,6 +20,9 @@ struct PipelineOptions {
   int64_t vectorBits = 256;
   /// Lanes a lane-indexed FMA can pick its scalar from (0: none, x86).
   int64_t indexedFmaLanes = 0;
+  /// Block within which a stride-2 even/odd pick permutes lanes (8: AVX2's
+  /// vshufps; 0: none; see mnn-vectorize's even-odd-lane-block).
+  int64_t evenOddLaneBlock = 0;
   /// Output channels per packed weight block and channel-lane conv tile
   /// (0: one register of f32, vectorBits / 32).
   int64_t convChannelBlock = 0;

@@ -269,6 +269,7 @@ int main(int argc, char **argv) {
   mnn::PipelineOptions pipeline;
   pipeline.vectorBits = target->preferredVectorBits();
   pipeline.indexedFmaLanes = target->indexedFMALanes();
+  pipeline.evenOddLaneBlock = target->evenOddLaneBlock();
   pipeline.convChannelBlock = target->convChannelBlock();
   pipeline.l1CacheBytes = l1CacheBytes.getNumOccurrences()
                               ? static_cast<int64_t>(l1CacheBytes)

@@ -83,6 +83,35 @@ struct Microkernel {
   /// mnn.prefetch_distance: elements past the B operand's current row to
   /// prefetch each reduction step (the panel the next tile will stream).
   int64_t prefetchDistance = 0;
+  /// The even-odd-lane-block option (8 on x86 with 256-bit vectors).
+  int64_t evenOddBlock = 0;
+  /// Whether the tile's lane-varying values are held with their lanes
+  /// permuted within blocks of 8 as laneOrder says (set by emit()).
+  bool permuted = false;
+
+  /// The output column that lane `lane` of the tile's vectors holds. An
+  /// AVX2 stride-2 pick (the even or odd elements of two registers) is one
+  /// vshufps, which works within 128-bit halves: it yields columns
+  /// 0 1 4 5 2 3 6 7 of each 8, and a vpermpd per register would restore
+  /// their order. A tile whose only lane-varying operand is read with
+  /// stride 2 keeps that order throughout (its accumulators are per lane)
+  /// and restores it once, at the store (and at the residual's load):
+  /// a 3x3 stride-2 depthwise tile does 6 shuffles per kernel row and
+  /// channel instead of 12. The permutation is its own inverse.
+  int64_t laneOrder(int64_t lane) const {
+    static constexpr int64_t kVshufpsOrder[8] = {0, 1, 4, 5, 2, 3, 6, 7};
+    return permuted ? lane - lane % 8 + kVshufpsOrder[lane % 8] : lane;
+  }
+
+  /// `v` (natural order) in the tile's lane order, or back.
+  Value toLaneOrder(Value v) {
+    if (!permuted)
+      return v;
+    SmallVector<int64_t> order;
+    for (int64_t lane = 0; lane < vw; ++lane)
+      order.push_back(laneOrder(lane));
+    return b.create<vector::ShuffleOp>(loc, v, v, order);
+  }
 
   /// How the operand that varies per row (and not along the lanes) is read.
   enum class PerRowLoads {
@@ -134,9 +163,9 @@ struct Microkernel {
     if (contiguous) {
       auto perm = AffineMap::getMinorIdentityMap(type.getRank(), 1, b.getContext());
       Value pad = b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(0));
-      return b.create<vector::TransferReadOp>(
+      return toLaneOrder(b.create<vector::TransferReadOp>(
           loc, vType, memref, indices(map, dims), AffineMapAttr::get(perm), pad,
-          mask, b.getBoolArrayAttr({true}));
+          mask, b.getBoolArrayAttr({true})));
     }
     unsigned laneDim = cast<AffineDimExpr>(map.getResults().back()).getPosition();
     int64_t laneStride = strides.empty() ? 0 : strides.back();
@@ -147,7 +176,7 @@ struct Microkernel {
     Value vec = zeroVector();
     Value last = b.create<arith::SubIOp>(loc, colsSize, cst(1));
     for (int64_t lane = 0; lane < vw; ++lane) {
-      dims[colsDim] = b.create<arith::MinSIOp>(loc, cst(lane), last);
+      dims[colsDim] = b.create<arith::MinSIOp>(loc, cst(laneOrder(lane)), last);
       Value x = b.create<memref::LoadOp>(loc, memref, indices(map, dims));
       vec = b.create<vector::InsertOp>(loc, x, vec, lane);
     }
@@ -192,8 +221,17 @@ struct Microkernel {
       auto tap = getConstantIntValue(dims[*tapDim]);
       if (tap) {
         first = *tap % stride;
-        dims[*tapDim] = cst(*tap - first);
         wholeWindow = *tap - first + stride - 1 < taps && !mask;
+        // A tap without the partners of its window (tap 2 of a 3x3
+        // stride-2 conv) still reads a whole window, the one ending at its
+        // last element: it picks lanes stride - 1, 2 stride - 1, ... A
+        // window of (VW - 1) x stride + 1 elements would be loaded in
+        // pieces (a 31-float vector: three ymm, then an xmm and scalars).
+        if (!wholeWindow && !mask && *tap >= stride - 1) {
+          first = stride - 1;
+          wholeWindow = true;
+        }
+        dims[*tapDim] = cst(*tap - first);
       }
     }
     int64_t span = wholeWindow ? vw * stride : (vw - 1) * stride + 1 + first;
@@ -216,7 +254,7 @@ struct Microkernel {
         spanMask, b.getBoolArrayAttr({true}));
     SmallVector<int64_t> pick;
     for (int64_t lane = 0; lane < vw; ++lane)
-      pick.push_back(first + lane * stride);
+      pick.push_back(first + laneOrder(lane) * stride);
     return b.create<vector::ShuffleOp>(loc, wide, wide, pick);
   }
 
@@ -364,6 +402,33 @@ struct Microkernel {
     return std::nullopt;
   }
 
+  /// Whether this tile keeps vshufps's lane order (see laneOrder): the
+  /// option is on, the tile is whole vectors of blocks of 8, a kernel operand
+  /// varies along the lanes only with stride 2 (none contiguously, which
+  /// would need a shuffle per load), and the output and any lane-varying
+  /// addend move as plain vectors.
+  bool keepsStride2Order(ArrayRef<AffineMap> maps, bool outContiguous) {
+    if (evenOddBlock != 8 || mask || vw % 8 != 0 || !outContiguous)
+      return false;
+    bool stride2 = false;
+    for (unsigned p : {0u, 1u}) {
+      if (!mapUses(maps[p], colsDim))
+        continue;
+      auto type = cast<MemRefType>(op.getDpsInputOperand(p)->get().getType());
+      SmallVector<int64_t> strides;
+      int64_t offset;
+      if (failed(getStridesAndOffset(type, strides, offset)) ||
+          cast<AffineDimExpr>(maps[p].getResults().back()).getPosition() != colsDim ||
+          strides.back() != 2)
+        return false;
+      stride2 = true;
+    }
+    for (auto [i, addend] : llvm::enumerate(mnn::epilogueAddends(op)))
+      if (contiguousAlongRows(addend, maps[2 + i]))
+        return false;
+    return stride2;
+  }
+
   LogicalResult emit() {
     SmallVector<AffineMap> maps = op.getIndexingMapsArray();
     Value a = op.getDpsInputOperand(0)->get(), bb = op.getDpsInputOperand(1)->get();
@@ -387,6 +452,7 @@ struct Microkernel {
     auto perm = AffineMap::getMinorIdentityMap(outType.getRank(), 1, b.getContext());
     Value pad = b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(0));
     bool outAlongRows = !outContiguous && contiguousAlongRows(out, outMap);
+    permuted = keepsStride2Order(maps, outContiguous);
     SmallVector<Value> accs;
     if (epilogue) {
       // The sum of the addends (bias: one scalar or vector per tile,
@@ -411,9 +477,9 @@ struct Microkernel {
         SmallVector<Value> dims = zeroDims;
         dims[rowsDim] = cst(r);
         if (outContiguous) {
-          accs.push_back(b.create<vector::TransferReadOp>(
+          accs.push_back(toLaneOrder(b.create<vector::TransferReadOp>(
               loc, vType, out, indices(outMap, dims), AffineMapAttr::get(perm), pad,
-              mask, b.getBoolArrayAttr({true})));
+              mask, b.getBoolArrayAttr({true}))));
           continue;
         }
         auto gather =
@@ -459,7 +525,26 @@ struct Microkernel {
       accs.assign(loop.getRegionIterArgs().begin(), loop.getRegionIterArgs().end());
     }
     SmallVector<Value> next;
-    for (int64_t tap = 0; tap < (tapDim ? taps : 1); ++tap) {
+    // Unrolled taps where both operands vary per row (a depthwise conv:
+    // each row is a channel), one row at a time: the row's windows are used
+    // up by its taps before the next row loads its own (tap by tap across
+    // the rows, LLVM kept every row's windows live and spilled them).
+    bool rowByRow = tapDim && aRows && bRows && perRow == PerRowLoads::Scalar &&
+                    !prefetchDistance;
+    if (rowByRow) {
+      for (int64_t r = 0; r < rows; ++r) {
+        Value acc = accs[r];
+        for (int64_t tap = 0; tap < taps; ++tap) {
+          SmallVector<Value> rowDims = dims;
+          rowDims[*tapDim] = cst(tap);
+          rowDims[rowsDim] = cst(r);
+          acc = b.create<vector::FMAOp>(loc, operandValue(a, maps[0], rowDims),
+                                        operandValue(bb, maps[1], rowDims), acc);
+        }
+        next.push_back(acc);
+      }
+    }
+    for (int64_t tap = 0; tap < (tapDim ? taps : 1) && !rowByRow; ++tap) {
     if (tapDim) {
       dims[*tapDim] = cst(tap);
       if (tap > 0)
@@ -573,7 +658,7 @@ struct Microkernel {
       SmallVector<Value> rowDims = zeroDims;
       rowDims[rowsDim] = cst(r);
       if (outContiguous) {
-        b.create<vector::TransferWriteOp>(loc, Type(), accs[r], out,
+        b.create<vector::TransferWriteOp>(loc, Type(), toLaneOrder(accs[r]), out,
                                           indices(outMap, rowDims),
                                           AffineMapAttr::get(perm), mask,
                                           b.getBoolArrayAttr({true}));
@@ -627,7 +712,8 @@ linalg::GenericOp columnsOf(OpBuilder &b, linalg::GenericOp op, unsigned colsDim
   return cast<linalg::GenericOp>(b.clone(*op, mapping));
 }
 
-LogicalResult vectorizeKernel(linalg::GenericOp op, int64_t vw, int64_t indexedLanes) {
+LogicalResult vectorizeKernel(linalg::GenericOp op, int64_t vw, int64_t indexedLanes,
+                              int64_t evenOddBlock) {
   std::optional<mnn::KernelEpilogue> epilogue = mnn::KernelEpilogue::of(op);
   // Inputs: the two operands, then the epilogue's addends.
   if (op.getNumDpsInputs() < 2 || (op.getNumDpsInputs() > 2 && !epilogue) ||
@@ -662,6 +748,7 @@ LogicalResult vectorizeKernel(linalg::GenericOp op, int64_t vw, int64_t indexedL
                   VectorType::get({width}, b.getF32Type()), indexedLanes, epilogue};
     if (auto d = op->getAttrOfType<IntegerAttr>("mnn.prefetch_distance"))
       k.prefetchDistance = d.getInt();
+    k.evenOddBlock = evenOddBlock;
     if (!exact)
       k.mask = b.create<vector::CreateMaskOp>(
           loc, VectorType::get({width}, b.getI1Type()), ValueRange{size});
@@ -749,7 +836,7 @@ struct VectorizePass : mnn::impl::VectorizeBase<VectorizePass> {
       // the microkernel stays a linalg op and is lowered to loops, its
       // epilogue as separate loops.
       if (auto lanes = op->getAttrOfType<IntegerAttr>("mnn.lanes"))
-        if (succeeded(vectorizeKernel(op, lanes.getInt(), indexedLanes)))
+        if (succeeded(vectorizeKernel(op, lanes.getInt(), indexedLanes, evenOddLaneBlock)))
           continue;
       if (mnn::KernelEpilogue::of(op)) {
         OpBuilder b(op);

@@ -1101,6 +1101,24 @@ def gen_pool_conv(s):
     conv("conv_dw_blocked_residual", [1, 8, 10, 10], 8, 3, group=8, post="residual",
          pads=[1, 1, 1, 1])
 
+    # Stride-2 depthwise convs on pixel lanes (at least 16 output columns; with AVX2
+    # their tiles keep the lane order of vshufps and restore it at the store): full
+    # tiles and a narrower last one, a fused residual + ReLU (the residual is permuted
+    # as it is read), a 5x5 kernel with relu6.
+    c = Case("conv_dw_s2_pixel_lanes_residual_relu")
+    c.input("x", [1, 16, 66, 66])
+    c.input("r", [1, 16, 33, 33])
+    c.weight("w", [16, 1, 3, 3], scale=(2.0 / 9) ** 0.5)
+    c.weight("b", [16], scale=0.1)
+    c.node("Conv", ["x", "w", "b"], ["conv_out"], kernel_shape=[3, 3], group=16,
+           strides=[2, 2], pads=[1, 1, 1, 1])
+    c.node("Add", ["conv_out", "r"], ["sum"])
+    c.node("Relu", ["sum"], ["y"])
+    c.output("y")
+    s.add(c)
+    conv("conv_dw_s2_pixel_lanes_5x5_relu6", [1, 8, 40, 40], 8, 5, group=8, post="relu6",
+         strides=[2, 2], pads=[2, 2, 2, 2])
+
     # Strided convs over long reductions gather their windows into pixel panels
     # (packed input): 16 channels x 6 pixels with an overlapping last panel, 8 x 12
     # (24 output channels), asymmetric pads, dilation, batch 2, non-square maps.

@@ -172,6 +172,12 @@ def Vectorize : Pass<"mnn-vectorize", "mlir::func::FuncOp"> {
            "from (4 for AArch64 NEON); per-row operands contiguous along the "
            "rows or the innermost reduction dim are then loaded that many at "
            "a time. 0: one scalar load + broadcast per row">,
+    Option<"evenOddLaneBlock", "even-odd-lane-block", "int64_t", "0",
+           "8 where the cheapest pick of the even or odd elements of two "
+           "registers permutes lanes within blocks of 8 (x86 with 256-bit "
+           "vectors: vshufps): tiles reading their lanes with stride 2 then "
+           "keep that order and restore it at the store. 0: picks keep the "
+           "order (NEON uzp1/uzp2, AVX-512 vpermt2ps)">,
   ];
   let dependentDialects = ["mlir::vector::VectorDialect", "mlir::scf::SCFDialect"];
 }
