@@ -46,18 +46,26 @@ Value activationBody(OpBuilder &b, Location loc, Value x, StringRef act,
           loc, DenseElementsAttr::get(vt, b.getFloatAttr(vt.getElementType(), v)));
     return b.create<arith::ConstantOp>(loc, b.getFloatAttr(x.getType(), v));
   };
+  // NaN propagates (maximumf/minimumf); the sign of a zero result may not
+  // (nsz): with a constant bound x86 then needs one vmaxps/vminps, the
+  // bound first, instead of a max, a compare for NaN and a blend.
+  auto nsz = arith::FastMathFlags::nsz;
+  auto max = [&](Value v, Value bound) -> Value {
+    return b.create<arith::MaximumFOp>(loc, v, bound, nsz);
+  };
+  auto min = [&](Value v, Value bound) -> Value {
+    return b.create<arith::MinimumFOp>(loc, v, bound, nsz);
+  };
   if (act == "relu")
-    return b.create<arith::MaximumFOp>(loc, x, c(0));
+    return max(x, c(0));
   if (act == "clip")
-    return b.create<arith::MinimumFOp>(
-        loc, b.create<arith::MaximumFOp>(loc, x, c(lo)), c(hi));
+    return min(max(x, c(lo)), c(hi));
   if (act == "hard_sigmoid" || act == "hard_swish") {
     double alpha = act == "hard_swish" ? 1.0 / 6 : lo;
     double beta = act == "hard_swish" ? 0.5 : hi;
     Value y = b.create<arith::AddFOp>(
         loc, b.create<arith::MulFOp>(loc, x, c(alpha)), c(beta));
-    y = b.create<arith::MinimumFOp>(
-        loc, b.create<arith::MaximumFOp>(loc, y, c(0)), c(1));
+    y = min(max(y, c(0)), c(1));
     return act == "hard_swish" ? b.create<arith::MulFOp>(loc, x, y) : y;
   }
   if (act == "sigmoid") {

@@ -176,16 +176,19 @@ LogicalResult Lowering::lowerElementwise(Operation *op, Value out) {
   auto expOf = [](OpBuilder &nb, Location nl, Value x) -> Value {
     return nb.create<math::ExpOp>(nl, x);
   };
+  // Relu and clamps propagate NaN but not the sign of a zero result (nsz:
+  // one vmaxps/vminps on x86, see KernelEpilogue.cpp).
+  auto nsz = arith::FastMathFlags::nsz;
   auto relu = [&](OpBuilder &nb, Location nl, Value x) -> Value {
     if (fl)
-      return nb.create<arith::MaximumFOp>(nl, x, c(nb, nl, 0));
+      return nb.create<arith::MaximumFOp>(nl, x, c(nb, nl, 0), nsz);
     if (uns)
       return x;
     return nb.create<arith::MaxSIOp>(nl, x, c(nb, nl, 0));
   };
   auto clamp = [&](OpBuilder &nb, Location nl, Value x, double lo, double hi) -> Value {
     return nb.create<arith::MinimumFOp>(
-        nl, nb.create<arith::MaximumFOp>(nl, x, c(nb, nl, lo)), c(nb, nl, hi));
+        nl, nb.create<arith::MaximumFOp>(nl, x, c(nb, nl, lo), nsz), c(nb, nl, hi), nsz);
   };
   auto sigmoid = [&](OpBuilder &nb, Location nl, Value x) -> Value {
     Value e = expOf(nb, nl, nb.create<arith::NegFOp>(nl, x));

@@ -25,7 +25,8 @@ Tolerance (fp32): for every float output,
 
 i.e. the error is measured against the output's own scale. Integer and bool outputs
 must match exactly; shapes and dtypes must match exactly; NaN/Inf where the reference
-is finite is a failure. A case may override the factor in the manifest with
+is finite is a failure, and so is anything but NaN where the reference is NaN, or
+anything but the same infinity where it is infinite. A case may override the factor in the manifest with
 "tolerance": {"rel": 1e-3, "reason": "..."}; the reason is mandatory.
 
 Prints one line per output ("<case> output <name>: max abs err E, bound B: PASS|FAIL"),
@@ -70,6 +71,11 @@ def compare(got, ref, rel):
             idx = tuple(int(i) for i in np.argwhere(bad)[0])
             return False, (f"{int(bad.sum())} non-finite values (first at {list(idx)}: "
                            f"{got[idx]}), bound {bound:.3g}")
+        lost = ~finite_ref & ~((np.isnan(ref) & np.isnan(got)) | (got == ref))
+        if lost.any():
+            idx = tuple(int(i) for i in np.argwhere(lost)[0])
+            return False, (f"{int(lost.sum())} non-finite reference values not reproduced "
+                           f"(first at {list(idx)}: got {got[idx]}, ref {ref[idx]})")
         # np.array: a 0-d difference stays an array (scalar outputs, e.g. losses).
         with np.errstate(invalid="ignore"):  # inf - inf where both are inf
             diff = np.array(np.abs(got.astype(np.float64) - ref.astype(np.float64)))

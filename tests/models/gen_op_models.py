@@ -1101,6 +1101,28 @@ def gen_pool_conv(s):
     conv("conv_dw_blocked_residual", [1, 8, 10, 10], 8, 3, group=8, post="residual",
          pads=[1, 1, 1, 1])
 
+    # NaN in a conv's input stays NaN through its fused ReLU / relu6 / hard-swish (the
+    # epilogue's max and min drop only the sign of zero, nsz: one vmaxps with the bound
+    # first on x86).
+    def with_nans(rng, shape):
+        x = rng.standard_normal(shape).astype(np.float32)
+        x[0, 3, 5, 7] = np.nan
+        x[0, 0, 10, :] = np.nan
+        return x
+
+    for post, node in (("relu", "Relu"), ("relu6", "Clip"), ("hard_swish", "HardSwish")):
+        c = Case(f"conv_{post}_nan_propagation")
+        c.allow_nonfinite = True
+        c.input("x", [1, 8, 20, 20], gen=with_nans)
+        c.weight("w", [16, 8, 3, 3], scale=0.2)
+        c.node("Conv", ["x", "w"], ["conv_out"], kernel_shape=[3, 3], pads=[1, 1, 1, 1])
+        ins = ["conv_out"]
+        if node == "Clip":
+            ins += [c.f32("lo", 0.0), c.f32("hi", 6.0)]
+        c.node(node, ins, ["y"])
+        c.output("y")
+        s.add(c)
+
     # Stride-2 depthwise convs on pixel lanes (at least 16 output columns; with AVX2
     # their tiles keep the lane order of vshufps and restore it at the store): full
     # tiles and a narrower last one, a fused residual + ReLU (the residual is permuted

@@ -16,3 +16,14 @@ func.func @__mnn_main(%x: memref<8xf32>, %y: memref<8xf32>, %pool: !llvm.ptr) {
   vector.store %e, %y[%c0] : memref<8xf32>, vector<8xf32>
   return
 }
+
+// The epilogue's ReLU keeps its nsz flag down to the LLVM intrinsic: with a
+// constant bound x86 emits one vmaxps (the bound first, so NaN propagates)
+// instead of a max, a compare for NaN and a blend.
+// CHECK-LABEL: llvm.func @relu_nsz
+// CHECK: llvm.intr.maximum(%{{.*}}, %{{.*}}) {fastmathFlags = #llvm.fastmath<nsz>} : (vector<8xf32>, vector<8xf32>) -> vector<8xf32>
+func.func @relu_nsz(%x: vector<8xf32>) -> vector<8xf32> {
+  %z = arith.constant dense<0.0> : vector<8xf32>
+  %y = arith.maximumf %x, %z fastmath<nsz> : vector<8xf32>
+  return %y : vector<8xf32>
+}

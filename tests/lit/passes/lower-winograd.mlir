@@ -55,12 +55,12 @@
 // CHECK: scf.if %[[LASTCOL]] {
 // CHECK: vector.shuffle %{{.*}}, %{{.*}} [0, 8] : vector<8xf32>, vector<8xf32>
 // CHECK: vector.maskedload %arg1[{{.*}} : memref<1x16x5x5xf32>, vector<2xi1>, vector<2xf32> into vector<2xf32>
-// CHECK: arith.maximumf {{.*}} : vector<2xf32>
+// CHECK: arith.maximumf {{.*}} fastmath<nsz> : vector<2xf32>
 // CHECK: vector.maskedstore %arg2[{{.*}} : memref<1x16x5x5xf32>, vector<2xi1>, vector<2xf32>
 // CHECK: } else {
 // CHECK: vector.shuffle %{{.*}}, %{{.*}} [0, 8] : vector<8xf32>, vector<8xf32>
 // CHECK: vector.load %arg1[{{.*}}] : memref<1x16x5x5xf32>, vector<2xf32>
-// CHECK: arith.maximumf {{.*}} : vector<2xf32>
+// CHECK: arith.maximumf {{.*}} fastmath<nsz> : vector<2xf32>
 // CHECK: vector.store %{{.*}}, %arg2[{{.*}}] : memref<1x16x5x5xf32>, vector<2xf32>
 // CHECK: %[[INSIDE:.*]] = arith.cmpi ne, %[[TH]], %c2
 // CHECK: scf.if %[[INSIDE]] {
