@@ -58,7 +58,7 @@ static void addStage(OpPassManager &pm, Stage stage,
     pack.block = channelBlock(options);
     pack.winograd = options.winograd;
     // The columns of mnn-tile's matrix-vector register tile.
-    pack.panel = 4 * mnn::matmulLanes(options.vectorBits);
+    pack.panel = mnn::kMatrixVectorLaneMultiple * mnn::matmulLanes(options.vectorBits);
     pm.addNestedPass<func::FuncOp>(createPackWeights(pack));
     pm.addNestedPass<func::FuncOp>(createFoldConstants());
     break;

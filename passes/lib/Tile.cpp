@@ -286,9 +286,10 @@ std::optional<KernelSchedule> scheduleKernel(linalg::GenericOp op,
     // A matrix-vector product (one row) streams the weights from memory:
     // 4 vectors per row step read 4 whole cache lines of it instead of one
     // line per row of K, and keep 4x the accumulators in flight.
-    if (rows == 1 && ranges[m] == 1 && ranges[cols] >= 4 * vectorWidth) {
-      s.registerTiles[cols] = 4 * vectorWidth;
-      s.lanes = 4 * vectorWidth;
+    int64_t gemvLanes = mnn::kMatrixVectorLaneMultiple * vectorWidth;
+    if (rows == 1 && ranges[m] == 1 && ranges[cols] >= gemvLanes) {
+      s.registerTiles[cols] = gemvLanes;
+      s.lanes = gemvLanes;
     }
     return s;
   }

@@ -139,10 +139,13 @@ int64_t blockedInputLanes(mlir::Operation *op);
 int64_t chooseBlockedInputLanes(mlir::Operation *conv, int64_t vectorLanes);
 
 /// Lanes (f32 columns) of mnn-tile's matmul register tile for vectors of
-/// `vectorBits`: two vectors, 16 up to 256 bits, 32 with 512. A
-/// matrix-vector product's tile takes 4 x as many (mnn-pack-weights packs
-/// its constant rhs in panels of that width).
+/// `vectorBits`: two vectors, 16 up to 256 bits, 32 with 512.
 int64_t matmulLanes(int64_t vectorBits);
+
+/// A matrix-vector product's register tile takes this many times the matmul
+/// lanes (mnn-tile), and mnn-pack-weights packs its constant rhs in column
+/// panels of that width.
+inline constexpr int64_t kMatrixVectorLaneMultiple = 4;
 
 /// Bytes of the buffer holding `v` (with its padding, if any).
 int64_t storageBytes(mlir::Value v);
