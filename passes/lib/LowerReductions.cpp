@@ -92,7 +92,13 @@ LogicalResult Lowering::lowerStride2MaxPool(Location loc, Value input, Value out
   // LLVM leaves a linalg max pool that is strided along the width scalar
   // (vmaxss per tap and output). Here each output row is written 8 columns
   // at a time: per window row, one 16-element load serves taps kw = 0 and 1
-  // (its even and odd elements), one 15-element load tap 2 (and 3). The
+  // (its even and odd elements) and one more taps 2 and 3; an unpaired last
+  // tap (kw = 2 of a 3x3 pool) loads the 16 elements that end at its last
+  // one and takes the odd ones (a 15-element vector is loaded in pieces).
+  // The picks take the columns in the order one AVX2 vshufps leaves them,
+  // 0 1 4 5 2 3 6 7 (NEON's uzp1 picks this order as cheaply as the natural
+  // one): the max is per lane, so the accumulator keeps that order and is
+  // permuted once, before the store, instead of a vpermpd per pick. The
   // last chunk of a row starts at ow - 8, overlapping the one before.
   int64_t n = g[0], c = g[1], hp = g[2], wp = g[3], oh = g[4], ow = g[5],
           kh = g[6], kw = g[7], sh = g[8];
@@ -113,25 +119,29 @@ LogicalResult Lowering::lowerStride2MaxPool(Location loc, Value input, Value out
   Value acc = b.create<arith::ConstantOp>(
       loc, DenseElementsAttr::get(v8, APFloat::getInf(APFloat::IEEEsingle(), true)));
   Value pad = f32Const(b, loc, 0);
+  static constexpr int64_t kVshufpsOrder[8] = {0, 1, 4, 5, 2, 3, 6, 7};
   auto take = [&](Value wide, int64_t first) {
     SmallVector<int64_t> lanes;
     for (int64_t l = 0; l < 8; ++l)
-      lanes.push_back(first + 2 * l);
+      lanes.push_back(first + 2 * kVshufpsOrder[l]);
     Value x = b.create<vector::ShuffleOp>(loc, wide, wide, lanes);
     Value gt = b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OGT, x, acc);
     acc = b.create<arith::SelectOp>(loc, gt, x, acc);
   };
   for (int64_t r = 0; r < kh; ++r)
     for (int64_t q = 0; q < kw; q += 2) {
-      Value at = add(add(inRow, idx(r * wp + q)), mul(x0, 2));
-      bool pair = q + 1 < kw;
+      bool pair = q + 1 < kw, shifted = !pair && q > 0;
+      int64_t from = shifted ? q - 1 : q;
+      Value at = add(add(inRow, idx(r * wp + from)), mul(x0, 2));
       Value wide = b.create<vector::TransferReadOp>(
-          loc, VectorType::get({pair ? 16 : 15}, b.getF32Type()), in, ValueRange{at},
-          pad, ArrayRef<bool>{true});
-      take(wide, 0);
+          loc, VectorType::get({pair || shifted ? 16 : 15}, b.getF32Type()), in,
+          ValueRange{at}, pad, ArrayRef<bool>{true});
+      take(wide, shifted ? 1 : 0);
       if (pair)
         take(wide, 1);
     }
+  // The permutation is its own inverse.
+  acc = b.create<vector::ShuffleOp>(loc, acc, acc, ArrayRef<int64_t>(kVshufpsOrder));
   b.create<vector::TransferWriteOp>(loc, acc, res, ValueRange{add(outRow, x0)},
                                     ArrayRef<bool>{true});
   return success();

@@ -991,6 +991,16 @@ def gen_pool_conv(s):
          pads=[0, 1, 1, 0])
     pool("maxpool_nonsquare_input", "MaxPool", [2, 3, 6, 10], kernel_shape=[2, 2],
          strides=[2, 2])
+    # Stride 2 with at least 8 output columns: the vector path (8-column
+    # chunks, the last overlapping; tap 2 read from element 1).
+    pool("maxpool_k3_s2_vector", "MaxPool", [1, 3, 13, 39], kernel_shape=[3, 3],
+         strides=[2, 2])
+    pool("maxpool_k3_s2_vector_pad_ceil", "MaxPool", [1, 2, 12, 40], kernel_shape=[3, 3],
+         strides=[2, 2], pads=[1, 1, 1, 1], ceil_mode=1)
+    pool("maxpool_k1_s2_vector", "MaxPool", [1, 2, 9, 17], kernel_shape=[1, 1],
+         strides=[2, 2])
+    pool("maxpool_k4_s2_vector", "MaxPool", [1, 2, 10, 36], kernel_shape=[4, 4],
+         strides=[2, 2])
     pool("maxpool_negative_input", "MaxPool", [1, 2, 5, 5], kernel_shape=[3, 3],
          strides=[2, 2], pads=[1, 1, 1, 1],
          gen=lambda r, sh: (-np.abs(r.standard_normal(sh)) - 1).astype(np.float32))
