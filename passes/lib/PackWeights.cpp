@@ -17,7 +17,11 @@
 // as [a*a, Cout/S, Cin, S] with filter_layout "winograd4" / "winograd2"
 // (Winograd.h; S = the matmul microkernel's lanes, so each register tile's
 // K x S panel is contiguous); LowerWinograd computes it as transforms
-// around a batched GEMM.
+// around a batched GEMM. Where the tiles exactly fill the GEMM's lanes
+// (F(2,3) on a 7x7 or 8x8 map: 16 tiles), the GEMM is transposed instead
+// (tiles as lanes, "winograd4t" / "winograd2t", S = 4 output channels):
+// with 16 tiles, 4-row tiles re-read each lane panel 4 times, mostly from
+// memory since a 512-channel U[e] is 1 MB; as rows, each weight is read once.
 //
 // matmul (option panel = S): a matrix-vector product's constant rhs [K, N]
 // is stored flat as column panels, [N / S, K, S] then the last N % S
@@ -115,6 +119,19 @@ int64_t winogradTile(mnn::Conv2DOp conv, StringRef mode) {
            ((outType.getDimSize(3) + m - 1) / m);
   };
   return tiles(4) >= 32 ? 4 : tiles(2) >= 16 ? 2 : 0;
+}
+
+/// Whether the Winograd GEMM of `conv` (tile m) takes the tiles as lanes:
+/// its tiles fill exactly the lanes of the matmul register tile (16; with
+/// 512-bit vectors, 32) and are at most 16. With more tiles each lane panel
+/// is reused by several row tiles anyway (measured: the 16 tiles of
+/// ResNet-18's 7x7 maps on AVX2).
+bool winogradTilesAsLanes(mnn::Conv2DOp conv, int64_t m, int64_t block) {
+  constexpr int64_t kMaxTiles = 16;
+  auto outType = cast<RankedTensorType>(conv.getType());
+  int64_t tiles = outType.getDimSize(0) * ((outType.getDimSize(2) + m - 1) / m) *
+                  ((outType.getDimSize(3) + m - 1) / m);
+  return tiles == (block >= 16 ? 32 : 16) && tiles <= kMaxTiles;
 }
 
 /// U[i * a + j][co / S][ci][co % S] = sum_kl G[i][k] W[co][ci][k][l] G[j][l],
@@ -237,11 +254,15 @@ struct PackWeightsPass : mnn::impl::PackWeightsBase<PackWeightsPass> {
       int64_t blk = packedInput.rows                       ? packedInput.lanes
                     : mnn::sixRowPixelLaneConv(conv, block) ? 0
                                                             : blockFor(conv);
+      bool tileLanes = wino && winogradTilesAsLanes(conv, wino, block);
       // Keyed by group and block (or Winograd tile): they decide the layout.
-      Value &packed = packedFilters[{filter, wino ? -wino : group * 1024 + blk}];
+      Value &packed = packedFilters[{filter, wino ? -(wino * 2 + tileLanes)
+                                                  : group * 1024 + blk}];
       if (!packed) {
         ElementsAttr packedAttr =
-            wino ? winogradFilter(attr, wino, winogradStrip(conv))
+            wino ? winogradFilter(attr, wino,
+                                  tileLanes ? mnn::winograd::kRowPanel
+                                            : winogradStrip(conv))
                  : packOihw(attr, group, blk);
         if (!packedAttr)
           return;
@@ -252,8 +273,8 @@ struct PackWeightsPass : mnn::impl::PackWeightsBase<PackWeightsPass> {
                                            packedAttr.getType(), packedAttr);
       }
       conv.getFilterMutable().assign(packed);
-      conv.setFilterLayout(wino == 4   ? "winograd4"
-                           : wino == 2 ? "winograd2"
+      conv.setFilterLayout(wino == 4   ? (tileLanes ? "winograd4t" : "winograd4")
+                           : wino == 2 ? (tileLanes ? "winograd2t" : "winograd2")
                            : blk       ? "bhwigo"
                                        : "hwigo");
       if (packedInput.rows)

@@ -81,7 +81,8 @@ struct Microkernel {
   std::optional<unsigned> tapDim;
   int64_t taps = 0;
   /// mnn.prefetch_distance: elements past the B operand's current row to
-  /// prefetch each reduction step (the panel the next tile will stream).
+  /// prefetch each reduction step (the panel the next tile will stream), or
+  /// past its current element where B is the per-row operand.
   int64_t prefetchDistance = 0;
   /// The even-odd-lane-block option (8 on x86 with 256-bit vectors).
   int64_t evenOddBlock = 0;
@@ -566,6 +567,13 @@ struct Microkernel {
           b.create<memref::PrefetchOp>(loc, ahead, ValueRange{cst(0)}, /*isWrite=*/false,
                                        /*localityHint=*/3, /*isDataCache=*/true);
         }
+    } else if (prefetchDistance && mapUses(maps[1], rowsDim)) {
+      // A per-row B operand streamed along the reduction (the tiles-as-lanes
+      // Winograd GEMM's U panel, a few floats per step): one prefetch per
+      // step, the distance past row 0's element.
+      Value ahead = flatView(bb, maps[1], dims, prefetchDistance, 1);
+      b.create<memref::PrefetchOp>(loc, ahead, ValueRange{cst(0)}, /*isWrite=*/false,
+                                   /*localityHint=*/3, /*isDataCache=*/true);
     }
     if (perRow == PerRowLoads::Scalar) {
       Value aShared, bShared;

@@ -12,6 +12,12 @@
 // operand in panels of S output channels (the microkernel's lanes), each
 // panel contiguous.
 //
+// "winograd4t" / "winograd2t" (tiles as lanes, for maps of few tiles): the
+// same [a*a, Cout/S, Cin, S] with S = kRowPanel output channels, the rows of
+// a transposed GEMM M[e]^T = U[e]^T x V[e]^T whose lanes are the tiles. Its
+// broadcast operand U is then read once, in order, by one register tile per
+// panel, where the lane-panel GEMM re-reads each panel once per 4 tiles.
+//
 //===----------------------------------------------------------------------===//
 #ifndef MNN_PASSES_WINOGRAD_H
 #define MNN_PASSES_WINOGRAD_H
@@ -62,8 +68,20 @@ inline const Transform *transformFor(int64_t m) {
 
 /// m of a Winograd filter layout ("winograd4" -> 4), 0 for other layouts.
 inline int64_t outputTile(llvm::StringRef layout) {
-  return layout == "winograd4" ? 4 : layout == "winograd2" ? 2 : 0;
+  return layout == "winograd4" || layout == "winograd4t"   ? 4
+         : layout == "winograd2" || layout == "winograd2t" ? 2
+                                                           : 0;
 }
+
+/// Whether a Winograd layout puts the tiles in the GEMM's lanes.
+inline bool tilesAsLanes(llvm::StringRef layout) {
+  return layout == "winograd4t" || layout == "winograd2t";
+}
+
+/// Output channels per panel of a tiles-as-lanes filter: the rows of its
+/// register tile (4 x 16 lanes: 8 accumulators; Cout % kLanes == 0 makes
+/// 4 divide every eligible Cout).
+constexpr int64_t kRowPanel = 4;
 
 /// Channels per vector in the transforms (they require Cin, Cout % lanes == 0).
 constexpr int64_t kLanes = 8;
@@ -72,9 +90,9 @@ constexpr int64_t kLanes = 8;
 /// elements from the op's scratch offset:
 ///   padded  [N, HP, WP, Cin]   the input, zero-padded to whole tiles, HWC
 ///   gemmOut [a*a, TP, Cout]    M, over the padded input (dead by then)
-///   gemmIn  [a*a, TP, Cin]     V
-/// T = N * TH * TW tiles, TP = T rounded up to the GEMM's 6- or 4-row register tile
-/// (rows T..TP of V are zero).
+///   gemmIn  [a*a, TP, Cin]     V ([a*a, Cin, TP] with tiles as lanes)
+/// T = N * TH * TW tiles, TP = T rounded up to the GEMM's 6- or 4-row register tile,
+/// or to kLanes with tiles as lanes (tiles T..TP of V are zero).
 struct Shape {
   int64_t m = 0, a = 0, n = 0, cin = 0, cout = 0, h = 0, w = 0, oh = 0, ow = 0;
   int64_t th = 0, tw = 0, t = 0, tp = 0, hp = 0, wp = 0;
@@ -102,6 +120,8 @@ inline Shape shapeOf(Conv2DOp op) {
   // of 4, not 18 of 6).
   int64_t six = (s.t + 5) / 6 * 6, four = (s.t + 3) / 4 * 4;
   s.tp = six * 16 <= four * 17 ? six : four;
+  if (tilesAsLanes(op.getFilterLayout()))
+    s.tp = (s.t + kLanes - 1) / kLanes * kLanes;
   s.hp = s.th * s.m + 2;
   s.wp = s.tw * s.m + 2;
   auto align = [](int64_t elements) { return (elements + 15) / 16 * 16; };

@@ -1178,6 +1178,10 @@ def gen_pool_conv(s):
     conv("conv_wino_f2_9x8_residual", [1, 16, 9, 8], 16, 3, post="residual",
          pads=[1, 1, 1, 1])
     conv("conv_wino_f2_cout256", [1, 16, 8, 8], 256, 3, post="relu", pads=[1, 1, 1, 1])
+    # 16 tiles (7x7, 8x8, 8x7 maps): tiles as lanes ("winograd2t"), with 3
+    # channel vectors in the input transform's parallel loop.
+    conv("conv_wino_f2_tiles_as_lanes_8x7_residual_relu", [1, 24, 8, 7], 24, 3,
+         post="residual_relu", pads=[1, 1, 1, 1])
     conv("conv_wino_auto_direct_6x6", [1, 16, 6, 6], 16, 3, pads=[1, 1, 1, 1])
     conv("conv_wino_force_f2_13x11_add_input_relu", [1, 16, 13, 11], 24, 3,
          post="add_input_relu", pads=[1, 1, 1, 1], compile_args=["--winograd=f2"])

@@ -26,7 +26,8 @@ static LogicalResult verifyEpilogue(Operation *op, StringRef activation,
 int64_t mnn::Conv2DOp::getOutputChannels() {
   return cast<RankedTensorType>(getOutput().getType()).getDimSize(1);
 }
-/// Winograd layouts ("winograd2", "winograd4": [(m+2)^2, Cout/S, Cin, S])
+/// Winograd layouts ("winograd2", "winograd4" and their tiles-as-lanes
+/// forms "winograd2t", "winograd4t": [(m+2)^2, Cout/S, Cin, S])
 /// hold a transformed 3x3 filter.
 static bool isWinogradLayout(StringRef layout) {
   return layout.starts_with("winograd");

@@ -123,10 +123,12 @@ MNN_INFER_SIGNATURE(Conv2DOp) {
     cout = fs[4] * fs[0] * fs[5];
     kh = fs[1];
     kw = fs[2];
-  } else if ((adaptor.getFilterLayout() == "winograd4" && fs.size() == 4 &&
-              fs[0] == 36) ||
-             (adaptor.getFilterLayout() == "winograd2" && fs.size() == 4 &&
-              fs[0] == 16)) {
+  } else if (((adaptor.getFilterLayout() == "winograd4" ||
+               adaptor.getFilterLayout() == "winograd4t") &&
+              fs.size() == 4 && fs[0] == 36) ||
+             ((adaptor.getFilterLayout() == "winograd2" ||
+               adaptor.getFilterLayout() == "winograd2t") &&
+              fs.size() == 4 && fs[0] == 16)) {
     // [(m+2)^2, Cout/S, Cin, S]: a transformed 3x3 filter (mnn-pack-weights).
     cout = fs[1] * fs[3];
     kh = kw = 3;

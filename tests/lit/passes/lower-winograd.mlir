@@ -137,3 +137,45 @@ func.func @main(%x: tensor<1x8x8x8xf32> {mnn.name = "x"}, %x2: tensor<1x8x14x14x
   %y2 = mnn.conv2d %x2, %u {operandSegmentSizes = array<i32: 1, 1, 0, 0>, strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1 : i64, filter_layout = "winograd2"} : (tensor<1x8x14x14xf32>, tensor<16x1x8x8xf32>) -> tensor<1x8x14x14xf32>
   return %y, %y2 : tensor<1x8x8x8xf32>, tensor<1x8x14x14xf32>
 }
+
+// -----
+
+// Tiles as lanes ("winograd2t": 7x7 makes 16 tiles of 2x2, U in panels of 4
+// output channels [16, 16/4, 16, 4]). V is [16, Cin, 16 tiles], written by
+// an input transform that runs the channel vectors in parallel and the
+// tiles inside (threads splitting the tiles would share V's lines), one
+// scalar store per channel. The GEMM's rows are U's 4 channels (broadcast),
+// its lanes the 16 tiles (V^T rows), its output M [16, 16 tiles, 16]
+// transposed; it prefetches the U stream 1024 elements ahead.
+// CHECK-DAG: #[[VT:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d4, d3)>
+// CHECK-DAG: #[[UR:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d4, d2)>
+// CHECK-DAG: #[[MT:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d3, d1, d2)>
+// CHECK-LABEL: func.func @__mnn_main(%arg0: memref<1x16x7x7xf32>
+// CHECK: %[[V:.*]] = memref.view %{{.*}}[%c16384][] : memref<32768xi8> to memref<16x16x16xf32>
+// CHECK-NOT: linalg.fill {{.*}} outs(%[[V]]
+// CHECK: scf.parallel (%[[CB:.*]]) = (%c0) to (%c2) step (%c1)
+// CHECK: scf.for %[[T:.*]] = %c0 to %c16 step %c1
+// CHECK-COUNT-16: vector.load
+// CHECK: vector.extract
+// CHECK-NEXT: memref.store %{{.*}}, %[[V]][%c0, %{{.*}}, %[[T]]] : memref<16x16x16xf32>
+// CHECK-NOT: vector.store {{.*}}%[[V]]
+// CHECK: linalg.generic {indexing_maps = [#[[VT]], #[[UR]], #[[MT]]]{{.*}} ins(%[[V]], %{{.*}} : memref<16x16x16xf32>, memref<16x4x16x4xf32>) outs(%{{.*}} : memref<16x16x4x4xf32>) attrs = {mnn.epilogue, mnn.kernel = "matmul", mnn.prefetch_distance = 1024 : i64}
+// The microkernel: 4 rows x 16 lanes, one V^T vector and 4 broadcasts per
+// step, the prefetch at the U row's element + 1024; the accumulators go to
+// M transposed, one vector<4> (4 channels) per tile.
+// VEC-LABEL: func.func @__mnn_main(%arg0: memref<1x16x7x7xf32>
+// VEC: scf.parallel (%{{.*}}, %{{.*}}) = (%c0, %c0) to (%c16, %c4) step (%c1, %c1)
+// VEC: scf.for %[[K:.*]] = %c0 to %c16 step %c1 iter_args(%{{.*}} = %cst{{.*}}, %{{.*}} = %cst{{.*}}, %{{.*}} = %cst{{.*}}, %{{.*}} = %cst{{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// VEC: %[[BASE:.*]], %[[OFF:.*]], %{{.*}}:4, %{{.*}}:4 = memref.extract_strided_metadata
+// VEC: arith.addi %[[OFF]], %c1024
+// VEC: arith.muli %[[K]], %c4
+// VEC: memref.prefetch
+// VEC: vector.transfer_read {{.*}}[%c0, %[[K]], %c0]{{.*}} vector<16xf32>
+// VEC-COUNT-4: vector.fma {{.*}} : vector<16xf32>
+// VEC: scf.yield
+// VEC-COUNT-16: vector.transfer_write {{.*}} : vector<4xf32>, memref<1x16x1x4xf32
+func.func @main(%x: tensor<1x16x7x7xf32> {mnn.name = "x"}) -> (tensor<1x16x7x7xf32> {mnn.name = "y"}) {
+  %u = mnn.constant dense<0.5> : tensor<16x4x16x4xf32>
+  %y = mnn.conv2d %x, %u {operandSegmentSizes = array<i32: 1, 1, 0, 0>, strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1 : i64, filter_layout = "winograd2t"} : (tensor<1x16x7x7xf32>, tensor<16x4x16x4xf32>) -> tensor<1x16x7x7xf32>
+  return %y : tensor<1x16x7x7xf32>
+}

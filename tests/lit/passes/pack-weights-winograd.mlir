@@ -57,13 +57,36 @@ func.func @auto_f2_28_tiles(%x: tensor<1x16x28x16xf32>) -> tensor<1x16x28x16xf32
 
 // -----
 
-// auto: 7x7 makes 4 tiles of 4x4 and 16 of 2x2: F(2,3).
+// auto: 7x7 makes 4 tiles of 4x4 and 16 of 2x2: F(2,3). 16 tiles fill the
+// 16 lanes of the GEMM's register tile, so the tiles are the lanes and U is
+// stored in panels of 4 output channels (the tile's rows): [16, 32/4, 32, 4],
+// "winograd2t". With 512-bit vectors (32 lanes) they do not fill them: lane
+// panels of 32 channels. (32 tiles with 32 lanes, above, keep lane panels
+// too: more than 16 tiles reuse each panel across row tiles.)
 // AUTO-LABEL: func.func @auto_f2_7x7
-// AUTO: mnn.conv2d {{.*}}filter_layout = "winograd2"{{.*}}tensor<16x2x32x16xf32>
+// AUTO: mnn.conv2d {{.*}}filter_layout = "winograd2t"{{.*}}tensor<16x8x32x4xf32>
+// AVX512-LABEL: func.func @auto_f2_7x7
+// AVX512: mnn.conv2d {{.*}}filter_layout = "winograd2"{{.*}}tensor<16x1x32x32xf32>
 func.func @auto_f2_7x7(%x: tensor<1x32x7x7xf32>) -> tensor<1x32x7x7xf32> {
   %w = mnn.constant dense<1.0> : tensor<32x32x3x3xf32>
   %y = mnn.conv2d %x, %w {operandSegmentSizes = array<i32: 1, 1, 0, 0>, strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x32x7x7xf32>, tensor<32x32x3x3xf32>) -> tensor<1x32x7x7xf32>
   return %y : tensor<1x32x7x7xf32>
+}
+
+// -----
+
+// One filter, two convs: on 7x7 (16 tiles, tiles as lanes) and on 9x9 (25
+// tiles, lane panels). Each gets its own packed constant.
+// AUTO-LABEL: func.func @shared_filter_two_layouts
+// AUTO-DAG: %[[T:.*]] = mnn.constant {{.*}} : tensor<16x4x16x4xf32>
+// AUTO-DAG: %[[L:.*]] = mnn.constant {{.*}} : tensor<16x1x16x16xf32>
+// AUTO-DAG: mnn.conv2d %arg0, %[[T]] {{.*}}filter_layout = "winograd2t"
+// AUTO-DAG: mnn.conv2d %arg1, %[[L]] {{.*}}filter_layout = "winograd2"
+func.func @shared_filter_two_layouts(%x: tensor<1x16x7x7xf32>, %z: tensor<1x16x9x9xf32>) -> (tensor<1x16x7x7xf32>, tensor<1x16x9x9xf32>) {
+  %w = mnn.constant dense<1.0> : tensor<16x16x3x3xf32>
+  %y = mnn.conv2d %x, %w {operandSegmentSizes = array<i32: 1, 1, 0, 0>, strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x16x7x7xf32>, tensor<16x16x3x3xf32>) -> tensor<1x16x7x7xf32>
+  %v = mnn.conv2d %z, %w {operandSegmentSizes = array<i32: 1, 1, 0, 0>, strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x16x9x9xf32>, tensor<16x16x3x3xf32>) -> tensor<1x16x9x9xf32>
+  return %y, %v : tensor<1x16x7x7xf32>, tensor<1x16x9x9xf32>
 }
 
 // -----

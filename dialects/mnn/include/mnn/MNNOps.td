@@ -139,7 +139,8 @@ def MNN_Conv2DOp : MNN_InferredOp<"conv2d", [AttrSizedOperandSegments]> {
     channels blocked by B outermost, or "winograd4" / "winograd2": a 3x3
     stride-1 filter (group 1) transformed for Winograd F(4,3) / F(2,3),
     [(m+2)^2, Cout/S, Cin, S] with U[i*(m+2)+j][co/S][ci][co%S] =
-    (G g G^T)[i][j] (panels of S output channels).
+    (G g G^T)[i][j] (panels of S output channels), or "winograd4t" /
+    "winograd2t": the same with S = 4, for the tiles-as-lanes GEMM.
     pads: [top, left, bottom, right].
   }];
   let arguments = !con((ins AnyRankedTensor:$input, AnyRankedTensor:$filter,
