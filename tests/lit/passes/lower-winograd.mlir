@@ -5,13 +5,15 @@
 // 2x2 outputs (T = 9, rounded up to 12 GEMM rows), with bias, residual and
 // relu. Scratch: the padded HWC input [1, 8, 8, 16] and then M [16, 12, 16]
 // at offset 0, V [16, 12, 16] after them.
-// CHECK: #[[HWC:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d3, d1, d2)>
 // CHECK-LABEL: func.func @__mnn_main
 // CHECK: %[[PAD:.*]] = memref.view %{{.*}}[%c0][] : memref<24576xi8> to memref<1x8x8x16xf32>
 // CHECK: %[[V:.*]] = memref.view %{{.*}}[%c12288][] : memref<24576xi8> to memref<16x12x16xf32>
 // CHECK: %[[M:.*]] = memref.view %{{.*}}[%c0][] : memref<24576xi8> to memref<16x12x16xf32>
 // 1. zero-padded, transposed copy of the input: the border is zeroed (row 0,
-// rows 6-7 past the last tile, column 0, columns 6-7), the rest copied.
+// rows 6-7 past the last tile, column 0, columns 6-7), the rest copied in
+// 8 x 8 blocks per (row, channel vector): 8 channel rows of 8 pixels (the
+// 5-wide row read masked), transposed by 3 stages of shuffles (those of the
+// 3 pixels past the row are dead), 5 pixel vectors stored.
 // CHECK: %[[TOP:.*]] = memref.subview %[[PAD]][0, 0, 0, 0] [1, 1, 8, 16] [1, 1, 1, 1]
 // CHECK: linalg.fill {{.*}} outs(%[[TOP]] :
 // CHECK: %[[BOTTOM:.*]] = memref.subview %[[PAD]][0, 6, 0, 0] [1, 2, 8, 16] [1, 1, 1, 1]
@@ -21,8 +23,18 @@
 // CHECK: %[[RIGHT:.*]] = memref.subview %[[PAD]][0, 1, 6, 0] [1, 5, 2, 16] [1, 1, 1, 1]
 // CHECK: linalg.fill {{.*}} outs(%[[RIGHT]] :
 // CHECK-NOT: linalg.fill
-// CHECK: %[[IN:.*]] = memref.subview %[[PAD]][0, 1, 1, 0] [1, 5, 5, 16] [1, 1, 1, 1]
-// CHECK: linalg.generic {indexing_maps = [#[[HWC]], #{{.*}}]{{.*}} ins(%arg0 : memref<1x16x5x5xf32>) outs(%[[IN]] :
+// CHECK: scf.parallel (%[[Y:.*]], %[[CV:.*]]) = (%c0, %c0) to (%c5, %c2)
+// CHECK: %[[C:.*]] = arith.muli %[[CV]], %c8
+// CHECK: vector.transfer_read %arg0[%c0, %[[C]], %[[Y]], %c0], %{{.*}} : memref<1x16x5x5xf32>, vector<8xf32>
+// CHECK-COUNT-7: vector.transfer_read %arg0{{.*}} : memref<1x16x5x5xf32>, vector<8xf32>
+// CHECK: vector.shuffle %{{.*}}, %{{.*}} [0, 8, 2, 10, 4, 12, 6, 14]
+// CHECK: vector.shuffle %{{.*}}, %{{.*}} [0, 1, 8, 9, 4, 5, 12, 13]
+// CHECK: vector.shuffle %{{.*}}, %{{.*}} [0, 1, 2, 3, 8, 9, 10, 11]
+// CHECK: %[[PY:.*]] = arith.addi %[[Y]], %c1
+// CHECK: vector.store %{{.*}}, %[[PAD]][%c0, %[[PY]], %c1, %[[C]]] : memref<1x8x8x16xf32>, vector<8xf32>
+// CHECK-COUNT-4: vector.store %{{.*}}, %[[PAD]]
+// CHECK-NOT: vector.store %{{.*}}, %[[PAD]]
+// CHECK: scf.reduce
 // GEMM rows 9..11 (no tile) are zero.
 // CHECK: %[[TAIL:.*]] = memref.subview %[[V]][0, 9, 0] [16, 3, 16] [1, 1, 1]
 // CHECK: linalg.fill {{.*}} outs(%[[TAIL]] :
@@ -99,9 +111,11 @@ func.func @main(%x: tensor<1x16x5x5xf32> {mnn.name = "x"}, %r: tensor<1x16x5x5xf
 // activation: the output rows go straight to the result, one vector<4> per
 // channel from two levels of shuffles (the first canonicalized to
 // vector.interleave).
+// The 8-wide rows are copied in whole 8 x 8 blocks (in bounds, unmasked).
 // CHECK-LABEL: func.func @__mnn_main
 // CHECK-NOT: linalg.fill
-// CHECK: linalg.generic
+// CHECK: scf.parallel
+// CHECK: vector.transfer_read {{.*}} {in_bounds = [true]} : memref<1x8x10x10xf32>, vector<8xf32>
 // CHECK: scf.parallel
 // CHECK-COUNT-36: vector.load {{.*}} : memref<1x10x10x8xf32>, vector<8xf32>
 // CHECK: vector.fma
