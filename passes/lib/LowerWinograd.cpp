@@ -272,33 +272,40 @@ LogicalResult Lowering::lowerWinogradConv(mnn::Conv2DOp op, Value out) {
   int64_t ob = fshape[1], oi = fshape[3];
   SmallVector<IT> its = {IT::parallel, IT::parallel, IT::parallel, IT::parallel,
                          IT::reduction};
-  auto body = [](OpBuilder &nb, Location nl, ValueRange x) -> Value {
-    return nb.create<arith::AddFOp>(nl, x[2], nb.create<arith::MulFOp>(nl, x[0], x[1]));
+  auto map = [&](ArrayRef<unsigned> dims) {
+    SmallVector<AffineExpr> exprs;
+    for (unsigned d : dims)
+      exprs.push_back(dim(d));
+    return AffineMap::get(5, 0, exprs, ctx);
   };
-  linalg::GenericOp gemm;
+  // Dims: e, ob, the register tile's rows and lanes, k.
+  AffineMap vMap, uMap, mMap;
+  int64_t prefetch;
   if (!tileLanes) {
     enum { E, OB, ROWS, OI, K };
-    gemm = buildGeneric(b, loc, {gemmIn, bufferOf(op.getFilter())},
-                        {AffineMap::get(5, 0, {dim(E), dim(ROWS), dim(K)}, ctx),
-                         AffineMap::get(5, 0, {dim(E), dim(OB), dim(K), dim(OI)}, ctx)},
-                        reshapeBuffer(b, loc, gemmOut, {aa, s.tp, ob, oi}),
-                        AffineMap::get(5, 0, {dim(E), dim(ROWS), dim(OB), dim(OI)}, ctx),
-                        its, body);
-    gemm->setAttr("mnn.prefetch_distance", b.getI64IntegerAttr(s.cin * oi));
+    vMap = map({E, ROWS, K});
+    uMap = map({E, OB, K, OI});
+    mMap = map({E, ROWS, OB, OI});
+    prefetch = s.cin * oi; // the next panel's row
   } else {
     // Transposed: rows = the OI output channels of a panel (the broadcast
     // operand, U's K x 4 panel read once, in order), lanes = the tiles
     // (V^T rows), stored to M transposed (contiguous along the channels).
     // The U stream runs ahead of the FMAs by a prefetch 4 KB ahead per step.
     enum { E, OB, OI, TILES, K };
-    gemm = buildGeneric(b, loc, {gemmIn, bufferOf(op.getFilter())},
-                        {AffineMap::get(5, 0, {dim(E), dim(K), dim(TILES)}, ctx),
-                         AffineMap::get(5, 0, {dim(E), dim(OB), dim(K), dim(OI)}, ctx)},
-                        reshapeBuffer(b, loc, gemmOut, {aa, s.tp, ob, oi}),
-                        AffineMap::get(5, 0, {dim(E), dim(TILES), dim(OB), dim(OI)}, ctx),
-                        its, body);
-    gemm->setAttr("mnn.prefetch_distance", b.getI64IntegerAttr(kTileLanesPrefetch));
+    vMap = map({E, K, TILES});
+    uMap = map({E, OB, K, OI});
+    mMap = map({E, TILES, OB, OI});
+    prefetch = kTileLanesPrefetch;
   }
+  auto gemm = buildGeneric(
+      b, loc, {gemmIn, bufferOf(op.getFilter())}, {vMap, uMap},
+      reshapeBuffer(b, loc, gemmOut, {aa, s.tp, ob, oi}), mMap, its,
+      [](OpBuilder &nb, Location nl, ValueRange x) -> Value {
+        return nb.create<arith::AddFOp>(nl, x[2],
+                                        nb.create<arith::MulFOp>(nl, x[0], x[1]));
+      });
+  gemm->setAttr("mnn.prefetch_distance", b.getI64IntegerAttr(prefetch));
   gemm->setAttr(mnn::kKernelAttr, b.getStringAttr("matmul"));
   KernelEpilogue{}.attachTo(gemm);
 
