@@ -200,10 +200,10 @@ LogicalResult Lowering::lowerWinogradConv(mnn::Conv2DOp op, Value out) {
                            body,
                        bool channelsOutside = false) {
     OpBuilder::InsertionGuard guard(b);
-    Value n, th, tw, c;
+    Value n, th, tw;
     if (channelsOutside) {
       auto par = parallelOver(b, loc, {channels / lanes});
-      c = b.create<arith::MulIOp>(loc, par.getInductionVars()[0], idx(lanes));
+      Value c = b.create<arith::MulIOp>(loc, par.getInductionVars()[0], idx(lanes));
       auto tiles = b.create<scf::ForOp>(loc, idx(0), idx(s.t), idx(1));
       b.setInsertionPointToStart(tiles.getBody());
       Value t = tiles.getInductionVar();
