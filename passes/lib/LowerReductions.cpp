@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Lowering.h"
+#include "VectorTranspose.h"
 
 #include <cmath>
 #include <limits>
@@ -119,11 +120,10 @@ LogicalResult Lowering::lowerStride2MaxPool(Location loc, Value input, Value out
   Value acc = b.create<arith::ConstantOp>(
       loc, DenseElementsAttr::get(v8, APFloat::getInf(APFloat::IEEEsingle(), true)));
   Value pad = f32Const(b, loc, 0);
-  static constexpr int64_t kVshufpsOrder[8] = {0, 1, 4, 5, 2, 3, 6, 7};
   auto take = [&](Value wide, int64_t first) {
     SmallVector<int64_t> lanes;
     for (int64_t l = 0; l < 8; ++l)
-      lanes.push_back(first + 2 * kVshufpsOrder[l]);
+      lanes.push_back(first + 2 * mnn::kVshufpsEvenOddOrder[l]);
     Value x = b.create<vector::ShuffleOp>(loc, wide, wide, lanes);
     Value gt = b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OGT, x, acc);
     acc = b.create<arith::SelectOp>(loc, gt, x, acc);
@@ -141,7 +141,7 @@ LogicalResult Lowering::lowerStride2MaxPool(Location loc, Value input, Value out
         take(wide, 1);
     }
   // The permutation is its own inverse.
-  acc = b.create<vector::ShuffleOp>(loc, acc, acc, ArrayRef<int64_t>(kVshufpsOrder));
+  acc = b.create<vector::ShuffleOp>(loc, acc, acc, ArrayRef<int64_t>(mnn::kVshufpsEvenOddOrder));
   b.create<vector::TransferWriteOp>(loc, acc, res, ValueRange{add(outRow, x0)},
                                     ArrayRef<bool>{true});
   return success();

@@ -84,6 +84,13 @@ ElementsAttr packOihw(ElementsAttr attr, int64_t group, int64_t block) {
   return mnn::makeElements(packedType, packed);
 }
 
+/// Winograd tiles of `conv`'s output with m x m output tiles.
+int64_t winogradTileCount(mnn::Conv2DOp conv, int64_t m) {
+  auto outType = cast<RankedTensorType>(conv.getType());
+  return outType.getDimSize(0) * ((outType.getDimSize(2) + m - 1) / m) *
+         ((outType.getDimSize(3) + m - 1) / m);
+}
+
 /// The Winograd output tile m (4 or 2) for `conv` under `mode`, or 0 for a
 /// direct conv. Eligible: f32, constant oihw 3x3 filter, stride 1, dilation
 /// 1, group 1, Cin and Cout multiples of the transforms' vector lanes. auto
@@ -98,7 +105,6 @@ int64_t winogradTile(mnn::Conv2DOp conv, StringRef mode) {
   if (mode == "off")
     return 0;
   auto fType = cast<RankedTensorType>(conv.getFilter().getType());
-  auto outType = cast<RankedTensorType>(conv.getType());
   if (!fType.getElementType().isF32() || fType.getRank() != 4 ||
       conv.getGroup() != 1 || fType.getDimSize(2) != 3 || fType.getDimSize(3) != 3)
     return 0;
@@ -114,11 +120,9 @@ int64_t winogradTile(mnn::Conv2DOp conv, StringRef mode) {
     return 2;
   if (cin < 16 || cout < 16)
     return 0;
-  auto tiles = [&](int64_t m) {
-    return outType.getDimSize(0) * ((outType.getDimSize(2) + m - 1) / m) *
-           ((outType.getDimSize(3) + m - 1) / m);
-  };
-  return tiles(4) >= 32 ? 4 : tiles(2) >= 16 ? 2 : 0;
+  return winogradTileCount(conv, 4) >= 32   ? 4
+         : winogradTileCount(conv, 2) >= 16 ? 2
+                                            : 0;
 }
 
 /// Whether the Winograd GEMM of `conv` (tile m) takes the tiles as lanes:
@@ -128,10 +132,8 @@ int64_t winogradTile(mnn::Conv2DOp conv, StringRef mode) {
 /// ResNet-18's 7x7 maps on AVX2).
 bool winogradTilesAsLanes(mnn::Conv2DOp conv, int64_t m, int64_t block) {
   constexpr int64_t kMaxTiles = 16;
-  auto outType = cast<RankedTensorType>(conv.getType());
-  int64_t tiles = outType.getDimSize(0) * ((outType.getDimSize(2) + m - 1) / m) *
-                  ((outType.getDimSize(3) + m - 1) / m);
-  return tiles == (block >= 16 ? 32 : 16) && tiles <= kMaxTiles;
+  int64_t tiles = winogradTileCount(conv, m);
+  return tiles == mnn::matmulLanes(block * 32) && tiles <= kMaxTiles;
 }
 
 /// U[i * a + j][co / S][ci][co % S] = sum_kl G[i][k] W[co][ci][k][l] G[j][l],
@@ -231,7 +233,7 @@ struct PackWeightsPass : mnn::impl::PackWeightsBase<PackWeightsPass> {
     // when they do not divide Cout.
     auto winogradStrip = [&](mnn::Conv2DOp conv) -> int64_t {
       int64_t cout = conv.getOutputChannels();
-      for (int64_t strip : {block >= 16 ? 32 : 16, 16, 8})
+      for (int64_t strip : {mnn::matmulLanes(block * 32), int64_t{16}, int64_t{8}})
         if (cout % strip == 0)
           return strip;
       return cout;

@@ -3,7 +3,7 @@
 // The transpose of `width` vectors of `width` lanes (a power of two), as
 // log2(width) stages of width shuffles: stage h swaps the off-diagonal
 // h x h blocks of every 2h x 2h block. Row i of the result holds lane i of
-// every input vector.
+// every input vector. Also the lane order of AVX2's even/odd picks.
 //
 //===----------------------------------------------------------------------===//
 #ifndef MNN_PASSES_VECTORTRANSPOSE_H
@@ -13,6 +13,12 @@
 #include "mlir/IR/Builders.h"
 
 namespace mnn {
+
+/// The columns that AVX2's even/odd pick of two 8-lane registers (one
+/// vshufps, which works within 128-bit halves) leaves in lanes 0..7; the
+/// permutation is its own inverse. Kernels whose lanes are independent keep
+/// this order and restore it once, at the store.
+inline constexpr int64_t kVshufpsEvenOddOrder[8] = {0, 1, 4, 5, 2, 3, 6, 7};
 
 inline llvm::SmallVector<mlir::Value> transposeSquare(mlir::OpBuilder &b, mlir::Location loc,
                                                       llvm::SmallVector<mlir::Value> v,

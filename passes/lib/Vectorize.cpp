@@ -100,8 +100,7 @@ struct Microkernel {
   /// a 3x3 stride-2 depthwise tile does 6 shuffles per kernel row and
   /// channel instead of 12. The permutation is its own inverse.
   int64_t laneOrder(int64_t lane) const {
-    static constexpr int64_t kVshufpsOrder[8] = {0, 1, 4, 5, 2, 3, 6, 7};
-    return permuted ? lane - lane % 8 + kVshufpsOrder[lane % 8] : lane;
+    return permuted ? lane - lane % 8 + mnn::kVshufpsEvenOddOrder[lane % 8] : lane;
   }
 
   /// `v` (natural order) in the tile's lane order, or back.
