@@ -9,6 +9,8 @@
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/Target/TargetOptions.h"
 #include "llvm/TargetParser/AArch64TargetParser.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/Triple.h"
 
 #include <mutex>
 
@@ -158,6 +160,22 @@ llvm::Expected<TargetInfo> TargetInfo::create(const TargetSpec &spec) {
   info.arch_ = spec.arch;
   info.triple_ = llvm::Triple(defaults->triple);
   info.cpu_ = spec.cpu.empty() ? defaults->cpu.str() : spec.cpu;
+  // "native": the machine that compiles is the one that runs the model. Its
+  // CPU name and the features it reports (a VM may hide some of the CPU's).
+  llvm::SmallVector<std::string> hostFeatures;
+  if (info.cpu_ == "native") {
+    llvm::Triple host(llvm::sys::getProcessTriple());
+    if (host.getArch() != llvm::Triple(defaults->triple).getArch())
+      return llvm::createStringError(
+          "--cpu=native names this machine's CPU, which is " +
+          host.getArchName() + ", not the target " + spec.arch +
+          "; name the target's CPU instead");
+    info.cpu_ = llvm::sys::getHostCPUName().str();
+    for (const llvm::StringMapEntry<bool> &f : llvm::sys::getHostCPUFeatures())
+      if (findFeature(*probe, f.getKey()))
+        hostFeatures.push_back((f.getValue() ? "+" : "-") + f.getKey().str());
+    llvm::sort(hostFeatures);
+  }
   if (!probe->isCPUStringValid(info.cpu_))
     return llvm::createStringError(
         "unknown CPU '" + info.cpu_ + "' for " + spec.arch +
@@ -170,6 +188,7 @@ llvm::Expected<TargetInfo> TargetInfo::create(const TargetSpec &spec) {
   llvm::SmallVector<std::string> features;
   if (!defaults->features.empty())
     features.push_back(defaults->features.str());
+  features.append(hostFeatures.begin(), hostFeatures.end());
   llvm::SmallVector<llvm::StringRef> userFeatures;
   llvm::StringRef(spec.features).split(userFeatures, ',', -1, false);
   for (llvm::StringRef f : userFeatures) {

@@ -43,7 +43,8 @@ cl::opt<std::string> targetArch("target", cl::desc("Target: x86_64 (default) or 
                                 cl::init("x86_64"), cl::cat(category));
 cl::opt<std::string> targetCpu("cpu",
                                cl::desc("Target CPU (default x86-64-v3 = AVX2+FMA, or generic "
-                                        "AArch64 NEON); e.g. skylake-avx512, cortex-a76"),
+                                        "AArch64 NEON); e.g. skylake-avx512, cortex-a76, or native "
+                                        "(this machine's CPU and features)"),
                                cl::cat(category));
 cl::opt<std::string> targetFeatures("features",
                                     cl::desc("Extra target features, e.g. +dotprod,+fp16"),

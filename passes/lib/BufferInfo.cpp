@@ -154,14 +154,31 @@ PackedInputTile choosePackedInputTile(Operation *op, int64_t vectorLanes) {
       (reduction < kLongReduction &&
        (pixels > kSmallMap || reduction < kMinSmallMapReduction)))
     return {};
-  // Six pixels x two vectors of channels is the register tile that fills
-  // 16 registers (12 accumulators, 2 weight vectors, 1 broadcast) with one
+  // With 16 registers (AVX2, NEON): six pixels x two vectors of channels
+  // fills them (12 accumulators, 2 weight vectors, 1 broadcast) with one
   // broadcast per two FMAs; where two vectors do not divide Cout, twelve
   // pixels x one vector.
-  PackedInputTile tile = cout % (2 * vectorLanes) == 0 ? PackedInputTile{6, 2 * vectorLanes}
-                         : cout % vectorLanes == 0     ? PackedInputTile{12, vectorLanes}
-                                                       : PackedInputTile{};
-  return pixels >= tile.rows ? tile : PackedInputTile{};
+  if (vectorLanes < 16)
+    return cout % (2 * vectorLanes) == 0 && pixels >= 6 ? PackedInputTile{6, 2 * vectorLanes}
+           : cout % vectorLanes == 0 && pixels >= 12    ? PackedInputTile{12, vectorLanes}
+                                                        : PackedInputTile{};
+  // With 32 registers (AVX-512): 7 to 14 pixels x two vectors (up to 28
+  // accumulators), the count whose panels overshoot the map least (the
+  // last panel overlaps its neighbour and recomputes pixels), the larger
+  // on a tie: 13 on 13x13, 14 on 14x14, 7 on 7x7, where 12 computed 60 of
+  // 49 pixels. One vector where two do not divide Cout, half a vector
+  // where one does not (SqueezeNet's 1000 classes).
+  int64_t lanes = cout % (2 * vectorLanes) == 0 ? 2 * vectorLanes
+                  : cout % vectorLanes == 0     ? vectorLanes
+                  : cout % (vectorLanes / 2) == 0 ? vectorLanes / 2
+                                                : 0;
+  if (!lanes || pixels < 7)
+    return {};
+  int64_t rows = 7;
+  for (int64_t r = 8; r <= 14; ++r)
+    if (llvm::divideCeil(pixels, r) * r <= llvm::divideCeil(pixels, rows) * rows)
+      rows = r;
+  return PackedInputTile{rows, lanes};
 }
 
 bool sixRowPixelLaneConv(Operation *op, int64_t vectorLanes) {

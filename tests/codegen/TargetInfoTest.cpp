@@ -118,6 +118,30 @@ TEST(TargetInfo, UnknownNamesAreClearErrors) {
   EXPECT_NE(err.find("must start with '+'"), std::string::npos) << err;
 }
 
+#if defined(__x86_64__)
+// --cpu=native: this machine's CPU, with exactly the vector features the
+// running process sees (a VM may hide some that its CPU model has).
+TEST(TargetInfo, NativeIsTheHostCpu) {
+  TargetInfo t = makeTarget({"x86_64", "native", ""});
+  EXPECT_NE(t.cpu(), "native");
+  EXPECT_EQ(t.hasFeature("avx2"), (bool)__builtin_cpu_supports("avx2"));
+  EXPECT_EQ(t.hasFeature("fma"), (bool)__builtin_cpu_supports("fma"));
+  EXPECT_EQ(t.hasFeature("avx512f"), (bool)__builtin_cpu_supports("avx512f"));
+  EXPECT_EQ(t.preferredVectorBits(),
+            __builtin_cpu_supports("avx512f") ? 512u
+            : __builtin_cpu_supports("avx")   ? 256u
+                                              : 128u);
+  // A user feature still applies on top of the host's.
+  EXPECT_FALSE(makeTarget({"x86_64", "native", "-avx512f"}).hasFeature("avx512f"));
+
+  std::string err = createError({"aarch64", "native", ""});
+  EXPECT_NE(err.find("--cpu=native names this machine's CPU, which is x86_64, "
+                     "not the target aarch64"),
+            std::string::npos)
+      << err;
+}
+#endif
+
 TEST(TargetInfo, Describe) {
   EXPECT_EQ(makeTarget({"x86_64", "", ""}).describe(),
             "x86_64 (cpu x86-64-v3 +sse4.2 +avx +avx2 +fma +f16c, 256-bit "

@@ -4,7 +4,7 @@ compare the outputs with the ONNX Runtime references.
 
     python3 tests/e2e/check_model.py --mnn-compile BUILD/mnn-compile --mnn-run BUILD/mnn-run \\
         --manifest DIR/manifest.json --case NAME [--case PATTERN ...] | --all
-        [--exclude PATTERN ...] [--target x86_64|aarch64]
+        [--exclude PATTERN ...] [--target x86_64|aarch64] [--cpu CPU]
         [--runner "qemu-aarch64 -cpu cortex-a76 -L /usr/aarch64-linux-gnu"]
         [--work DIR] [--threads T] [--timeout SECONDS] [--keep]
     python3 tests/e2e/check_model.py --manifest DIR/manifest.json --list
@@ -135,6 +135,8 @@ def check_case(case, manifest, args, work_root):
     # 1. compile
     cmd = [args.mnn_compile, manifest.abspath(case["model"]), "-o", build_dir,
            "--target", args.target, "--name", lib_name]
+    if args.cpu:
+        cmd.append(f"--cpu={args.cpu}")
     for inp, shape in case.get("input_shapes", {}).items():
         cmd += ["--input-shape", f"{inp}={'x'.join(str(d) for d in shape)}"]
     cmd += case.get("compile_args", [])
@@ -202,6 +204,7 @@ def main():
     ap.add_argument("--exclude", action="append", default=[],
                     help="skip cases matching this fnmatch pattern (repeatable)")
     ap.add_argument("--target", default="x86_64", choices=["x86_64", "aarch64"])
+    ap.add_argument("--cpu", help="pass --cpu=CPU to mnn-compile (e.g. native)")
     ap.add_argument("--runner", default="", help="command prefix for mnn-run, e.g. "
                     "\"qemu-aarch64 -cpu cortex-a76 -L /usr/aarch64-linux-gnu\"")
     ap.add_argument("--work", help="work directory (kept); default: a temp dir in /tmp")

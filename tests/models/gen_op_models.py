@@ -1160,6 +1160,15 @@ def gen_pool_conv(s):
     conv("conv_packed_s2_asym_dilated_batch2", [2, 32, 15, 13], 16, 3, bias=False,
          strides=[2, 2], pads=[0, 1, 1, 0], dilations=[2, 1])
 
+    # 1x1 convs over long reductions on the panels that 512-bit vectors take
+    # (--cpu=native on an AVX-512 host): 7 to 14 pixels x 32, 16 or 8 channels,
+    # the panel count that overshoots the map least (7 on 7x7, 10 on 10x10, 13
+    # on 13x13); with AVX2 6 x 16 or 12 x 8.
+    conv("conv_packed_1x1_7x7_residual_relu", [1, 256, 7, 7], 256, 1,
+         post="residual_relu")
+    conv("conv_packed_1x1_10x10_cout48", [1, 256, 10, 10], 48, 1)
+    conv("conv_packed_1x1_13x13_cout40_relu", [1, 256, 13, 13], 40, 1, post="relu")
+
     # Winograd (3x3, stride 1, group 1, channels multiples of 8). auto (>= 16 channels
     # each way): F(4,3) with >= 32 tiles of 4x4 outputs, else F(2,3) with >= 16 tiles of
     # 2x2, else direct. Output sizes divisible and not divisible by the tile, every

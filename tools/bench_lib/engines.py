@@ -115,8 +115,11 @@ class Ours:
     key = "ours"
     label = "ours (mnn-compile .so via ctypes)"
 
-    def __init__(self, mnn_compile):
+    def __init__(self, mnn_compile, cpu=None):
         self.mnn_compile = mnn_compile
+        self.cpu = cpu
+        if cpu:
+            self.label = f"ours (mnn-compile --cpu={cpu} .so via ctypes)"
         if not os.access(mnn_compile, os.X_OK):
             raise EngineUnavailable(f"mnn-compile not found at {mnn_compile} "
                                     "(build the project or pass --mnn-compile)")
@@ -125,6 +128,8 @@ class Ours:
         out_dir = os.path.join(model.work_dir, "ours")
         os.makedirs(out_dir, exist_ok=True)
         cmd = [self.mnn_compile, model.path, "-o", out_dir, "--name", model.name]
+        if self.cpu:
+            cmd.append(f"--cpu={self.cpu}")
         for name, dims in model.shape_overrides.items():
             cmd.append(f"--input-shape={name}=" + "x".join(str(d) for d in dims))
         secs = _run_logged(cmd, os.path.join(out_dir, "compile.log"), "mnn-compile")

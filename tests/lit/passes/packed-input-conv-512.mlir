@@ -1,0 +1,57 @@
+// RUN: mnn-opt %s --split-input-file --mnn-pack-weights="block=16" | FileCheck %s
+
+// With 512-bit vectors (32 registers) a packed-input conv takes 7 to 14
+// pixels per panel, the count whose last (overlapping) panel recomputes the
+// fewest pixels: 7 on a 7x7 map (6 panels of 12 would compute 60 of 49),
+// by two vectors of channels (32) where they divide Cout.
+// CHECK-LABEL: func.func @seven
+// CHECK: mnn.conv2d
+// CHECK-SAME: filter_layout = "bhwigo"
+// CHECK-SAME: mnn.packed_input_rows = 7 : i64
+// CHECK-SAME: tensor<2x1x1x256x1x32xf32>
+func.func @seven(%x: tensor<1x256x7x7xf32>) -> tensor<1x64x7x7xf32> {
+  %w = mnn.constant dense<0.5> : tensor<64x256x1x1xf32>
+  %y = mnn.conv2d %x, %w {dilations = array<i64: 1, 1>, filter_layout = "oihw", group = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x256x7x7xf32>, tensor<64x256x1x1xf32>) -> tensor<1x64x7x7xf32>
+  return %y : tensor<1x64x7x7xf32>
+}
+
+// -----
+
+// 13x13 = 169 pixels: 13 panels of 13. One vector (16 channels) where two
+// do not divide Cout (48).
+// CHECK-LABEL: func.func @thirteen
+// CHECK: mnn.conv2d
+// CHECK-SAME: mnn.packed_input_rows = 13 : i64
+// CHECK-SAME: tensor<3x1x1x512x1x16xf32>
+func.func @thirteen(%x: tensor<1x512x13x13xf32>) -> tensor<1x48x13x13xf32> {
+  %w = mnn.constant dense<0.5> : tensor<48x512x1x1xf32>
+  %y = mnn.conv2d %x, %w {dilations = array<i64: 1, 1>, filter_layout = "oihw", group = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x512x13x13xf32>, tensor<48x512x1x1xf32>) -> tensor<1x48x13x13xf32>
+  return %y : tensor<1x48x13x13xf32>
+}
+
+// -----
+
+// Half a vector (8 channels) where one does not divide Cout: SqueezeNet's
+// 1000-class conv. 28x28 = 784 pixels: 14 divides them (56 panels).
+// CHECK-LABEL: func.func @classes
+// CHECK: mnn.conv2d
+// CHECK-SAME: mnn.packed_input_rows = 14 : i64
+// CHECK-SAME: tensor<125x1x1x512x1x8xf32>
+func.func @classes(%x: tensor<1x512x28x28xf32>) -> tensor<1x1000x28x28xf32> {
+  %w = mnn.constant dense<0.5> : tensor<1000x512x1x1xf32>
+  %y = mnn.conv2d %x, %w {dilations = array<i64: 1, 1>, filter_layout = "oihw", group = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x512x28x28xf32>, tensor<1000x512x1x1xf32>) -> tensor<1x1000x28x28xf32>
+  return %y : tensor<1x1000x28x28xf32>
+}
+
+// -----
+
+// A map of fewer than 7 pixels keeps the direct conv.
+// CHECK-LABEL: func.func @tiny
+// CHECK: mnn.conv2d
+// CHECK-SAME: group = 1 : i64, operandSegmentSizes
+// CHECK-SAME: tensor<2x1x1x512x1x16xf32>
+func.func @tiny(%x: tensor<1x512x2x3xf32>) -> tensor<1x32x2x3xf32> {
+  %w = mnn.constant dense<0.5> : tensor<32x512x1x1xf32>
+  %y = mnn.conv2d %x, %w {dilations = array<i64: 1, 1>, filter_layout = "oihw", group = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x512x2x3xf32>, tensor<32x512x1x1xf32>) -> tensor<1x32x2x3xf32>
+  return %y : tensor<1x32x2x3xf32>
+}
