@@ -1168,6 +1168,19 @@ def gen_pool_conv(s):
          post="residual_relu")
     conv("conv_packed_1x1_10x10_cout48", [1, 256, 10, 10], 48, 1)
     conv("conv_packed_1x1_13x13_cout40_relu", [1, 256, 13, 13], 40, 1, post="relu")
+    # With 512-bit vectors a Cout that 16 does not divide is split into a conv
+    # over the whole vectors and one over the last 8 channels, concatenated in
+    # place (SqueezeNet's 1000-class head, here 200 classes): above, the conv
+    # is the result (the concat copies into it); here a pool reads it.
+    c = Case("conv_packed_1x1_13x13_cout200_relu_avgpool")
+    c.input("x", [1, 256, 13, 13])
+    c.weight("w", [200, 256, 1, 1], scale=(2.0 / 256) ** 0.5)
+    c.weight("b", [200], scale=0.1)
+    c.node("Conv", ["x", "w", "b"], ["conv_out"], kernel_shape=[1, 1])
+    c.node("Relu", ["conv_out"], ["act"])
+    c.node("GlobalAveragePool", ["act"], ["y"])
+    c.output("y")
+    s.add(c)
 
     # Winograd (3x3, stride 1, group 1, channels multiples of 8). auto (>= 16 channels
     # each way): F(4,3) with >= 32 tiles of 4x4 outputs, else F(2,3) with >= 16 tiles of

@@ -31,16 +31,17 @@ func.func @thirteen(%x: tensor<1x512x13x13xf32>) -> tensor<1x48x13x13xf32> {
 
 // -----
 
-// Half a vector (8 channels) where one does not divide Cout: SqueezeNet's
-// 1000-class conv. 28x28 = 784 pixels: 14 divides them (56 panels).
-// CHECK-LABEL: func.func @classes
+// Half a vector (8 channels) where one does not divide Cout and Cout is
+// too small to split (below). 28x28 = 784 pixels: 14 divides them.
+// CHECK-LABEL: func.func @half
 // CHECK: mnn.conv2d
 // CHECK-SAME: mnn.packed_input_rows = 14 : i64
-// CHECK-SAME: tensor<125x1x1x512x1x8xf32>
-func.func @classes(%x: tensor<1x512x28x28xf32>) -> tensor<1x1000x28x28xf32> {
-  %w = mnn.constant dense<0.5> : tensor<1000x512x1x1xf32>
-  %y = mnn.conv2d %x, %w {dilations = array<i64: 1, 1>, filter_layout = "oihw", group = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x512x28x28xf32>, tensor<1000x512x1x1xf32>) -> tensor<1x1000x28x28xf32>
-  return %y : tensor<1x1000x28x28xf32>
+// CHECK-SAME: tensor<3x1x1x512x1x8xf32>
+// CHECK-NOT: mnn.concat
+func.func @half(%x: tensor<1x512x28x28xf32>) -> tensor<1x24x28x28xf32> {
+  %w = mnn.constant dense<0.5> : tensor<24x512x1x1xf32>
+  %y = mnn.conv2d %x, %w {dilations = array<i64: 1, 1>, filter_layout = "oihw", group = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x512x28x28xf32>, tensor<24x512x1x1xf32>) -> tensor<1x24x28x28xf32>
+  return %y : tensor<1x24x28x28xf32>
 }
 
 // -----
@@ -54,4 +55,42 @@ func.func @tiny(%x: tensor<1x512x2x3xf32>) -> tensor<1x32x2x3xf32> {
   %w = mnn.constant dense<0.5> : tensor<32x512x1x1xf32>
   %y = mnn.conv2d %x, %w {dilations = array<i64: 1, 1>, filter_layout = "oihw", group = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x512x2x3xf32>, tensor<32x512x1x1xf32>) -> tensor<1x32x2x3xf32>
   return %y : tensor<1x32x2x3xf32>
+}
+
+// -----
+
+// Cout = 200 (12 x 16 + 8): rather than half-vector tiles for all 200
+// channels, a conv over 192 (two-vector tiles) and one over the last 8,
+// each with its rows of the filter and bias and the fused ReLU, then a
+// concat along the channels (which they write in place).
+// CHECK-LABEL: func.func @remainder
+// CHECK: %[[A:.*]] = mnn.conv2d
+// CHECK-SAME: activation = "relu"
+// CHECK-SAME: mnn.packed_input_rows = 13 : i64
+// CHECK-SAME: (tensor<1x256x13x13xf32>, tensor<6x1x1x256x1x32xf32>, tensor<192xf32>) -> tensor<1x192x13x13xf32>
+// CHECK: %[[B:.*]] = mnn.conv2d
+// CHECK-SAME: activation = "relu"
+// CHECK-SAME: mnn.packed_input_rows = 13 : i64
+// CHECK-SAME: (tensor<1x256x13x13xf32>, tensor<1x1x1x256x1x8xf32>, tensor<8xf32>) -> tensor<1x8x13x13xf32>
+// CHECK: %[[C:.*]] = mnn.concat %[[A]], %[[B]] {axis = 1 : i64}
+// CHECK: mnn.reduce %[[C]]
+func.func @remainder(%x: tensor<1x256x13x13xf32>) -> tensor<1x200x1x1xf32> {
+  %w = mnn.constant dense<0.5> : tensor<200x256x1x1xf32>
+  %b = mnn.constant dense<0.25> : tensor<200xf32>
+  %y = mnn.conv2d %x, %w, %b {activation = "relu", dilations = array<i64: 1, 1>, filter_layout = "oihw", group = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x256x13x13xf32>, tensor<200x256x1x1xf32>, tensor<200xf32>) -> tensor<1x200x13x13xf32>
+  %r = mnn.reduce %y {axes = array<i64: 2, 3>, keepdims = true, kind = "mean"} : (tensor<1x200x13x13xf32>) -> tensor<1x200x1x1xf32>
+  return %r : tensor<1x200x1x1xf32>
+}
+
+// -----
+
+// A residual (it would need slicing too) keeps the half-vector tiles.
+// CHECK-LABEL: func.func @remainder_residual
+// CHECK: mnn.conv2d
+// CHECK-SAME: tensor<25x1x1x256x1x8xf32>
+// CHECK-NOT: mnn.concat
+func.func @remainder_residual(%x: tensor<1x256x13x13xf32>, %r: tensor<1x200x13x13xf32>) -> tensor<1x200x13x13xf32> {
+  %w = mnn.constant dense<0.5> : tensor<200x256x1x1xf32>
+  %y = mnn.conv2d %x, %w, %r {dilations = array<i64: 1, 1>, filter_layout = "oihw", group = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 0, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x256x13x13xf32>, tensor<200x256x1x1xf32>, tensor<1x200x13x13xf32>) -> tensor<1x200x13x13xf32>
+  return %y : tensor<1x200x13x13xf32>
 }
