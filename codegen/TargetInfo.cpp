@@ -14,6 +14,8 @@
 
 #include <mutex>
 
+#include <unistd.h>
+
 // Only the two targets we ship code for; declared here instead of pulling in
 // llvm/Support/TargetSelect.h, which declares every configured target.
 extern "C" {
@@ -175,6 +177,12 @@ llvm::Expected<TargetInfo> TargetInfo::create(const TargetSpec &spec) {
       if (findFeature(*probe, f.getKey()))
         hostFeatures.push_back((f.getValue() ? "+" : "-") + f.getKey().str());
     llvm::sort(hostFeatures);
+    // And its caches, where the C library can tell (0 or -1 where not).
+    long l1 = sysconf(_SC_LEVEL1_DCACHE_SIZE), l2 = sysconf(_SC_LEVEL2_CACHE_SIZE);
+    if (l1 > 0)
+      info.l1DataCacheBytes_ = static_cast<unsigned>(l1);
+    if (l2 > 0)
+      info.l2CacheBytes_ = static_cast<unsigned>(l2);
   }
   if (!probe->isCPUStringValid(info.cpu_))
     return llvm::createStringError(
@@ -261,9 +269,9 @@ unsigned TargetInfo::convChannelBlock() const {
   return arch_ == "aarch64" ? 2 * lanes : lanes;
 }
 
-unsigned TargetInfo::l1DataCacheBytes() const { return 32 * 1024; }
+unsigned TargetInfo::l1DataCacheBytes() const { return l1DataCacheBytes_; }
 
-unsigned TargetInfo::l2CacheBytes() const { return 512 * 1024; }
+unsigned TargetInfo::l2CacheBytes() const { return l2CacheBytes_; }
 
 unsigned TargetInfo::numVectorRegisters() const {
   if (arch_ == "aarch64")

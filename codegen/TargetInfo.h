@@ -84,11 +84,11 @@ public:
   unsigned convChannelBlock() const;
   /// L1 data cache per core, the budget of the conv reduction blocks: 32 KiB
   /// (Zen 3, Skylake, most AArch64 cores; Cortex-A76 has 64 KiB, so this
-  /// is conservative there).
+  /// is conservative there), or the host's with --cpu=native.
   unsigned l1DataCacheBytes() const;
   /// L2 cache per core, which decides whether a conv operand re-read by
   /// every tile of its loop order is re-read from L2: 512 KiB (Zen 3,
-  /// Cortex-A76 has 256-512 KiB).
+  /// Cortex-A76 has 256-512 KiB), or the host's with --cpu=native.
   unsigned l2CacheBytes() const;
   /// Architectural vector registers: 16 (SSE/AVX), 32 (AVX-512, NEON).
   unsigned numVectorRegisters() const;
@@ -106,6 +106,9 @@ private:
   llvm::Triple triple_;
   std::string cpu_;
   std::string features_;
+  // Cache sizes per core: the defaults above, or the host's for "native".
+  unsigned l1DataCacheBytes_ = 32 * 1024;
+  unsigned l2CacheBytes_ = 512 * 1024;
   llvm::DataLayout dataLayout_{""};
   std::unique_ptr<llvm::MCSubtargetInfo> subtarget_;
   const llvm::Target *target_ = nullptr;

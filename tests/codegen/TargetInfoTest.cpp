@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 using namespace mnn::codegen;
 using mnn::codegen::test::errorText;
 
@@ -131,6 +133,13 @@ TEST(TargetInfo, NativeIsTheHostCpu) {
             __builtin_cpu_supports("avx512f") ? 512u
             : __builtin_cpu_supports("avx")   ? 256u
                                               : 128u);
+  // Its caches where the C library knows them, else the defaults.
+  long l1 = sysconf(_SC_LEVEL1_DCACHE_SIZE), l2 = sysconf(_SC_LEVEL2_CACHE_SIZE);
+  EXPECT_EQ(t.l1DataCacheBytes(), l1 > 0 ? (unsigned)l1 : 32u * 1024);
+  EXPECT_EQ(t.l2CacheBytes(), l2 > 0 ? (unsigned)l2 : 512u * 1024);
+  TargetInfo v3 = makeTarget({"x86_64", "", ""});
+  EXPECT_EQ(v3.l1DataCacheBytes(), 32u * 1024);
+  EXPECT_EQ(v3.l2CacheBytes(), 512u * 1024);
   // A user feature still applies on top of the host's.
   EXPECT_FALSE(makeTarget({"x86_64", "native", "-avx512f"}).hasFeature("avx512f"));
 

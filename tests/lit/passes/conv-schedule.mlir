@@ -1,6 +1,7 @@
 // RUN: mnn-opt %s --mnn-tile="vector-bits=256" | FileCheck %s --check-prefix=TILE
 // RUN: mnn-opt %s --mnn-tile="vector-bits=256" --mnn-vectorize --canonicalize | FileCheck %s --check-prefix=VEC
 // RUN: mnn-opt %s --mnn-tile="vector-bits=256 l2-bytes=0" | FileCheck %s --check-prefix=NOL2
+// RUN: mnn-opt %s --mnn-tile="vector-bits=256 l2-bytes=1572864" | FileCheck %s --check-prefix=BIGL2
 
 // A 3x3 conv with an 8-pixel-wide output (narrower than 16 lanes): the
 // register tile puts the vector lanes along the output channels (8 lanes,
@@ -10,6 +11,7 @@
 #win = affine_map<(n, g, ob, oi, oh, ow, kh, kw, cg) -> (n, g, cg, kh, kw, oh, ow)>
 #flt = affine_map<(n, g, ob, oi, oh, ow, kh, kw, cg) -> (ob, kh, kw, cg, g, oi)>
 #out = affine_map<(n, g, ob, oi, oh, ow, kh, kw, cg) -> (n, g, ob, oi, oh, ow)>
+#fltu = affine_map<(n, g, ob, oi, oh, ow, kh, kw, cg) -> (kh, kw, cg, g, oi)>
 
 // TILE-LABEL: func.func @conv
 // TILE: scf.parallel
@@ -102,9 +104,10 @@ func.func @conv_rows_outermost(%win: memref<1x1x16x1x1x112x112xf32, strided<[200
 // A 1x1 conv 512 -> 1000 on 13x13 (squeezenet's classifier, weights in
 // blocks of 8): streaming the 2 MB of weights once per output row (13 times)
 // moves fewer bytes than the 346 KB input once per channel block (125
-// times), but the input stays in L2 (under 3/4 of 512 KiB) while the
-// weights would come from L3: channel blocks stay outermost. Without the L2
-// budget, rows go outermost.
+// times), but the input stays in L2 (under 3/4 of 512 KiB): channel blocks
+// stay outermost, so that each writes its own output planes rather than
+// every row tile writing all 1000. Without the L2 budget, rows go
+// outermost.
 // TILE-LABEL: func.func @conv_input_in_l2
 // TILE: scf.parallel {{.*}} to (%c1{{.*}}, %c1{{.*}}, %c125, %c8{{.*}}, %c13{{.*}})
 // NOL2-LABEL: func.func @conv_input_in_l2
@@ -115,6 +118,31 @@ func.func @conv_input_in_l2(%win: memref<1x1x512x1x1x13x13xf32, strided<[86528, 
                   iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
       ins(%win, %flt : memref<1x1x512x1x1x13x13xf32, strided<[86528, 86528, 169, 13, 1, 13, 1]>>, memref<125x1x1x512x1x8xf32>)
       outs(%out : memref<1x1x125x8x13x13xf32>) attrs = {mnn.kernel = "conv"} {
+  ^bb0(%x: f32, %w: f32, %acc: f32):
+    %p = arith.mulf %x, %w : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// A 1x1 conv 16 -> 96 on a flattened 112x112 map (pixel lanes, 6 channels
+// per tile, 256-pixel chunks): the 0.8 MB input exceeds the L2 budget, so
+// the order that moves fewer bytes holds: the 6 KB of weights once per chunk
+// rather than the input once per channel tile, chunks outermost. With a
+// 2 MB L2 (l2-bytes as mnn-compile --cpu=native sets it on such a host) the
+// input stays in L2 and channel tiles stay outermost: each streams its 6
+// output planes instead of every chunk writing into all 96.
+// TILE-LABEL: func.func @pointwise_wide_map
+// TILE: scf.parallel {{.*}} to ({{.*}}%c12544{{.*}}%c96{{.*}}) step ({{.*}}%c256{{.*}}%c6{{.*}})
+// BIGL2-LABEL: func.func @pointwise_wide_map
+// BIGL2: scf.parallel {{.*}} to ({{.*}}%c96{{.*}}%c12544{{.*}}) step ({{.*}}%c6{{.*}}%c256{{.*}})
+func.func @pointwise_wide_map(%win: memref<1x1x16x1x1x1x12544xf32, strided<[200704, 200704, 12544, 1, 1, 12544, 1]>>,
+                %flt: memref<1x1x16x1x96xf32>, %out: memref<1x1x1x96x1x12544xf32>) {
+  linalg.generic {indexing_maps = [#win, #fltu, #out],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%win, %flt : memref<1x1x16x1x1x1x12544xf32, strided<[200704, 200704, 12544, 1, 1, 12544, 1]>>, memref<1x1x16x1x96xf32>)
+      outs(%out : memref<1x1x1x96x1x12544xf32>) attrs = {mnn.kernel = "conv"} {
   ^bb0(%x: f32, %w: f32, %acc: f32):
     %p = arith.mulf %x, %w : f32
     %s = arith.addf %acc, %p : f32

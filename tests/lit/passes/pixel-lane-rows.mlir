@@ -1,5 +1,5 @@
 // RUN: mnn-opt %s --mnn-pack-weights="block=8" | FileCheck %s --check-prefix=PACK
-// RUN: mnn-opt %s --mnn-pack-weights="block=8" --mnn-plan-memory --mnn-lower-to-linalg --mnn-tile="vector-bits=256 channel-lanes=8" | FileCheck %s --check-prefix=TILE
+// RUN: mnn-opt %s --mnn-pack-weights="block=8" --mnn-plan-memory --mnn-lower-to-linalg --mnn-tile="vector-bits=256 channel-lanes=8 l2-bytes=0" | FileCheck %s --check-prefix=TILE
 
 // 1x1 convs over 16 input channels on a 28x28 map take pixel lanes (a short
 // reduction). 16 -> 96 keeps its weights unblocked (hwigo), so its tile
@@ -8,6 +8,8 @@
 // of lanes (3x3: channel lanes, 8 x 9 pixels). The 784 pixels of a
 // flattened 28x28 map split into 7 equal parallel tiles of 112 (not 256,
 // 256, 256 and 16, which would leave one of two threads idle for a third).
+// (Without an L2 budget, so that chunks go outermost, as for maps whose
+// input exceeds L2: conv-schedule.mlir.)
 // PACK-LABEL: func.func @main
 // PACK: mnn.conv2d {{.*}}filter_layout = "hwigo"{{.*}} -> tensor<1x96x28x28xf32>
 // PACK: mnn.conv2d {{.*}}filter_layout = "bhwigo"{{.*}} -> tensor<1x64x28x28xf32>
