@@ -143,18 +143,23 @@ int64_t spannedBytes(Value memref) {
 /// fits in `l2Bytes` while the weights do not is re-read from L2, cheaply
 /// next to weights re-streamed from L3 or memory: channels outermost
 /// (squeezenet's 512 -> 1000 classifier on 13x13: a 346 KB input against
-/// 2 MB of weights, 0.95-0.985x). An input that fits in `l2Bytes` keeps
-/// channels outermost whatever the weights: re-reading it from L2 per
+/// 2 MB of weights, 0.95-0.985x). So does an input that fits in `l2Bytes`
+/// under a larger output (expansion convs): re-reading it from L2 per
 /// channel block costs little, while rows outermost writes every output
 /// channel's plane per row tile, as many store streams as channels
-/// (mobilenet_v2's 16 -> 96 conv on 112x112 with a 2 MB L2: 0.87x).
+/// (mobilenet_v2's 16 -> 96 conv on 112x112 with a 2 MB L2: 0.87x). Not
+/// where the input is the larger: each thread of a channel-outermost split
+/// reads all of it (mobilenet_v2's 96 -> 24 conv on 56x56 took 1.3x as
+/// long at two threads as at one).
 void chooseConvLoopOrder(linalg::GenericOp op, ArrayRef<int64_t> ranges,
                          KernelSchedule &s, int64_t l2Bytes) {
   int64_t inputBytes = spannedBytes(op.getDpsInputOperand(0)->get());
   int64_t weightBytes = spannedBytes(op.getDpsInputOperand(1)->get());
   if (inputBytes < 0 || weightBytes < 0)
     return;
-  if (l2Bytes > 0 && inputBytes <= l2Bytes)
+  int64_t outputBytes = spannedBytes(op.getDpsInitOperand(0)->get());
+  if (l2Bytes > 0 && inputBytes <= l2Bytes &&
+      (weightBytes > l2Bytes || outputBytes > inputBytes))
     return;
   int64_t channelTiles = ranges[G] * ranges[OB] *
                          llvm::divideCeil(ranges[OI], s.parallelTiles[OI]);

@@ -150,3 +150,24 @@ func.func @pointwise_wide_map(%win: memref<1x1x16x1x1x1x12544xf32, strided<[2007
   }
   return
 }
+
+// The other way, 96 -> 24 on 56x56: the 1.2 MB input is larger than the
+// output, so even in a 2 MB L2 chunks stay outermost (channel tiles
+// outermost, each of two threads would read all of it).
+// TILE-LABEL: func.func @pointwise_projection
+// TILE: scf.parallel {{.*}} to ({{.*}}%c3136{{.*}}%c24{{.*}}) step ({{.*}}%c224{{.*}}%c6{{.*}})
+// BIGL2-LABEL: func.func @pointwise_projection
+// BIGL2: scf.parallel {{.*}} to ({{.*}}%c3136{{.*}}%c24{{.*}}) step ({{.*}}%c224{{.*}}%c6{{.*}})
+func.func @pointwise_projection(%win: memref<1x1x96x1x1x1x3136xf32, strided<[301056, 301056, 3136, 1, 1, 3136, 1]>>,
+                %flt: memref<1x1x96x1x24xf32>, %out: memref<1x1x1x24x1x3136xf32>) {
+  linalg.generic {indexing_maps = [#win, #fltu, #out],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%win, %flt : memref<1x1x96x1x1x1x3136xf32, strided<[301056, 301056, 3136, 1, 1, 3136, 1]>>, memref<1x1x96x1x24xf32>)
+      outs(%out : memref<1x1x1x24x1x3136xf32>) attrs = {mnn.kernel = "conv"} {
+  ^bb0(%x: f32, %w: f32, %acc: f32):
+    %p = arith.mulf %x, %w : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
