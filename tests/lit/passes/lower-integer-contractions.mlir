@@ -7,8 +7,8 @@
 // CHECK-LABEL: func.func @__mnn_main
 // CHECK:       %[[ZERO:.*]] = arith.constant 0 : i32
 // CHECK:       %[[PAD:.*]] = memref.view {{.*}} to memref<1x2x6x6xi32>
-// CHECK:       %[[TOP:.*]] = memref.subview %[[PAD]][0, 0, 0, 0] [1, 2, 1, 6]
-// CHECK:       linalg.fill ins(%[[ZERO]] : i32) outs(%[[TOP]]
+// CHECK:       %[[ROW:.*]] = vector.splat %[[ZERO]] : vector<6xi32>
+// CHECK:       vector.transfer_write %[[ROW]], %[[PAD]]
 // CHECK:       linalg.generic
 // CHECK-NOT:   mnn.kernel
 // CHECK:       arith.muli

@@ -12,17 +12,17 @@ func.func @main(%x: tensor<1x2x4x4xf32> {mnn.name = "x"}) -> (tensor<1x4x4x4xf32
   %w = mnn.constant dense<0.5> : tensor<3x3x2x1x4xf32>
   %b = mnn.constant dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32>
   // The padded input lives in the arena.
-  // Only its border is filled (top, bottom, left, right); the copy writes
-  // the interior.
+  // Only its border is filled, per (n, c) plane in parallel: the top and
+  // bottom rows as one vector each, the left and right columns one element
+  // per row; the copy writes the interior.
   // CHECK: %[[PAD:.*]] = memref.view %[[ARENA]]
-  // CHECK: %[[TOP:.*]] = memref.subview %[[PAD]][0, 0, 0, 0] [1, 2, 1, 6]
-  // CHECK: linalg.fill ins(%{{.*}} : f32) outs(%[[TOP]]
-  // CHECK: %[[BOTTOM:.*]] = memref.subview %[[PAD]][0, 0, 5, 0] [1, 2, 1, 6]
-  // CHECK: linalg.fill ins(%{{.*}} : f32) outs(%[[BOTTOM]]
-  // CHECK: %[[LEFT:.*]] = memref.subview %[[PAD]][0, 0, 1, 0] [1, 2, 4, 1]
-  // CHECK: linalg.fill ins(%{{.*}} : f32) outs(%[[LEFT]]
-  // CHECK: %[[RIGHT:.*]] = memref.subview %[[PAD]][0, 0, 1, 5] [1, 2, 4, 1]
-  // CHECK: linalg.fill ins(%{{.*}} : f32) outs(%[[RIGHT]]
+  // CHECK: scf.parallel (%[[N:.*]], %[[C:.*]]) = {{.*}} to (%c1{{.*}}, %c2{{.*}})
+  // CHECK: %[[ROW:.*]] = vector.splat %{{.*}} : vector<6xf32>
+  // CHECK: vector.transfer_write %[[ROW]], %[[PAD]][%[[N]], %[[C]], %c0{{.*}}, %c0{{.*}}] {in_bounds = [true]}
+  // CHECK: vector.transfer_write %[[ROW]], %[[PAD]][%[[N]], %[[C]], %c5{{.*}}, %c0{{.*}}] {in_bounds = [true]}
+  // CHECK: scf.for %[[R:.*]] = %c1{{.*}} to %c5
+  // CHECK: memref.store %{{.*}}, %[[PAD]][%[[N]], %[[C]], %[[R]], %c0{{.*}}]
+  // CHECK: memref.store %{{.*}}, %[[PAD]][%[[N]], %[[C]], %[[R]], %c5{{.*}}]
   // CHECK-NOT: linalg.fill
   // CHECK: linalg.copy ins(%[[X]]
   // Windows of the padded input as one strided view, no im2col copy.

@@ -89,7 +89,8 @@ func.func @main(%x: tensor<1x128x28x28xf32> {mnn.name = "x"}) -> (tensor<1x32x28
 // CHECK: mnn.channel_lanes = 16
 // CHECK: memref.reinterpret_cast %{{.*}} to offset: [190], sizes: [1, 1, 2, 16, 1, 6]
 // CHECK: mnn.channel_lanes = 16
-// CHECK: linalg.fill {{.*}} outs(%{{.*}} : memref<1x32x1x16xf32
+// CHECK: scf.parallel
+// CHECK: vector.transfer_write {{.*}} : vector<16xf32>, memref<1x32x16x16xf32>
 // TILE-LABEL: func.func @__mnn_main
 func.func @main(%x: tensor<1x96x14x14xf32> {mnn.name = "x"}) -> (tensor<1x32x14x14xf32> {mnn.name = "y"}) {
   %w = mnn.constant dense<0.5> : tensor<32x96x1x1xf32>

@@ -14,8 +14,8 @@
 // CHECK-SAME: ins(%{{.*}}, %{{.*}} : memref<1x1x2x1x1x4x4xf32
 // CHECK-SAME: outs(%[[OUT1]] :
 // CHECK-NOT: linalg.copy
-// CHECK: %[[TOP:.*]] = memref.subview %[[FULL]][0, 0, 0, 0] [1, 4, 1, 6]
-// CHECK: linalg.fill ins(%{{.*}} : f32) outs(%[[TOP]]
+// CHECK: scf.parallel
+// CHECK: vector.transfer_write %{{.*}}, %[[FULL]][%{{.*}}, %{{.*}}, %c0{{.*}}, %c0{{.*}}] {in_bounds = [true]} : vector<6xf32>
 // CHECK-NOT: linalg.copy
 // CHECK: memref.reinterpret_cast %[[FULL]] to offset: [0], sizes: [1, 1, 4, 3, 3, 4, 4]
 // CHECK: linalg.generic
