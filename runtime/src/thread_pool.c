@@ -6,10 +6,21 @@
  *  - workers notice the new generation by spinning for a short, bounded time
  *    (with a pause/yield instruction) and otherwise sleep on `work_cv`;
  *  - every thread runs the contiguous chunk of its index (the dispatcher is
- *    index 0), then each worker stores the generation in its own
- *    `done_generation` (one cache line per worker: no contended counter);
- *  - the dispatcher spins until every worker is done, then sleeps on
- *    `done_cv`.
+ *    index 0): the same thread handles the same part of every layer's tiles,
+ *    which keeps data it produced in its own caches. A worker first claims
+ *    its chunk by storing the job's generation in its own
+ *    `claimed_generation` (a compare-and-swap; one cache line per worker);
+ *  - the dispatcher, done with its own chunk, claims and runs the chunks
+ *    of workers that have not claimed theirs yet: a worker that was asleep
+ *    takes ~110 us to run again on the VMs measured (more than many layers
+ *    take), and the dispatcher used to wait for it. A worker whose chunk
+ *    was taken goes back to waiting for the next job;
+ *  - each finished chunk counts in `finished`; the dispatcher spins until
+ *    all are, then sleeps on `done_cv`.
+ * Chunks of workers with no work (n < threads) are marked claimed before
+ * the job is published, so that a late worker never touches a job whose
+ * fields may already belong to the next one: a claim succeeds only while
+ * its chunk is unfinished, so its job is still the current one.
  * Sleepers announce themselves in `sleeping_workers` / `dispatcher_sleeping`
  * before re-checking the condition under the mutex, and wakers look at those
  * after publishing, so the mutex is taken only when somebody actually sleeps.
@@ -43,9 +54,9 @@
 #define MNNRT_CACHE_LINE 64
 
 typedef struct mnnrt_worker {
-  /* The last generation this worker finished; written once per job by the
-   * worker only, so each worker signals completion on its own cache line. */
-  _Alignas(MNNRT_CACHE_LINE) atomic_uint_fast64_t done_generation;
+  /* The last generation whose chunk of this worker's index was claimed, by
+   * the worker or by the dispatcher. */
+  _Alignas(MNNRT_CACHE_LINE) atomic_uint_fast64_t claimed_generation;
   pthread_t thread;
   struct mnnrt_pool* pool;
   int32_t index; /* 1..num_threads-1; the dispatcher is 0 */
@@ -73,8 +84,18 @@ struct mnnrt_pool {
   int32_t active; /* threads with a non-empty chunk: min(n, num_threads) */
   atomic_bool stop;
 
+  /* Chunks of the current job finished so far. */
+  _Alignas(MNNRT_CACHE_LINE) atomic_int_fast32_t finished;
+
   /* Rarely written: who sleeps, and whether a dispatch is running. */
   _Alignas(MNNRT_CACHE_LINE) atomic_int sleeping_workers;
+  /* Set by a dispatch that woke the sleepers, cleared by the first of them
+   * to run: later dispatches do not wake them again meanwhile. A woken
+   * vCPU took ~110 us to run, and a broadcast per layer until then made
+   * the dispatcher fight the waking worker for the mutex. A sleeper that
+   * this skips is woken by a later dispatch; its chunks are taken by the
+   * dispatcher meanwhile, so nothing waits for it. */
+  atomic_bool wake_pending;
   atomic_int dispatcher_sleeping;
   atomic_bool busy; /* a parallel_for is running on this pool */
 };
@@ -142,36 +163,52 @@ static uint64_t wait_for_work(mnnrt_pool* pool, uint64_t seen) {
     pthread_cond_wait(&pool->work_cv, &pool->mutex);
   }
   atomic_fetch_sub_explicit(&pool->sleeping_workers, 1, memory_order_relaxed);
+  atomic_store_explicit(&pool->wake_pending, false, memory_order_relaxed);
   pthread_mutex_unlock(&pool->mutex);
   return gen;
 }
 
-/* Index of the first worker, from `from` on, that has not finished `gen`. */
-static int32_t first_busy_worker(const mnnrt_pool* pool, int32_t from,
-                                 uint64_t gen) {
-  while (from < pool->num_workers &&
-         atomic_load_explicit(&pool->workers[from].done_generation,
-                              memory_order_acquire) == gen) {
-    ++from;
+/* Claims the chunk of `worker` for job `gen`; false if it was claimed
+ * already (by the worker or the dispatcher). */
+static bool claim_chunk(mnnrt_worker* worker, uint64_t gen) {
+  uint64_t old = atomic_load_explicit(&worker->claimed_generation, memory_order_relaxed);
+  while (old < gen) {
+    if (atomic_compare_exchange_weak_explicit(&worker->claimed_generation, &old, gen,
+                                              memory_order_acq_rel,
+                                              memory_order_relaxed)) {
+      return true;
+    }
   }
-  return from;
+  return false;
 }
 
-static void wait_for_workers(mnnrt_pool* pool, uint64_t gen) {
-  int32_t busy = 0;
+static void finish_chunk(mnnrt_pool* pool) {
+  atomic_fetch_add_explicit(&pool->finished, 1, memory_order_release);
+  atomic_thread_fence(memory_order_seq_cst); /* pairs with wait_for_chunks */
+  if (atomic_load_explicit(&pool->dispatcher_sleeping, memory_order_relaxed)) {
+    pthread_mutex_lock(&pool->mutex);
+    pthread_cond_broadcast(&pool->done_cv);
+    pthread_mutex_unlock(&pool->mutex);
+  }
+}
+
+static bool all_finished(mnnrt_pool* pool) {
+  return atomic_load_explicit(&pool->finished, memory_order_acquire) == pool->active;
+}
+
+static void wait_for_chunks(mnnrt_pool* pool) {
   uint64_t start = now_ns();
   for (;;) {
     for (int i = 0; i < MNNRT_SPIN_BATCH; ++i) {
-      busy = first_busy_worker(pool, busy, gen);
-      if (busy == pool->num_workers) return;
+      if (all_finished(pool)) return;
       cpu_relax();
     }
     if (spin_expired(pool, start)) break;
   }
   pthread_mutex_lock(&pool->mutex);
   atomic_store_explicit(&pool->dispatcher_sleeping, 1, memory_order_relaxed);
-  atomic_thread_fence(memory_order_seq_cst); /* pairs with worker_main */
-  while ((busy = first_busy_worker(pool, busy, gen)) != pool->num_workers) {
+  atomic_thread_fence(memory_order_seq_cst); /* pairs with finish_chunk */
+  while (!all_finished(pool)) {
     pthread_cond_wait(&pool->done_cv, &pool->mutex);
   }
   atomic_store_explicit(&pool->dispatcher_sleeping, 0, memory_order_relaxed);
@@ -186,16 +223,9 @@ static void* worker_main(void* arg) {
   for (;;) {
     seen = wait_for_work(pool, seen);
     if (atomic_load_explicit(&pool->stop, memory_order_acquire)) break;
-    run_chunk(pool, self->index);
-    /* The job fields must not be touched after this store: the dispatcher
-     * may return and publish the next job right away. */
-    atomic_store_explicit(&self->done_generation, seen, memory_order_release);
-    atomic_thread_fence(memory_order_seq_cst); /* pairs with wait_for_workers */
-    if (atomic_load_explicit(&pool->dispatcher_sleeping,
-                             memory_order_relaxed)) {
-      pthread_mutex_lock(&pool->mutex);
-      pthread_cond_broadcast(&pool->done_cv);
-      pthread_mutex_unlock(&pool->mutex);
+    if (claim_chunk(self, seen)) {
+      run_chunk(pool, self->index);
+      finish_chunk(pool);
     }
   }
   return NULL;
@@ -228,9 +258,11 @@ int mnnrt_pool_create(int32_t num_threads, mnnrt_pool** out_pool) {
   pool->oversubscribed = cpus > 0 && num_threads > cpus;
   atomic_init(&pool->generation, 0);
   atomic_init(&pool->sleeping_workers, 0);
+  atomic_init(&pool->wake_pending, false);
   atomic_init(&pool->dispatcher_sleeping, 0);
   atomic_init(&pool->stop, false);
   atomic_init(&pool->busy, false);
+  atomic_init(&pool->finished, 0);
 
   if (num_threads > 1) {
     size_t bytes = (size_t)(num_threads - 1) * sizeof(mnnrt_worker);
@@ -255,7 +287,7 @@ int mnnrt_pool_create(int32_t num_threads, mnnrt_pool** out_pool) {
     mnnrt_worker* w = &pool->workers[i];
     w->pool = pool;
     w->index = i + 1;
-    atomic_init(&w->done_generation, 0);
+    atomic_init(&w->claimed_generation, 0);
     err = pthread_create(&w->thread, NULL, worker_main, w);
     if (err != 0) break;
     pool->num_workers = i + 1;
@@ -300,19 +332,32 @@ void mnnrt_parallel_for(void* pool_ptr, int64_t n, mnnrt_task_fn fn,
   pool->ctx = ctx;
   pool->n = n;
   pool->active = n < threads ? (int32_t)n : threads;
+  atomic_store_explicit(&pool->finished, 0, memory_order_relaxed);
   /* Only this thread writes generation while it holds `busy`. */
   uint64_t gen = atomic_load_explicit(&pool->generation,
                                       memory_order_relaxed) + 1;
+  for (int32_t i = pool->active; i < threads; ++i) {
+    atomic_store_explicit(&pool->workers[i - 1].claimed_generation, gen,
+                          memory_order_relaxed);
+  }
   atomic_store_explicit(&pool->generation, gen, memory_order_release);
   atomic_thread_fence(memory_order_seq_cst); /* pairs with wait_for_work */
-  if (atomic_load_explicit(&pool->sleeping_workers, memory_order_relaxed) > 0) {
+  if (atomic_load_explicit(&pool->sleeping_workers, memory_order_relaxed) > 0 &&
+      !atomic_exchange_explicit(&pool->wake_pending, true, memory_order_relaxed)) {
     pthread_mutex_lock(&pool->mutex);
     pthread_cond_broadcast(&pool->work_cv);
     pthread_mutex_unlock(&pool->mutex);
   }
 
   run_chunk(pool, 0);
-  wait_for_workers(pool, gen);
+  finish_chunk(pool);
+  for (int32_t i = 1; i < pool->active; ++i) {
+    if (claim_chunk(&pool->workers[i - 1], gen)) {
+      run_chunk(pool, i);
+      finish_chunk(pool);
+    }
+  }
+  wait_for_chunks(pool);
 
   tls_in_parallel_region = 0;
   atomic_store_explicit(&pool->busy, false, memory_order_release);
