@@ -1,4 +1,5 @@
 // RUN: mnn-opt %s --split-input-file --mnn-pack-weights="block=16" | FileCheck %s
+// RUN: mnn-opt %s --split-input-file --mnn-pack-weights="block=16" --mnn-plan-memory --mnn-lower-to-linalg | FileCheck %s --check-prefix=LOWER
 
 // With 512-bit vectors (32 registers) a packed-input conv takes 7 to 14
 // pixels per panel, the count whose last (overlapping) panel recomputes the
@@ -93,4 +94,44 @@ func.func @remainder_residual(%x: tensor<1x256x13x13xf32>, %r: tensor<1x200x13x1
   %w = mnn.constant dense<0.5> : tensor<200x256x1x1xf32>
   %y = mnn.conv2d %x, %w, %r {dilations = array<i64: 1, 1>, filter_layout = "oihw", group = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 0, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x256x13x13xf32>, tensor<200x256x1x1xf32>, tensor<1x200x13x13xf32>) -> tensor<1x200x13x13xf32>
   return %y : tensor<1x200x13x13xf32>
+}
+
+// -----
+
+// A stride-2 3x3 conv over 64 channels (reduction 576) on a 28x28 output:
+// 14-pixel panels, two per output row. Each panel's inputs for a tap are
+// every other element of one padded input row: one 28-element vector read
+// per channel and a pick of its even lanes (the vector's last element,
+// one past the last tap, is still inside the 58-wide padded row).
+// CHECK-LABEL: func.func @stride2_row_panels
+// CHECK: mnn.packed_input_rows = 14 : i64
+// LOWER-LABEL: func.func @__mnn_main(%arg0: memref<1x64x56x56xf32>
+// LOWER: scf.parallel
+// LOWER: scf.for
+// LOWER: %[[ROW:.*]] = vector.transfer_read %{{.*}}[%{{.*}}], %{{.*}} {in_bounds = [true]} : memref<{{[0-9]+}}xf32>, vector<28xf32>
+// LOWER: %[[PICK:.*]] = vector.shuffle %[[ROW]], %[[ROW]] [0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26] : vector<28xf32>, vector<28xf32>
+// LOWER: vector.store %[[PICK]]
+// LOWER-NOT: memref.load
+// LOWER: linalg.generic
+func.func @stride2_row_panels(%x: tensor<1x64x56x56xf32>) -> tensor<1x128x28x28xf32> {
+  %w = mnn.constant dense<0.5> : tensor<128x64x3x3xf32>
+  %y = mnn.conv2d %x, %w {dilations = array<i64: 1, 1>, filter_layout = "oihw", group = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 0, 0>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x64x56x56xf32>, tensor<128x64x3x3xf32>) -> tensor<1x128x28x28xf32>
+  return %y : tensor<1x128x28x28xf32>
+}
+
+// -----
+
+// A 12x9 output takes 12-pixel panels, which run across row ends: the
+// taps stay scalar loads.
+// CHECK-LABEL: func.func @stride2_panels_across_rows
+// CHECK: mnn.packed_input_rows = 12 : i64
+// LOWER-LABEL: func.func @__mnn_main(%arg0: memref<1x64x24x18xf32>
+// LOWER: scf.parallel
+// LOWER: scf.for
+// LOWER-COUNT-12: memref.load
+// LOWER: vector.store
+func.func @stride2_panels_across_rows(%x: tensor<1x64x24x18xf32>) -> tensor<1x32x12x9xf32> {
+  %w = mnn.constant dense<0.5> : tensor<32x64x3x3xf32>
+  %y = mnn.conv2d %x, %w {dilations = array<i64: 1, 1>, filter_layout = "oihw", group = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 0, 0>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x64x24x18xf32>, tensor<32x64x3x3xf32>) -> tensor<1x32x12x9xf32>
+  return %y : tensor<1x32x12x9xf32>
 }
