@@ -210,8 +210,8 @@ bool panelEligible(mnn::MatMulOp op, int64_t panel) {
   return rows == 1;
 }
 
-/// Rows [first, first + count) along dim 0 of the constant `v`, a new
-/// constant before `at`.
+/// Rows [first, first + count) along dim 0 of the constant `v`, as a new
+/// constant at `b`'s insertion point, or null if `v` is not readable data.
 Value sliceRows(OpBuilder &b, Value v, int64_t first, int64_t count) {
   ElementsAttr attr;
   if (!matchPattern(v, m_Constant(&attr)))
