@@ -23,6 +23,11 @@
 // with 16 tiles, 4-row tiles re-read each lane panel 4 times, mostly from
 // memory since a 512-channel U[e] is 1 MB; as rows, each weight is read once.
 //
+// With block >= 16 (512-bit vectors), a packed-input conv whose Cout the
+// block does not divide is first split into a conv over the whole blocks
+// and one over the rest, concatenated along the channels
+// (splitChannelRemainder): otherwise all its channels take half-vector tiles.
+//
 // matmul (option panel = S): a matrix-vector product's constant rhs [K, N]
 // is stored flat as column panels, [N / S, K, S] then the last N % S
 // columns as [K, N % S] (rhs_panel = S). Its register tile (S columns, the
