@@ -771,12 +771,24 @@ LogicalResult vectorizeKernel(linalg::GenericOp op, int64_t vw, int64_t indexedL
       width /= 2;
     return width;
   };
+  // Unmasked pieces that cover n columns exactly (0: a masked one is needed).
+  std::function<int64_t(int64_t)> exactPieces = [&](int64_t n) -> int64_t {
+    int64_t width = narrowest(n);
+    if (n == width)
+      return 1;
+    if (n % kMinLanes != 0 || width / 2 < kMinLanes)
+      return 0;
+    int64_t rest = exactPieces(n - width / 2);
+    return rest ? rest + 1 : 0;
+  };
   // Where the kernel overwrites its output (an epilogue: the accumulators
-  // start from the addends, not from the output), a rest that would need a
-  // mask (one that the halving pieces cannot cover exactly: not a multiple
-  // of kMinLanes) is instead one more head-wide piece ending at the tile's
-  // last column, overlapping the piece before it (which stored the same
-  // values): 14 columns are 8 + 8 (from column 6), 7 are 4 + 4 (from 3).
+  // start from the addends, not from the output), a rest that is not one
+  // unmasked piece (it would need a mask or more pieces) is instead one
+  // more head-wide piece ending at the tile's last column, overlapping the
+  // piece before it (which stored the same values): 14 columns are 8 + 8
+  // (from column 6), 7 are 4 + 4 (from 3), and 28 with 32 lanes 16 + 16
+  // (from 12) where 16 + 8 + 4 took three FMAs per row and step for 28
+  // lanes (x86 issues a 128-bit FMA no faster than a 512-bit one).
   SmallVector<Operation *> pieces;
   auto piece = [&](linalg::GenericOp tile, int64_t offset, std::optional<int64_t> size) {
     linalg::GenericOp p = columnsOf(b, tile, colsDim, offset, size);
@@ -792,7 +804,7 @@ LogicalResult vectorizeKernel(linalg::GenericOp op, int64_t vw, int64_t indexedL
       return emit(tile, size, width, /*exact=*/n == width);
     if (failed(emit(piece(tile, 0, head), cst(head), head, true)))
       return failure();
-    if (epilogue && (n - head) % kMinLanes != 0)
+    if (epilogue && exactPieces(n - head) != 1)
       return emit(piece(tile, n - head, head), cst(head), head, true);
     return emitStatic(piece(tile, head, std::nullopt), n - head,
                       b.create<arith::SubIOp>(loc, size, cst(head)));

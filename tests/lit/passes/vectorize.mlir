@@ -1,4 +1,5 @@
 // RUN: mnn-opt %s --mnn-tile="vector-bits=256" --mnn-vectorize --canonicalize | FileCheck %s
+// RUN: mnn-opt %s --mnn-tile="vector-bits=512" --mnn-vectorize --canonicalize | FileCheck %s --check-prefix=W512
 
 #win = affine_map<(n, m, k) -> (n, k)>
 #wt = affine_map<(n, m, k) -> (k, m)>
@@ -85,6 +86,51 @@ func.func @matmul_overlap(%a: memref<8x32xf32>, %b: memref<32x30xf32>, %c: memre
   linalg.generic {indexing_maps = [#win, #wt, #out], iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%a, %b : memref<8x32xf32>, memref<32x30xf32>) outs(%c : memref<8x30xf32>)
       attrs = {mnn.kernel = "matmul", mnn.epilogue, mnn.activation = "none", mnn.clip = array<f64: 0.0, 0.0>} {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// Also where the rest is exact but more than one piece: with 32 lanes
+// (512-bit vectors) the 28 columns are 16 + 16 (from column 12), two FMAs
+// per row and step where 16 + 8 + 4 took three. With 16 lanes (first RUN)
+// the only such rest would be 12 = 8 + 4 of a 28-column tile, which is
+// two pieces either way, and it stays.
+// W512-LABEL: func.func @matmul_overlap_exact_rest
+// W512-NOT: vector.create_mask
+// W512: %[[A:.*]] = memref.subview %{{.*}}[0, 0] [8, 16] [1, 1]
+// W512: vector.transfer_write {{.*}}, %[[A]][{{.*}}] {in_bounds = [true]} : vector<16xf32>
+// W512: %[[B:.*]] = memref.subview %{{.*}}[0, 12] [8, 16] [1, 1]
+// W512: vector.transfer_write {{.*}}, %[[B]][{{.*}}] {in_bounds = [true]} : vector<16xf32>
+// W512-NOT: vector<8xf32>
+// W512-NOT: vector<4xf32>
+// W512: return
+func.func @matmul_overlap_exact_rest(%a: memref<8x32xf32>, %b: memref<32x28xf32>, %c: memref<8x28xf32>) {
+  linalg.generic {indexing_maps = [#win, #wt, #out], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<8x32xf32>, memref<32x28xf32>) outs(%c : memref<8x28xf32>)
+      attrs = {mnn.kernel = "matmul", mnn.epilogue, mnn.activation = "none", mnn.clip = array<f64: 0.0, 0.0>} {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// Without an epilogue the kernel accumulates into its output, which must
+// not be added to twice: 28 columns stay 16 + 8 + 4.
+// W512-LABEL: func.func @matmul_exact_rest_accumulates
+// W512: memref.subview %{{.*}}[0, 0] [8, 16] [1, 1]
+// W512: vector.transfer_write {{.*}} : vector<16xf32>
+// W512: vector.transfer_write {{.*}} : vector<8xf32>
+// W512: vector.transfer_write {{.*}} : vector<4xf32>
+func.func @matmul_exact_rest_accumulates(%a: memref<8x32xf32>, %b: memref<32x28xf32>, %c: memref<8x28xf32>) {
+  linalg.generic {indexing_maps = [#win, #wt, #out], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<8x32xf32>, memref<32x28xf32>) outs(%c : memref<8x28xf32>)
+      attrs = {mnn.kernel = "matmul"} {
   ^bb0(%x: f32, %y: f32, %acc: f32):
     %p = arith.mulf %x, %y : f32
     %s = arith.addf %acc, %p : f32
