@@ -719,6 +719,51 @@ linalg::GenericOp columnsOf(OpBuilder &b, linalg::GenericOp op, unsigned colsDim
   return cast<linalg::GenericOp>(b.clone(*op, mapping));
 }
 
+/// A copy of the partial tile op (the last `size` < vw columns of a row)
+/// over the vw columns that end where it ends, or null. Each operand
+/// indexed by the cols dim is a subview (mnn-tile's) of a buffer that holds
+/// at least vw columns; its copy starts size - vw columns earlier. Only for
+/// kernels that overwrite their output (an epilogue): the columns before
+/// the tile are computed again and stored with the values they already
+/// have.
+linalg::GenericOp shiftedFullTile(OpBuilder &b, linalg::GenericOp op, unsigned colsDim,
+                                  int64_t vw, Value size) {
+  Location loc = op.getLoc();
+  SmallVector<std::pair<Value, memref::SubViewOp>> shifted;
+  for (OpOperand &operand : op->getOpOperands()) {
+    AffineMap map = op.getMatchingIndexingMap(&operand);
+    for (auto [i, e] : llvm::enumerate(map.getResults())) {
+      if (!e.isFunctionOfDim(colsDim))
+        continue;
+      auto view = operand.get().getDefiningOp<memref::SubViewOp>();
+      if (!view || e != getAffineDimExpr(colsDim, op.getContext()) ||
+          view.getSourceType().getRank() != view.getType().getRank() ||
+          view.getSourceType().isDynamicDim(i) || view.getSourceType().getDimSize(i) < vw)
+        return {};
+      shifted.push_back({operand.get(), view});
+      break;
+    }
+  }
+  IRMapping mapping;
+  Value back = b.create<arith::SubIOp>(loc, b.create<arith::ConstantIndexOp>(loc, vw), size);
+  for (auto [v, view] : shifted) {
+    unsigned axis = 0;
+    AffineMap map = op.getMatchingIndexingMap(
+        &*llvm::find_if(op->getOpOperands(), [&](OpOperand &o) { return o.get() == v; }));
+    for (auto [i, e] : llvm::enumerate(map.getResults()))
+      if (e.isFunctionOfDim(colsDim))
+        axis = i;
+    SmallVector<OpFoldResult> offsets = view.getMixedOffsets();
+    SmallVector<OpFoldResult> sizes = view.getMixedSizes();
+    Value start = getValueOrCreateConstantIndexOp(b, loc, offsets[axis]);
+    offsets[axis] = b.create<arith::SubIOp>(loc, start, back).getResult();
+    sizes[axis] = b.getIndexAttr(vw);
+    mapping.map(v, b.create<memref::SubViewOp>(loc, view.getSource(), offsets, sizes,
+                                               view.getMixedStrides()));
+  }
+  return cast<linalg::GenericOp>(b.clone(*op, mapping));
+}
+
 LogicalResult vectorizeKernel(linalg::GenericOp op, int64_t vw, int64_t indexedLanes,
                               int64_t evenOddBlock) {
   std::optional<mnn::KernelEpilogue> epilogue = mnn::KernelEpilogue::of(op);
@@ -827,11 +872,24 @@ LogicalResult vectorizeKernel(linalg::GenericOp op, int64_t vw, int64_t indexedL
     b.setInsertionPoint(branch.thenBlock()->getTerminator());
     result = emit(op, colsSize, vw, true);
     b.setInsertionPoint(branch.elseBlock()->getTerminator());
-    if (succeeded(result))
+    // The last tile of a kernel that overwrites its output, where it is
+    // not one unmasked piece, is (if its operands allow) the full vw
+    // columns ending at the row's end: one unmasked kernel where the rest
+    // took two or three pieces (a 56-wide row with 32 lanes was 32 + 16 +
+    // 8, three FMAs per row and step for 24 columns). A rest of one piece
+    // (16 of 112) stays: as many FMAs, fewer bytes.
+    linalg::GenericOp shifted;
+    if (succeeded(result) && epilogue && remainder && exactPieces(remainder.getInt()) != 1)
+      shifted = shiftedFullTile(b, op, colsDim, vw, colsSize);
+    if (shifted) {
+      pieces.push_back(shifted);
+      result = emit(shifted, b.create<arith::ConstantIndexOp>(loc, vw), vw, true);
+    } else if (succeeded(result)) {
       result = remainder ? emitStatic(op, remainder.getInt(),
                                       b.create<arith::ConstantIndexOp>(
                                           loc, remainder.getInt()))
                          : emit(op, colsSize, vw, false);
+    }
   }
   for (Operation *piece : llvm::reverse(pieces))
     piece->erase();

@@ -69,12 +69,37 @@ func.func @matmul_split(%a: memref<8x32xf32>, %b: memref<32x30xf32>, %c: memref<
   return
 }
 
-// With an epilogue the output is only written: the 14 columns are two
-// unmasked 8-lane pieces, the second from column 6, storing columns 6 and 7
-// again with the same values.
+// With an epilogue the output is only written. The last tile of a row
+// (14 of 30 columns) is then the full 16 columns that end at the row's
+// end, from column 14: columns 14 and 15 are computed and stored again,
+// with the same values, and no tile is split.
 // CHECK-LABEL: func.func @matmul_overlap
 // CHECK: scf.if
 // CHECK: } else {
+// CHECK-NOT: vector.create_mask
+// CHECK: %[[W:.*]] = memref.subview %arg1[0, %{{.*}}] [32, 16] [1, 1]
+// CHECK: %[[O:.*]] = memref.subview %{{.*}}[0, %{{.*}}] [4, 16] [1, 1]
+// CHECK: vector.transfer_read %[[W]]{{.*}} : memref<32x16xf32, {{.*}}>, vector<16xf32>
+// CHECK-COUNT-4: vector.transfer_write {{.*}}, %[[O]][{{.*}}] {in_bounds = [true]} : vector<16xf32>
+// CHECK-NOT: vector<8xf32>
+// CHECK: return
+func.func @matmul_overlap(%a: memref<8x32xf32>, %b: memref<32x30xf32>, %c: memref<8x30xf32>) {
+  linalg.generic {indexing_maps = [#win, #wt, #out], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<8x32xf32>, memref<32x30xf32>) outs(%c : memref<8x30xf32>)
+      attrs = {mnn.kernel = "matmul", mnn.epilogue, mnn.activation = "none", mnn.clip = array<f64: 0.0, 0.0>} {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// A tile narrower than the lanes (a 14-column matrix: its only tile) has
+// nothing before it to overlap into; with an epilogue its 14 columns are
+// two unmasked 8-lane pieces, the second from column 6, storing columns 6
+// and 7 again with the same values.
+// CHECK-LABEL: func.func @narrow_overlap
 // CHECK-NOT: vector.create_mask
 // CHECK: %[[A:.*]] = memref.subview %{{.*}}[0, 0] [4, 8] [1, 1]
 // CHECK: vector.transfer_write {{.*}}, %[[A]][{{.*}}] {in_bounds = [true]} : vector<8xf32>
@@ -82,9 +107,9 @@ func.func @matmul_split(%a: memref<8x32xf32>, %b: memref<32x30xf32>, %c: memref<
 // CHECK: vector.transfer_write {{.*}}, %[[B]][{{.*}}] {in_bounds = [true]} : vector<8xf32>
 // CHECK-NOT: vector.create_mask
 // CHECK: return
-func.func @matmul_overlap(%a: memref<8x32xf32>, %b: memref<32x30xf32>, %c: memref<8x30xf32>) {
+func.func @narrow_overlap(%a: memref<8x32xf32>, %b: memref<32x14xf32>, %c: memref<8x14xf32>) {
   linalg.generic {indexing_maps = [#win, #wt, #out], iterator_types = ["parallel", "parallel", "reduction"]}
-      ins(%a, %b : memref<8x32xf32>, memref<32x30xf32>) outs(%c : memref<8x30xf32>)
+      ins(%a, %b : memref<8x32xf32>, memref<32x14xf32>) outs(%c : memref<8x14xf32>)
       attrs = {mnn.kernel = "matmul", mnn.epilogue, mnn.activation = "none", mnn.clip = array<f64: 0.0, 0.0>} {
   ^bb0(%x: f32, %y: f32, %acc: f32):
     %p = arith.mulf %x, %y : f32
