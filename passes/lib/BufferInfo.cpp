@@ -198,14 +198,13 @@ int64_t packedInputRows(Operation *op) {
   return rows && isa<Conv2DOp>(op) ? rows.getInt() : 0;
 }
 
-int64_t channelLanePixelRows(int64_t ow, bool wide) {
+int64_t channelLanePixelRows(int64_t ow, int64_t wideRows) {
   // 8 down to 4 first; odd widths (13, 27 = 3 x 9, 55 = 5 x 11) take up to
   // 13 rows: 13 accumulators + a weight vector + a broadcast fit the 16
-  // vector registers of x86. A wide tile (two AVX2 vectors of channels,
-  // four NEON ones) takes up to 6: on AVX2 12 accumulators, 2 weight
-  // vectors and a broadcast.
-  if (wide) {
-    for (int64_t rows : {6, 5, 4})
+  // vector registers of x86. A wide tile (two vectors of channels) takes
+  // up to wideRows (wideChannelLaneRows).
+  if (wideRows > 0) {
+    for (int64_t rows : {wideRows, int64_t{5}, int64_t{4}})
       if (ow % rows == 0)
         return rows;
     return 1;
@@ -229,12 +228,16 @@ int64_t wideChannelLaneBlock(Operation *op, int64_t block) {
   bool strided = llvm::any_of(conv.getStrides(), [](int64_t s) { return s != 1; });
   if (!out.getElementType().isF32() || reduction >= kLongReduction ||
       out.getDimSize(1) % wide != 0 || (!strided && ow >= wide) ||
-      !wideChannelLaneColumns(ow))
+      !wideChannelLaneColumns(ow, block))
     return 0;
   return wide;
 }
 
-int64_t wideChannelLaneColumns(int64_t ow) { return ow - ow % 6; }
+int64_t wideChannelLaneRows(int64_t block) { return block >= 16 ? 8 : 6; }
+
+int64_t wideChannelLaneColumns(int64_t ow, int64_t block) {
+  return ow - ow % wideChannelLaneRows(block);
+}
 
 int64_t matmulLanes(int64_t vectorBits) { return vectorBits >= 512 ? 32 : 16; }
 

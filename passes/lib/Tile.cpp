@@ -226,7 +226,9 @@ std::optional<KernelSchedule> scheduleKernel(linalg::GenericOp op,
     // TilePass, any width).
     bool wholeRows = op->hasAttr("mnn.whole_rows");
     int64_t pixelRows =
-        wholeRows ? ranges[OW] : mnn::channelLanePixelRows(ranges[OW], wideChannelTile);
+        wholeRows ? ranges[OW]
+                  : mnn::channelLanePixelRows(
+                        ranges[OW], wideChannelTile ? mnn::wideChannelLaneRows(channelLanes / 2) : 0);
     int64_t minRows = wholeRows && wideChannelTile ? 1 : 4;
     int64_t reduction = 1;
     for (unsigned d = OW + 1; d < ranges.size(); ++d)
@@ -403,10 +405,10 @@ struct TilePass : mnn::impl::TileBase<TilePass> {
     IRRewriter rewriter(&getContext());
     // The target's weight block; a conv may carry its own (mnn.channel_lanes).
     int64_t targetLanes = channelLanes > 0 ? channelLanes : vectorBits / 32;
-    // A channel-lane conv blocked by twice the target's block takes 6 pixels
-    // per tile (BufferInfo.h's wideChannelLaneBlock); where 6 does not
-    // divide its columns, the last 1 to 5 are a conv of their own, tiled
-    // whole (mnn.whole_rows).
+    // A channel-lane conv blocked by twice the target's block takes R = 6
+    // (8 with 16-lane vectors) pixels per tile (BufferInfo.h's
+    // wideChannelLaneBlock); where R does not divide its columns, the last
+    // 1 to R - 1 are a conv of their own, tiled whole (mnn.whole_rows).
     for (unsigned i = 0; i < ops.size(); ++i) {
       auto generic = dyn_cast<linalg::GenericOp>(ops[i].getOperation());
       auto kind = ops[i]->getAttrOfType<StringAttr>(mnn::kKernelAttr);
@@ -416,7 +418,7 @@ struct TilePass : mnn::impl::TileBase<TilePass> {
           generic.getNumLoops() != NumConvDims)
         continue;
       int64_t ow = generic.getStaticLoopRanges()[OW];
-      int64_t columns = mnn::wideChannelLaneColumns(ow);
+      int64_t columns = mnn::wideChannelLaneColumns(ow, targetLanes);
       if (columns == 0 || columns == ow)
         continue;
       linalg::GenericOp tail = splitColumns(rewriter, generic, columns);

@@ -98,11 +98,21 @@ bool sixRowPixelLaneConv(mlir::Operation *conv, int64_t vectorLanes);
 /// Pixel rows of a channel-lane conv tile over OW output columns: the
 /// largest of 8..4 (else 13, 11, 9) dividing OW, or 1 (the microkernel has a
 /// static row count, so rows divide OW). A tile of twice the target's block
-/// of channels (`wide`, wideChannelLaneBlock) takes 6, 5 or 4.
-int64_t channelLanePixelRows(int64_t ow, bool wide = false);
+/// of channels (wideChannelLaneBlock) passes `wideRows`
+/// (wideChannelLaneRows) and takes that many, or 5 or 4.
+int64_t channelLanePixelRows(int64_t ow, int64_t wideRows = 0);
+
+/// Pixel rows of a channel-lane tile of twice the target's block of
+/// channels (`block` lanes per vector): 6 with 8-lane (AVX2) or 4-lane
+/// vectors, 12 accumulators of the 16 registers; 8 with 16-lane (AVX-512),
+/// 16 accumulators of 32 registers (the 3x3 stride-2 first conv of
+/// mobilenet_v2 0.84-0.86x the time of 6 pixels, ResNet-18's 7x7 one
+/// 0.89-0.94x; 14 or 16 pixels were slower than 6).
+int64_t wideChannelLaneRows(int64_t block);
 
 /// Weight block of a direct conv whose channel-lane tile takes twice the
-/// target's block of output channels (`block`) by 6 pixels. With 8-lane
+/// target's block of output channels (`block`) by wideChannelLaneRows
+/// pixels. With 8-lane
 /// vectors that is 12 accumulators, two weight vectors and one broadcast
 /// per 12 FMAs, where one vector by 8 pixels has 8 accumulators, too few to
 /// hide the FMA latency (ResNet-18's 7x7 first conv: 54 -> 66 GFLOP/s).
@@ -112,11 +122,13 @@ int64_t channelLanePixelRows(int64_t ow, bool wide = false);
 /// wideChannelLaneColumns(OW) > 0. 0 otherwise.
 int64_t wideChannelLaneBlock(mlir::Operation *conv, int64_t block);
 
-/// Output columns of such a conv that its 6-pixel tiles cover: OW rounded
-/// down to a multiple of 6. The rest (OW mod 6) is one more tile of 1 to 5
-/// pixels: mnn-tile splits the conv there (ResNet-18's 112 = 18 x 6 + 4,
-/// SqueezeNet's 111 = 18 x 6 + 3).
-int64_t wideChannelLaneColumns(int64_t ow);
+/// Output columns of such a conv that its tiles of R =
+/// wideChannelLaneRows(block) pixels cover: OW rounded down to a multiple
+/// of R. The rest (OW mod R) is one more tile of 1 to R - 1 pixels:
+/// mnn-tile splits the conv there (with R = 6, ResNet-18's 112 = 18 x 6 +
+/// 4, SqueezeNet's 111 = 18 x 6 + 3; with 8, 112 = 14 x 8 and 111 = 13 x 8
+/// + 7).
+int64_t wideChannelLaneColumns(int64_t ow, int64_t block);
 
 /// Name of the conv attribute by which mnn-pack-weights marks a depthwise
 /// conv that reads its input repacked in channel blocks; its value is the
