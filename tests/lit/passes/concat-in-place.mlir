@@ -2,14 +2,18 @@
 
 // The lowering writes concat operands planned in place (mnn::concatSlice)
 // straight into the concat's buffer and copies only the others: the input
-// %x and %d, which is used twice. The inner concat copies nothing.
+// %x and %d, which is used twice. The inner concat copies nothing. (The
+// elementwise ops run over their collapsed, one-dim buffers.)
 // CHECK-LABEL: func.func @__mnn_main
 // CHECK: %[[A:.*]] = memref.view %{{.*}}[%c0{{.*}}][] : memref<{{.*}}xi8> to memref<1x4x2x2xf32>
-// CHECK: linalg.generic {{.*}} outs(%[[A]] :
+// CHECK: %[[AF:.*]] = memref.collapse_shape %[[A]]
+// CHECK: linalg.generic {{.*}} outs(%[[AF]] :
 // CHECK: %[[B:.*]] = memref.view %{{.*}}[%c64{{.*}}][] : memref<{{.*}}xi8> to memref<1x4x2x2xf32>
-// CHECK: linalg.generic {{.*}} outs(%[[B]] :
+// CHECK: %[[BF:.*]] = memref.collapse_shape %[[B]]
+// CHECK: linalg.generic {{.*}} outs(%[[BF]] :
 // CHECK: %[[D:.*]] = memref.view %{{.*}}[%c320{{.*}}][] : memref<{{.*}}xi8> to memref<1x4x2x2xf32>
-// CHECK: linalg.generic {{.*}} outs(%[[D]] :
+// CHECK: %[[DF:.*]] = memref.collapse_shape %[[D]]
+// CHECK: linalg.generic {{.*}} outs(%[[DF]] :
 // CHECK: memref.view {{.*}} to memref<1x8x2x2xf32>
 // CHECK-NOT: linalg.copy
 // CHECK: %[[CAT:.*]] = memref.view %{{.*}}[%c0{{.*}}][] : memref<{{.*}}xi8> to memref<1x20x2x2xf32>
