@@ -183,6 +183,10 @@ struct Lowering {
   LogicalResult lowerSoftmaxRows(Location loc, Value input, Value out,
                                  RankedTensorType type, int64_t axis,
                                  bool logForm);
+  /// Softmax (or log-softmax) of each of `rows` contiguous f32 runs of `len`
+  /// elements, in vector code, the rows in parallel.
+  LogicalResult lowerSoftmaxVectorRows(Location loc, Value input, Value out,
+                                       int64_t rows, int64_t len, bool logForm);
   LogicalResult lowerLayerNorm(mnn::LayerNormOp op, Value out);
   LogicalResult lowerTranspose(mnn::TransposeOp op, Value out);
   LogicalResult lowerConcat(mnn::ConcatOp op, Value out);

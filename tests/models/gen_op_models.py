@@ -620,6 +620,13 @@ def gen_softmax_norm(s):
           gen=lambda r, sh: (r.standard_normal(sh) * 3).astype(np.float32), axis=-1)
     unary(s, "softmax_large_logits", "Softmax", [2, 16],
           gen=lambda r, sh: (r.standard_normal(sh) * 30 + 50).astype(np.float32), axis=1)
+    # Rows of 8 or more take the vector lowering: 37 = 4 whole vectors + a
+    # masked 5 (with some -inf logits: exp gives 0), and 1000 classes.
+    unary(s, "softmax_rows_masked_tail", "Softmax", [3, 2, 37],
+          gen=lambda r, sh: np.where(r.random(sh) < 0.1, -np.inf,
+                                     r.standard_normal(sh) * 4).astype(np.float32), axis=-1)
+    unary(s, "softmax_rows_1000", "Softmax", [2, 1000],
+          gen=lambda r, sh: (r.standard_normal(sh) * 5).astype(np.float32), axis=-1)
     # Before opset 13, Softmax flattens to 2-D at `axis` (softmax over all trailing dims).
     unary(s, "softmax_opset11_axis1_coerced", "Softmax", [2, 3, 4], opset=11, axis=1)
     unary(s, "softmax_opset11_default_axis", "Softmax", [2, 3, 4], opset=11)
@@ -2114,6 +2121,8 @@ def gen_reductions_indexing(s):
     unary(s, "logsoftmax_opset11_coerced", "LogSoftmax", [2, 3, 4], opset=11, axis=1)
     unary(s, "logsoftmax_large_logits", "LogSoftmax", [2, 16],
           gen=lambda r, sh: (r.standard_normal(sh) * 30 + 50).astype(np.float32))
+    unary(s, "logsoftmax_rows_masked_tail", "LogSoftmax", [4, 21],
+          gen=lambda r, sh: (r.standard_normal(sh) * 6).astype(np.float32), axis=-1)
 
     def cumsum(name, shape, axis, dtype=np.float32, **attrs):
         c = Case(name)
