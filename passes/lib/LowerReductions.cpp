@@ -476,6 +476,105 @@ LogicalResult Lowering::lowerLogSoftmax(mnn::LogSoftmaxOp op, Value out) {
                           /*logForm=*/true);
 }
 
+// Layer norm rows in vector code (the scalar loops below add one element
+// at a time, on one thread: the encoder layer's 16 x 64 norms took 1.3 us
+// each). Per row: the sum over 8-lane vectors, the sum of squared
+// deviations (the masked tail's lanes past the row select 0), then
+// (x - mean) * rstd * scale + bias; a last partial vector is a masked load
+// and a masked store.
+void Lowering::lowerLayerNormVectorRows(Location loc, Value in, Value o, Value scale,
+                                        Value bias, int64_t rows, int64_t len,
+                                        double epsilon) {
+  const int64_t vw = 8;
+  int64_t body = len / vw * vw, rest = len - body;
+  Type f32 = b.getF32Type();
+  auto vType = VectorType::get({vw}, f32);
+  auto idx = [&](OpBuilder &ob, int64_t v) -> Value {
+    return ob.create<arith::ConstantIndexOp>(loc, v);
+  };
+  auto splat = [&](OpBuilder &ob, double v) -> Value {
+    return ob.create<arith::ConstantOp>(
+        loc, DenseElementsAttr::get(vType, APFloat(static_cast<float>(v))));
+  };
+  OpBuilder::InsertionGuard guard(b);
+  auto par = parallelOver(b, loc, {rows});
+  Value base = b.create<arith::MulIOp>(loc, par.getInductionVars()[0], idx(b, len));
+  Value tailAt = b.create<arith::AddIOp>(loc, base, idx(b, body));
+  Value mask = rest ? b.create<vector::CreateMaskOp>(
+                          loc, VectorType::get({vw}, b.getI1Type()), ValueRange{idx(b, rest)})
+                    : Value();
+  auto tailLoad = [&](Value buf, Value at) -> Value {
+    return b.create<vector::MaskedLoadOp>(loc, vType, buf, ValueRange{at}, mask, splat(b, 0));
+  };
+  // Runs `step(builder, row offset, column, carried)` over the whole vectors.
+  auto overBody =
+      [&](ValueRange init,
+          function_ref<SmallVector<Value>(OpBuilder &, Value, Value, ValueRange)> step)
+      -> SmallVector<Value> {
+    if (body == 0)
+      return SmallVector<Value>(init.begin(), init.end());
+    auto loop = b.create<scf::ForOp>(
+        loc, idx(b, 0), idx(b, body), idx(b, vw), init,
+        [&](OpBuilder &lb, Location, Value j, ValueRange carried) {
+          Value at = lb.create<arith::AddIOp>(loc, base, j);
+          lb.create<scf::YieldOp>(loc, step(lb, at, j, carried));
+        });
+    return SmallVector<Value>(loop.getResults().begin(), loop.getResults().end());
+  };
+  auto total = [&](Value v) -> Value {
+    auto r = b.create<vector::ReductionOp>(loc, vector::CombiningKind::ADD, v);
+    r.setFastmath(arith::FastMathFlags::reassoc);
+    return r;
+  };
+  Value invLen = f32Const(b, loc, 1.0 / len);
+  // Mean.
+  Value sum = overBody({splat(b, 0)},
+                       [&](OpBuilder &lb, Value at, Value, ValueRange acc) -> SmallVector<Value> {
+                         Value x = lb.create<vector::LoadOp>(loc, vType, in, ValueRange{at});
+                         return {lb.create<arith::AddFOp>(loc, acc[0], x)};
+                       })[0];
+  if (rest)
+    sum = b.create<arith::AddFOp>(loc, sum, tailLoad(in, tailAt));
+  Value mean = b.create<arith::MulFOp>(loc, total(sum), invLen);
+  Value meanv = b.create<vector::BroadcastOp>(loc, vType, mean);
+  // Variance: the mean of the squared deviations.
+  Value sq = overBody({splat(b, 0)},
+                      [&](OpBuilder &lb, Value at, Value, ValueRange acc) -> SmallVector<Value> {
+                        Value dx = lb.create<arith::SubFOp>(
+                            loc, lb.create<vector::LoadOp>(loc, vType, in, ValueRange{at}), meanv);
+                        return {lb.create<vector::FMAOp>(loc, dx, dx, acc[0])};
+                      })[0];
+  if (rest) {
+    Value dx = b.create<arith::SelectOp>(
+        loc, mask, b.create<arith::SubFOp>(loc, tailLoad(in, tailAt), meanv), splat(b, 0));
+    sq = b.create<vector::FMAOp>(loc, dx, dx, sq);
+  }
+  Value var = b.create<arith::MulFOp>(loc, total(sq), invLen);
+  Value rstd = b.create<math::RsqrtOp>(
+      loc, b.create<arith::AddFOp>(loc, var, f32Const(b, loc, epsilon)));
+  Value rstdv = b.create<vector::BroadcastOp>(loc, vType, rstd);
+  // (x - mean) * rstd * scale + bias.
+  auto normalized = [&](OpBuilder &ob, Value x, Value s, Value bi) -> Value {
+    Value y = ob.create<arith::MulFOp>(loc, ob.create<arith::SubFOp>(loc, x, meanv), rstdv);
+    y = ob.create<arith::MulFOp>(loc, y, s);
+    return bi ? ob.create<arith::AddFOp>(loc, y, bi).getResult() : y;
+  };
+  overBody({}, [&](OpBuilder &lb, Value at, Value j, ValueRange) -> SmallVector<Value> {
+    Value x = lb.create<vector::LoadOp>(loc, vType, in, ValueRange{at});
+    Value s = lb.create<vector::LoadOp>(loc, vType, scale, ValueRange{j});
+    Value bi = bias ? lb.create<vector::LoadOp>(loc, vType, bias, ValueRange{j}).getResult()
+                    : Value();
+    lb.create<vector::StoreOp>(loc, normalized(lb, x, s, bi), o, ValueRange{at});
+    return {};
+  });
+  if (rest) {
+    Value j = idx(b, body);
+    Value y = normalized(b, tailLoad(in, tailAt), tailLoad(scale, j),
+                         bias ? tailLoad(bias, j) : Value());
+    b.create<vector::MaskedStoreOp>(loc, o, ValueRange{tailAt}, mask, y);
+  }
+}
+
 LogicalResult Lowering::lowerLayerNorm(mnn::LayerNormOp op, Value out) {
   Location loc = op.getLoc();
   auto type = cast<RankedTensorType>(op.getType());
@@ -491,6 +590,20 @@ LogicalResult Lowering::lowerLayerNorm(mnn::LayerNormOp op, Value out) {
        cast<RankedTensorType>(op.getBias().getType()).getNumElements() != len))
     return op.emitError("layer_norm scale and bias must cover the normalized "
                         "dims exactly (") << len << " elements)";
+  auto identity = [](Value v) {
+    return !v || cast<MemRefType>(v.getType()).getLayout().isIdentity();
+  };
+  if (type.getElementType().isF32() && len >= 8 && identity(bufferOf(op.getInput())) &&
+      identity(out) && identity(bufferOf(op.getScale())) &&
+      identity(op.getBias() ? bufferOf(op.getBias()) : Value())) {
+    lowerLayerNormVectorRows(
+        loc, reshapeBuffer(b, loc, bufferOf(op.getInput()), {rows * len}),
+        reshapeBuffer(b, loc, out, {rows * len}),
+        reshapeBuffer(b, loc, bufferOf(op.getScale()), {len}),
+        op.getBias() ? reshapeBuffer(b, loc, bufferOf(op.getBias()), {len}) : Value(), rows,
+        len, op.getEpsilon().convertToDouble());
+    return success();
+  }
   Value in = reshapeBuffer(b, loc, bufferOf(op.getInput()), {rows, len});
   Value o = reshapeBuffer(b, loc, out, {rows, len});
   Value scale = reshapeBuffer(b, loc, bufferOf(op.getScale()), {len});

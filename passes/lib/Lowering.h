@@ -188,6 +188,11 @@ struct Lowering {
   LogicalResult lowerSoftmaxVectorRows(Location loc, Value input, Value out,
                                        int64_t rows, int64_t len, bool logForm);
   LogicalResult lowerLayerNorm(mnn::LayerNormOp op, Value out);
+  /// Layer norm of each of `rows` contiguous f32 runs of `len` elements
+  /// (`in`, `o` [rows * len]; `scale`, `bias` [len], bias optional), in
+  /// vector code, the rows in parallel.
+  void lowerLayerNormVectorRows(Location loc, Value in, Value o, Value scale,
+                                Value bias, int64_t rows, int64_t len, double epsilon);
   LogicalResult lowerTranspose(mnn::TransposeOp op, Value out);
   LogicalResult lowerConcat(mnn::ConcatOp op, Value out);
   LogicalResult lowerSlice(mnn::SliceOp op, Value out);

@@ -632,9 +632,9 @@ def gen_softmax_norm(s):
     unary(s, "softmax_opset11_default_axis", "Softmax", [2, 3, 4], opset=11)
     unary(s, "softmax_opset13_axis1", "Softmax", [2, 3, 4], opset=13, axis=1)
 
-    def layernorm(name, shape, axis, bias=True, eps=1e-5, x_scale=1.0):
+    def layernorm(name, shape, axis, bias=True, eps=1e-5, x_scale=1.0, x_offset=0.3):
         c = Case(name)
-        c.input("x", shape, gen=lambda r, sh: (r.standard_normal(sh) * x_scale + 0.3)
+        c.input("x", shape, gen=lambda r, sh: (r.standard_normal(sh) * x_scale + x_offset)
                 .astype(np.float32))
         norm_shape = shape[axis:]
         c.weight("gamma", norm_shape)
@@ -650,6 +650,9 @@ def gen_softmax_norm(s):
     layernorm("layernorm_no_bias", [2, 5, 16], -1, bias=False)
     layernorm("layernorm_last_two_axes", [2, 4, 6, 8], -2)
     layernorm("layernorm_axis1_eps", [3, 4, 5], 1, eps=1e-3, x_scale=0.05)
+    # Rows of 8 or more take the vector lowering: 37 = 4 vectors + a masked
+    # 5, rows far from zero (the deviations are summed in a second pass).
+    layernorm("layernorm_rows_tail_offset", [4, 37], -1, bias=False, x_offset=50.0)
 
     # The decomposition older torch exports produce for nn.LayerNorm:
     # m = ReduceMean(x); d = x - m; v = ReduceMean(d^2); y = d / sqrt(v + eps) * g + b
