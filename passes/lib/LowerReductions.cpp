@@ -360,6 +360,73 @@ LogicalResult Lowering::lowerSoftmaxRows(Location loc, Value input, Value out,
   return success();
 }
 
+namespace {
+
+/// Walks rows of `len` contiguous f32 elements in 8-lane vectors, for the
+/// row-wise vector lowerings (softmax, layer norm): the rows run in an
+/// scf.parallel (the constructor opens it, the builder's insertion point
+/// stays inside), each as an scf.for over its whole vectors and, where 8
+/// does not divide `len`, one masked vector at its end.
+struct VectorRows {
+  static constexpr int64_t kLanes = 8;
+  OpBuilder &b;
+  Location loc;
+  int64_t len, body, rest;
+  VectorType type;
+  Value base, tailAt, mask;
+
+  VectorRows(OpBuilder &b, Location loc, int64_t rows, int64_t len)
+      : b(b), loc(loc), len(len), body(len / kLanes * kLanes), rest(len % kLanes),
+        type(VectorType::get({kLanes}, b.getF32Type())) {
+    auto par = parallelOver(b, loc, {rows});
+    base = b.create<arith::MulIOp>(loc, par.getInductionVars()[0], index(b, len));
+    tailAt = b.create<arith::AddIOp>(loc, base, index(b, body));
+    if (rest)
+      mask = b.create<vector::CreateMaskOp>(loc, VectorType::get({kLanes}, b.getI1Type()),
+                                            ValueRange{index(b, rest)});
+  }
+  Value index(OpBuilder &ob, int64_t v) const {
+    return ob.create<arith::ConstantIndexOp>(loc, v);
+  }
+  Value splat(OpBuilder &ob, double v) const {
+    return ob.create<arith::ConstantOp>(
+        loc, DenseElementsAttr::get(type, APFloat(static_cast<float>(v))));
+  }
+  /// The masked last vector of `buf` at `at`, `pad` in the lanes past the row.
+  Value tailLoad(Value buf, Value at, double pad) const {
+    return b.create<vector::MaskedLoadOp>(loc, type, buf, ValueRange{at}, mask, splat(b, pad));
+  }
+  void tailStore(Value buf, Value value) const {
+    b.create<vector::MaskedStoreOp>(loc, buf, ValueRange{tailAt}, mask, value);
+  }
+  Value load(OpBuilder &ob, Value buf, Value at) const {
+    return ob.create<vector::LoadOp>(loc, type, buf, ValueRange{at});
+  }
+  /// Runs `step(builder, offset in the buffer, column, carried)` over the
+  /// row's whole vectors; returns the carried values.
+  SmallVector<Value>
+  overBody(ValueRange init,
+           function_ref<SmallVector<Value>(OpBuilder &, Value, Value, ValueRange)> step) {
+    if (body == 0)
+      return SmallVector<Value>(init.begin(), init.end());
+    auto loop = b.create<scf::ForOp>(
+        loc, index(b, 0), index(b, body), index(b, kLanes), init,
+        [&](OpBuilder &lb, Location, Value j, ValueRange carried) {
+          Value at = lb.create<arith::AddIOp>(loc, base, j);
+          lb.create<scf::YieldOp>(loc, step(lb, at, j, carried));
+        });
+    return SmallVector<Value>(loop.getResults().begin(), loop.getResults().end());
+  }
+  /// The lanes of `v` combined into one scalar.
+  Value horizontal(vector::CombiningKind kind, Value v) const {
+    auto r = b.create<vector::ReductionOp>(loc, kind, v);
+    r.setFastmath(arith::FastMathFlags::reassoc);
+    return r;
+  }
+};
+
+} // namespace
+
 // The rows of a softmax over the innermost dim, in vector code: the
 // scalar loops above are one dependent add per element (a float sum LLVM
 // does not reorder) and one polynomial exp per element, on one thread
@@ -369,98 +436,54 @@ LogicalResult Lowering::lowerSoftmaxRows(Location loc, Value input, Value out,
 // a masked load (padded with -inf, whose exp is 0) and a masked store.
 LogicalResult Lowering::lowerSoftmaxVectorRows(Location loc, Value input, Value out,
                                                int64_t rows, int64_t len, bool logForm) {
-  const int64_t vw = 8;
-  int64_t body = len / vw * vw, rest = len - body;
-  Type f32 = b.getF32Type();
-  auto vType = VectorType::get({vw}, f32);
-  auto idx = [&](OpBuilder &ob, int64_t v) -> Value {
-    return ob.create<arith::ConstantIndexOp>(loc, v);
-  };
-  auto splat = [&](OpBuilder &ob, double v) -> Value {
-    return ob.create<arith::ConstantOp>(
-        loc, DenseElementsAttr::get(vType, APFloat(static_cast<float>(v))));
-  };
   Value in = reshapeBuffer(b, loc, input, {rows * len});
   Value o = reshapeBuffer(b, loc, out, {rows * len});
   OpBuilder::InsertionGuard guard(b);
-  auto par = parallelOver(b, loc, {rows});
-  Value base = b.create<arith::MulIOp>(loc, par.getInductionVars()[0], idx(b, len));
-  Value tailAt = b.create<arith::AddIOp>(loc, base, idx(b, body));
-  Value mask = rest ? b.create<vector::CreateMaskOp>(
-                          loc, VectorType::get({vw}, b.getI1Type()), ValueRange{idx(b, rest)})
-                    : Value();
-  auto tailLoad = [&](Value buf) -> Value {
-    return b.create<vector::MaskedLoadOp>(loc, vType, buf, ValueRange{tailAt}, mask,
-                                          splat(b, -INFINITY));
-  };
-  // Runs `step(builder, at, carried)` over the whole vectors of the row.
-  auto overBody = [&](ValueRange init,
-                      function_ref<SmallVector<Value>(OpBuilder &, Value, ValueRange)> step)
-      -> SmallVector<Value> {
-    if (body == 0)
-      return SmallVector<Value>(init.begin(), init.end());
-    auto loop = b.create<scf::ForOp>(
-        loc, idx(b, 0), idx(b, body), idx(b, vw), init,
-        [&](OpBuilder &lb, Location, Value j, ValueRange carried) {
-          Value at = lb.create<arith::AddIOp>(loc, base, j);
-          lb.create<scf::YieldOp>(loc, step(lb, at, carried));
-        });
-    return SmallVector<Value>(loop.getResults().begin(), loop.getResults().end());
-  };
-  auto horizontal = [&](vector::CombiningKind kind, Value v) -> Value {
-    auto r = b.create<vector::ReductionOp>(loc, kind, v);
-    r.setFastmath(arith::FastMathFlags::reassoc);
-    return r;
-  };
+  VectorRows r(b, loc, rows, len);
   // Max.
-  Value mx = overBody({splat(b, -INFINITY)},
-                      [&](OpBuilder &lb, Value at, ValueRange acc) -> SmallVector<Value> {
-                        Value x = lb.create<vector::LoadOp>(loc, vType, in, ValueRange{at});
-                        return {lb.create<arith::MaximumFOp>(loc, acc[0], x)};
-                      })[0];
-  if (rest)
-    mx = b.create<arith::MaximumFOp>(loc, mx, tailLoad(in));
-  Value mxv = b.create<vector::BroadcastOp>(
-      loc, vType, horizontal(vector::CombiningKind::MAXIMUMF, mx));
+  Value mx = r.overBody({r.splat(b, -INFINITY)},
+                        [&](OpBuilder &lb, Value at, Value, ValueRange acc) -> SmallVector<Value> {
+                          return {lb.create<arith::MaximumFOp>(loc, acc[0], r.load(lb, in, at))};
+                        })[0];
+  if (r.rest)
+    mx = b.create<arith::MaximumFOp>(loc, mx, r.tailLoad(in, r.tailAt, -INFINITY));
+  Value mxs = r.horizontal(vector::CombiningKind::MAXIMUMF, mx);
+  Value mxv = b.create<vector::BroadcastOp>(loc, r.type, mxs);
   // exp(x - max), stored (softmax) and summed.
   auto expOf = [&](OpBuilder &ob, Value x) -> Value {
     return ob.create<math::ExpOp>(loc, ob.create<arith::SubFOp>(loc, x, mxv));
   };
-  Value sum = overBody({splat(b, 0)},
-                       [&](OpBuilder &lb, Value at, ValueRange acc) -> SmallVector<Value> {
-                         Value e = expOf(lb, lb.create<vector::LoadOp>(loc, vType, in,
-                                                                       ValueRange{at}));
-                         if (!logForm)
-                           lb.create<vector::StoreOp>(loc, e, o, ValueRange{at});
-                         return {lb.create<arith::AddFOp>(loc, acc[0], e)};
-                       })[0];
-  if (rest) {
-    Value e = expOf(b, tailLoad(in));
+  Value sum = r.overBody({r.splat(b, 0)},
+                         [&](OpBuilder &lb, Value at, Value, ValueRange acc) -> SmallVector<Value> {
+                           Value e = expOf(lb, r.load(lb, in, at));
+                           if (!logForm)
+                             lb.create<vector::StoreOp>(loc, e, o, ValueRange{at});
+                           return {lb.create<arith::AddFOp>(loc, acc[0], e)};
+                         })[0];
+  if (r.rest) {
+    Value e = expOf(b, r.tailLoad(in, r.tailAt, -INFINITY));
     if (!logForm)
-      b.create<vector::MaskedStoreOp>(loc, o, ValueRange{tailAt}, mask, e);
+      r.tailStore(o, e);
     sum = b.create<arith::AddFOp>(loc, sum, e);
   }
-  Value total = horizontal(vector::CombiningKind::ADD, sum);
-  Value shift = logForm ? b.create<arith::AddFOp>(
-                              loc, b.create<vector::ExtractElementOp>(loc, mxv, idx(b, 0)),
-                              b.create<math::LogOp>(loc, total))
-                              .getResult()
-                        : b.create<arith::DivFOp>(loc, f32Const(b, loc, 1.0), total).getResult();
-  Value shiftv = b.create<vector::BroadcastOp>(loc, vType, shift);
+  Value total = r.horizontal(vector::CombiningKind::ADD, sum);
+  Value shift = logForm
+                    ? b.create<arith::AddFOp>(loc, mxs, b.create<math::LogOp>(loc, total))
+                          .getResult()
+                    : b.create<arith::DivFOp>(loc, f32Const(b, loc, 1.0), total).getResult();
+  Value shiftv = b.create<vector::BroadcastOp>(loc, r.type, shift);
   // Scaling: e / sum, or x - (max + log(sum)).
   auto scaled = [&](OpBuilder &ob, Value x) -> Value {
     return logForm ? ob.create<arith::SubFOp>(loc, x, shiftv).getResult()
                    : ob.create<arith::MulFOp>(loc, x, shiftv).getResult();
   };
   Value src = logForm ? in : o;
-  overBody({}, [&](OpBuilder &lb, Value at, ValueRange) -> SmallVector<Value> {
-    Value x = lb.create<vector::LoadOp>(loc, vType, src, ValueRange{at});
-    lb.create<vector::StoreOp>(loc, scaled(lb, x), o, ValueRange{at});
+  r.overBody({}, [&](OpBuilder &lb, Value at, Value, ValueRange) -> SmallVector<Value> {
+    lb.create<vector::StoreOp>(loc, scaled(lb, r.load(lb, src, at)), o, ValueRange{at});
     return {};
   });
-  if (rest)
-    b.create<vector::MaskedStoreOp>(loc, o, ValueRange{tailAt}, mask,
-                                    scaled(b, tailLoad(src)));
+  if (r.rest)
+    r.tailStore(o, scaled(b, r.tailLoad(src, r.tailAt, -INFINITY)));
   return success();
 }
 
@@ -485,93 +508,51 @@ LogicalResult Lowering::lowerLogSoftmax(mnn::LogSoftmaxOp op, Value out) {
 void Lowering::lowerLayerNormVectorRows(Location loc, Value in, Value o, Value scale,
                                         Value bias, int64_t rows, int64_t len,
                                         double epsilon) {
-  const int64_t vw = 8;
-  int64_t body = len / vw * vw, rest = len - body;
-  Type f32 = b.getF32Type();
-  auto vType = VectorType::get({vw}, f32);
-  auto idx = [&](OpBuilder &ob, int64_t v) -> Value {
-    return ob.create<arith::ConstantIndexOp>(loc, v);
-  };
-  auto splat = [&](OpBuilder &ob, double v) -> Value {
-    return ob.create<arith::ConstantOp>(
-        loc, DenseElementsAttr::get(vType, APFloat(static_cast<float>(v))));
-  };
   OpBuilder::InsertionGuard guard(b);
-  auto par = parallelOver(b, loc, {rows});
-  Value base = b.create<arith::MulIOp>(loc, par.getInductionVars()[0], idx(b, len));
-  Value tailAt = b.create<arith::AddIOp>(loc, base, idx(b, body));
-  Value mask = rest ? b.create<vector::CreateMaskOp>(
-                          loc, VectorType::get({vw}, b.getI1Type()), ValueRange{idx(b, rest)})
-                    : Value();
-  auto tailLoad = [&](Value buf, Value at) -> Value {
-    return b.create<vector::MaskedLoadOp>(loc, vType, buf, ValueRange{at}, mask, splat(b, 0));
-  };
-  // Runs `step(builder, row offset, column, carried)` over the whole vectors.
-  auto overBody =
-      [&](ValueRange init,
-          function_ref<SmallVector<Value>(OpBuilder &, Value, Value, ValueRange)> step)
-      -> SmallVector<Value> {
-    if (body == 0)
-      return SmallVector<Value>(init.begin(), init.end());
-    auto loop = b.create<scf::ForOp>(
-        loc, idx(b, 0), idx(b, body), idx(b, vw), init,
-        [&](OpBuilder &lb, Location, Value j, ValueRange carried) {
-          Value at = lb.create<arith::AddIOp>(loc, base, j);
-          lb.create<scf::YieldOp>(loc, step(lb, at, j, carried));
-        });
-    return SmallVector<Value>(loop.getResults().begin(), loop.getResults().end());
-  };
-  auto total = [&](Value v) -> Value {
-    auto r = b.create<vector::ReductionOp>(loc, vector::CombiningKind::ADD, v);
-    r.setFastmath(arith::FastMathFlags::reassoc);
-    return r;
-  };
+  VectorRows r(b, loc, rows, len);
   Value invLen = f32Const(b, loc, 1.0 / len);
   // Mean.
-  Value sum = overBody({splat(b, 0)},
-                       [&](OpBuilder &lb, Value at, Value, ValueRange acc) -> SmallVector<Value> {
-                         Value x = lb.create<vector::LoadOp>(loc, vType, in, ValueRange{at});
-                         return {lb.create<arith::AddFOp>(loc, acc[0], x)};
-                       })[0];
-  if (rest)
-    sum = b.create<arith::AddFOp>(loc, sum, tailLoad(in, tailAt));
-  Value mean = b.create<arith::MulFOp>(loc, total(sum), invLen);
-  Value meanv = b.create<vector::BroadcastOp>(loc, vType, mean);
+  Value sum = r.overBody({r.splat(b, 0)},
+                         [&](OpBuilder &lb, Value at, Value, ValueRange acc) -> SmallVector<Value> {
+                           return {lb.create<arith::AddFOp>(loc, acc[0], r.load(lb, in, at))};
+                         })[0];
+  if (r.rest)
+    sum = b.create<arith::AddFOp>(loc, sum, r.tailLoad(in, r.tailAt, 0));
+  Value mean = b.create<arith::MulFOp>(loc, r.horizontal(vector::CombiningKind::ADD, sum),
+                                       invLen);
+  Value meanv = b.create<vector::BroadcastOp>(loc, r.type, mean);
   // Variance: the mean of the squared deviations.
-  Value sq = overBody({splat(b, 0)},
-                      [&](OpBuilder &lb, Value at, Value, ValueRange acc) -> SmallVector<Value> {
-                        Value dx = lb.create<arith::SubFOp>(
-                            loc, lb.create<vector::LoadOp>(loc, vType, in, ValueRange{at}), meanv);
-                        return {lb.create<vector::FMAOp>(loc, dx, dx, acc[0])};
-                      })[0];
-  if (rest) {
+  Value sq = r.overBody({r.splat(b, 0)},
+                        [&](OpBuilder &lb, Value at, Value, ValueRange acc) -> SmallVector<Value> {
+                          Value dx = lb.create<arith::SubFOp>(loc, r.load(lb, in, at), meanv);
+                          return {lb.create<vector::FMAOp>(loc, dx, dx, acc[0])};
+                        })[0];
+  if (r.rest) {
     Value dx = b.create<arith::SelectOp>(
-        loc, mask, b.create<arith::SubFOp>(loc, tailLoad(in, tailAt), meanv), splat(b, 0));
+        loc, r.mask, b.create<arith::SubFOp>(loc, r.tailLoad(in, r.tailAt, 0), meanv),
+        r.splat(b, 0));
     sq = b.create<vector::FMAOp>(loc, dx, dx, sq);
   }
-  Value var = b.create<arith::MulFOp>(loc, total(sq), invLen);
+  Value var = b.create<arith::MulFOp>(loc, r.horizontal(vector::CombiningKind::ADD, sq), invLen);
   Value rstd = b.create<math::RsqrtOp>(
       loc, b.create<arith::AddFOp>(loc, var, f32Const(b, loc, epsilon)));
-  Value rstdv = b.create<vector::BroadcastOp>(loc, vType, rstd);
+  Value rstdv = b.create<vector::BroadcastOp>(loc, r.type, rstd);
   // (x - mean) * rstd * scale + bias.
   auto normalized = [&](OpBuilder &ob, Value x, Value s, Value bi) -> Value {
     Value y = ob.create<arith::MulFOp>(loc, ob.create<arith::SubFOp>(loc, x, meanv), rstdv);
     y = ob.create<arith::MulFOp>(loc, y, s);
     return bi ? ob.create<arith::AddFOp>(loc, y, bi).getResult() : y;
   };
-  overBody({}, [&](OpBuilder &lb, Value at, Value j, ValueRange) -> SmallVector<Value> {
-    Value x = lb.create<vector::LoadOp>(loc, vType, in, ValueRange{at});
-    Value s = lb.create<vector::LoadOp>(loc, vType, scale, ValueRange{j});
-    Value bi = bias ? lb.create<vector::LoadOp>(loc, vType, bias, ValueRange{j}).getResult()
-                    : Value();
-    lb.create<vector::StoreOp>(loc, normalized(lb, x, s, bi), o, ValueRange{at});
+  r.overBody({}, [&](OpBuilder &lb, Value at, Value j, ValueRange) -> SmallVector<Value> {
+    Value y = normalized(lb, r.load(lb, in, at), r.load(lb, scale, j),
+                         bias ? r.load(lb, bias, j) : Value());
+    lb.create<vector::StoreOp>(loc, y, o, ValueRange{at});
     return {};
   });
-  if (rest) {
-    Value j = idx(b, body);
-    Value y = normalized(b, tailLoad(in, tailAt), tailLoad(scale, j),
-                         bias ? tailLoad(bias, j) : Value());
-    b.create<vector::MaskedStoreOp>(loc, o, ValueRange{tailAt}, mask, y);
+  if (r.rest) {
+    Value j = r.index(b, r.body);
+    r.tailStore(o, normalized(b, r.tailLoad(in, r.tailAt, 0), r.tailLoad(scale, j, 0),
+                              bias ? r.tailLoad(bias, j, 0) : Value()));
   }
 }
 
