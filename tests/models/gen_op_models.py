@@ -1191,6 +1191,17 @@ def gen_pool_conv(s):
     c.node("GlobalAveragePool", ["act"], ["y"])
     c.output("y")
     s.add(c)
+    # With a residual (and no activation after it) the split adds it after the
+    # concat: mobilenet_v3_small's 240 -> 40 projections plus their block's input.
+    c = Case("conv_packed_1x1_14x14_cout40_residual")
+    c.input("x", [1, 240, 14, 14])
+    c.input("r", [1, 40, 14, 14])
+    c.weight("w", [40, 240, 1, 1], scale=(2.0 / 240) ** 0.5)
+    c.weight("b", [40], scale=0.1)
+    c.node("Conv", ["x", "w", "b"], ["conv_out"], kernel_shape=[1, 1])
+    c.node("Add", ["conv_out", "r"], ["y"])
+    c.output("y")
+    s.add(c)
 
     # Winograd (3x3, stride 1, group 1, channels multiples of 8). auto (>= 16 channels
     # each way): F(4,3) with >= 32 tiles of 4x4 outputs, else F(2,3) with >= 16 tiles of

@@ -85,14 +85,35 @@ func.func @remainder(%x: tensor<1x256x13x13xf32>) -> tensor<1x200x1x1xf32> {
 
 // -----
 
-// A residual (it would need slicing too) keeps the half-vector tiles.
+// A residual with no activation after it: both parts without it, and one
+// add of the residual after the concat.
 // CHECK-LABEL: func.func @remainder_residual
-// CHECK: mnn.conv2d
-// CHECK-SAME: tensor<25x1x1x256x1x8xf32>
-// CHECK-NOT: mnn.concat
+// CHECK: %[[A:.*]] = mnn.conv2d
+// CHECK-SAME: operandSegmentSizes = array<i32: 1, 1, 0, 0>
+// CHECK-SAME: tensor<6x1x1x256x1x32xf32>
+// CHECK: %[[B:.*]] = mnn.conv2d
+// CHECK-SAME: operandSegmentSizes = array<i32: 1, 1, 0, 0>
+// CHECK-SAME: tensor<1x1x1x256x1x8xf32>
+// CHECK: %[[C:.*]] = mnn.concat %[[A]], %[[B]] {axis = 1 : i64}
+// CHECK: %[[Y:.*]] = mnn.add %[[C]], %arg1
+// CHECK: return %[[Y]]
 func.func @remainder_residual(%x: tensor<1x256x13x13xf32>, %r: tensor<1x200x13x13xf32>) -> tensor<1x200x13x13xf32> {
   %w = mnn.constant dense<0.5> : tensor<200x256x1x1xf32>
   %y = mnn.conv2d %x, %w, %r {dilations = array<i64: 1, 1>, filter_layout = "oihw", group = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 0, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x256x13x13xf32>, tensor<200x256x1x1xf32>, tensor<1x200x13x13xf32>) -> tensor<1x200x13x13xf32>
+  return %y : tensor<1x200x13x13xf32>
+}
+
+// -----
+
+// A residual followed by an activation keeps the half-vector tiles (the
+// activation would have to follow the add).
+// CHECK-LABEL: func.func @remainder_residual_relu
+// CHECK: mnn.conv2d
+// CHECK-SAME: tensor<25x1x1x256x1x8xf32>
+// CHECK-NOT: mnn.concat
+func.func @remainder_residual_relu(%x: tensor<1x256x13x13xf32>, %r: tensor<1x200x13x13xf32>) -> tensor<1x200x13x13xf32> {
+  %w = mnn.constant dense<0.5> : tensor<200x256x1x1xf32>
+  %y = mnn.conv2d %x, %w, %r {activation = "relu", dilations = array<i64: 1, 1>, filter_layout = "oihw", group = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 0, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x256x13x13xf32>, tensor<200x256x1x1xf32>, tensor<1x200x13x13xf32>) -> tensor<1x200x13x13xf32>
   return %y : tensor<1x200x13x13xf32>
 }
 
