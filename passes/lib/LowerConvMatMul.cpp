@@ -284,13 +284,10 @@ LogicalResult Lowering::lowerMatMul(mnn::MatMulOp op, Value out) {
   // [16, 1, 64] x [64, 192], was 16 one-row products (4.7 us, 28% of the
   // layer after its softmax was vectorized). f32 (the microkernel) and
   // contiguous buffers only.
-  auto contiguous = [](Value v) {
-    return !v || cast<MemRefType>(v.getType()).getLayout().isIdentity();
-  };
   if (bs.size() == 2 && as.size() > 2 && as.back() != 0 &&
       cast<RankedTensorType>(op.getType()).getElementType().isF32() &&
-      contiguous(bufferOf(op.getLhs())) &&
-      contiguous(out) && contiguous(op.getResidual() ? bufferOf(op.getResidual()) : Value())) {
+      isPlainBuffer(bufferOf(op.getLhs())) && isPlainBuffer(out) &&
+      isPlainBuffer(op.getResidual() ? bufferOf(op.getResidual()) : Value())) {
     int64_t rows = 1;
     for (int64_t d : ArrayRef<int64_t>(as).drop_back())
       rows *= d;

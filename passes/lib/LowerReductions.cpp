@@ -304,9 +304,8 @@ LogicalResult Lowering::lowerSoftmaxRows(Location loc, Value input, Value out,
     outer *= type.getDimSize(i);
   for (int64_t i = axis + 1; i < type.getRank(); ++i)
     inner *= type.getDimSize(i);
-  auto identity = [](Value v) { return cast<MemRefType>(v.getType()).getLayout().isIdentity(); };
-  if (type.getElementType().isF32() && inner == 1 && len >= 8 && identity(input) &&
-      identity(out))
+  if (type.getElementType().isF32() && inner == 1 && len >= 8 && isPlainBuffer(input) &&
+      isPlainBuffer(out))
     return lowerSoftmaxVectorRows(loc, input, out, outer, len, logForm);
   Value in = reshapeBuffer(b, loc, input, {outer, len, inner});
   Value o = reshapeBuffer(b, loc, out, {outer, len, inner});
@@ -571,25 +570,20 @@ LogicalResult Lowering::lowerLayerNorm(mnn::LayerNormOp op, Value out) {
        cast<RankedTensorType>(op.getBias().getType()).getNumElements() != len))
     return op.emitError("layer_norm scale and bias must cover the normalized "
                         "dims exactly (") << len << " elements)";
-  auto identity = [](Value v) {
-    return !v || cast<MemRefType>(v.getType()).getLayout().isIdentity();
-  };
-  if (type.getElementType().isF32() && len >= 8 && identity(bufferOf(op.getInput())) &&
-      identity(out) && identity(bufferOf(op.getScale())) &&
-      identity(op.getBias() ? bufferOf(op.getBias()) : Value())) {
-    lowerLayerNormVectorRows(
-        loc, reshapeBuffer(b, loc, bufferOf(op.getInput()), {rows * len}),
-        reshapeBuffer(b, loc, out, {rows * len}),
-        reshapeBuffer(b, loc, bufferOf(op.getScale()), {len}),
-        op.getBias() ? reshapeBuffer(b, loc, bufferOf(op.getBias()), {len}) : Value(), rows,
-        len, op.getEpsilon().convertToDouble());
+  Value input = bufferOf(op.getInput());
+  Value scaleBuf = bufferOf(op.getScale());
+  Value biasBuf = op.getBias() ? bufferOf(op.getBias()) : Value();
+  Value scale = reshapeBuffer(b, loc, scaleBuf, {len});
+  Value bias = biasBuf ? reshapeBuffer(b, loc, biasBuf, {len}) : Value();
+  if (type.getElementType().isF32() && len >= 8 && isPlainBuffer(input) &&
+      isPlainBuffer(out) && isPlainBuffer(scaleBuf) && isPlainBuffer(biasBuf)) {
+    lowerLayerNormVectorRows(loc, reshapeBuffer(b, loc, input, {rows * len}),
+                             reshapeBuffer(b, loc, out, {rows * len}), scale, bias, rows, len,
+                             op.getEpsilon().convertToDouble());
     return success();
   }
-  Value in = reshapeBuffer(b, loc, bufferOf(op.getInput()), {rows, len});
+  Value in = reshapeBuffer(b, loc, input, {rows, len});
   Value o = reshapeBuffer(b, loc, out, {rows, len});
-  Value scale = reshapeBuffer(b, loc, bufferOf(op.getScale()), {len});
-  Value bias = op.getBias() ? reshapeBuffer(b, loc, bufferOf(op.getBias()), {len})
-                            : Value();
   Value c0 = b.create<arith::ConstantIndexOp>(loc, 0);
   Value c1 = b.create<arith::ConstantIndexOp>(loc, 1);
   Value cRows = b.create<arith::ConstantIndexOp>(loc, rows);

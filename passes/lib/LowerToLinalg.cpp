@@ -156,6 +156,10 @@ Value reshapeBuffer(OpBuilder &b, Location loc, Value buf,
                                          ArrayRef<ReassociationIndices>{all});
 }
 
+bool isPlainBuffer(Value buf) {
+  return !buf || cast<MemRefType>(buf.getType()).getLayout().isIdentity();
+}
+
 /// A strided view of a contiguous static buffer (for conv/pool windows).
 Value stridedView(OpBuilder &b, Location loc, Value buf,
                   ArrayRef<int64_t> sizes, ArrayRef<int64_t> strides,
@@ -287,10 +291,8 @@ void Lowering::elementwise(Location loc, Value out, ValueRange ins,
   // scalars). Only for contiguous buffers (identity layouts), which
   // collapse without copies. Size-1 dims join either side.
   SmallVector<ReassociationIndices> groups;
-  bool contiguous = outType.getNumElements() > 0 && outType.getLayout().isIdentity() &&
-                    llvm::all_of(ins, [](Value in) {
-                      return cast<MemRefType>(in.getType()).getLayout().isIdentity();
-                    });
+  bool contiguous = outType.getNumElements() > 0 && isPlainBuffer(out) &&
+                    llvm::all_of(ins, isPlainBuffer);
   for (int64_t d = 0; d < rank; ++d) {
     bool joins = contiguous && !groups.empty();
     if (joins && outType.getDimSize(d) != 1) {
@@ -308,7 +310,7 @@ void Lowering::elementwise(Location loc, Value out, ValueRange ins,
     else
       groups.push_back({d});
   }
-  if (contiguous && (int64_t)groups.size() < rank && rank > 1) {
+  if ((int64_t)groups.size() < rank) {
     auto collapse = [&](Value v) {
       auto type = cast<MemRefType>(v.getType());
       SmallVector<int64_t> shape;

@@ -39,6 +39,10 @@ SmallVector<int64_t> contiguousStrides(ArrayRef<int64_t> shape);
 /// count) as an identity-layout memref.
 Value reshapeBuffer(OpBuilder &b, Location loc, Value buf,
                     ArrayRef<int64_t> shape);
+/// True for a memref with an identity layout (contiguous and row-major, so
+/// reshapeBuffer takes it without a copy) and for no value (an absent
+/// optional operand).
+bool isPlainBuffer(Value buf);
 /// A strided view of a contiguous static buffer (for conv/pool windows),
 /// starting `offset` elements into it.
 Value stridedView(OpBuilder &b, Location loc, Value buf,

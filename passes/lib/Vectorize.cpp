@@ -729,7 +729,8 @@ linalg::GenericOp columnsOf(OpBuilder &b, linalg::GenericOp op, unsigned colsDim
 linalg::GenericOp shiftedFullTile(OpBuilder &b, linalg::GenericOp op, unsigned colsDim,
                                   int64_t vw, Value size) {
   Location loc = op.getLoc();
-  SmallVector<std::pair<Value, memref::SubViewOp>> shifted;
+  // (operand, its subview, the subview's axis along the cols dim)
+  SmallVector<std::tuple<Value, memref::SubViewOp, unsigned>> shifted;
   for (OpOperand &operand : op->getOpOperands()) {
     AffineMap map = op.getMatchingIndexingMap(&operand);
     for (auto [i, e] : llvm::enumerate(map.getResults())) {
@@ -740,19 +741,13 @@ linalg::GenericOp shiftedFullTile(OpBuilder &b, linalg::GenericOp op, unsigned c
           view.getSourceType().getRank() != view.getType().getRank() ||
           view.getSourceType().isDynamicDim(i) || view.getSourceType().getDimSize(i) < vw)
         return {};
-      shifted.push_back({operand.get(), view});
+      shifted.push_back({operand.get(), view, (unsigned)i});
       break;
     }
   }
   IRMapping mapping;
   Value back = b.create<arith::SubIOp>(loc, b.create<arith::ConstantIndexOp>(loc, vw), size);
-  for (auto [v, view] : shifted) {
-    unsigned axis = 0;
-    AffineMap map = op.getMatchingIndexingMap(
-        &*llvm::find_if(op->getOpOperands(), [&](OpOperand &o) { return o.get() == v; }));
-    for (auto [i, e] : llvm::enumerate(map.getResults()))
-      if (e.isFunctionOfDim(colsDim))
-        axis = i;
+  for (auto [v, view, axis] : shifted) {
     SmallVector<OpFoldResult> offsets = view.getMixedOffsets();
     SmallVector<OpFoldResult> sizes = view.getMixedSizes();
     Value start = getValueOrCreateConstantIndexOp(b, loc, offsets[axis]);
