@@ -226,17 +226,26 @@ int64_t wideChannelLaneBlock(Operation *op, int64_t block) {
   int64_t wide = 2 * block, ow = out.getDimSize(3);
   // Channel lanes: strided, or narrower than a pixel-lane tile (Tile.cpp).
   bool strided = llvm::any_of(conv.getStrides(), [](int64_t s) { return s != 1; });
-  if (!out.getElementType().isF32() || reduction >= kLongReduction ||
-      out.getDimSize(1) % wide != 0 || (!strided && ow >= wide) ||
-      !wideChannelLaneColumns(ow, block))
+  bool longReduction = reduction >= kLongReduction;
+  int64_t columns = wideChannelLaneColumns(ow, block);
+  if (!out.getElementType().isF32() || out.getDimSize(1) % wide != 0 ||
+      (!strided && ow >= wide && !longReduction) || columns == 0)
+    return 0;
+  // A long reduction's one-pixel last tile (7 = 6 + 1 with 8-lane vectors)
+  // has 2 accumulators: latency-bound, slower than one vector by 7 pixels.
+  if (longReduction && ow - columns == 1)
     return 0;
   return wide;
 }
 
-int64_t wideChannelLaneRows(int64_t block) { return block >= 16 ? 8 : 6; }
+int64_t wideChannelLaneRows(int64_t ow, int64_t block) {
+  if (block < 16)
+    return 6;
+  return ow % 8 != 0 && ow % 7 == 0 ? 7 : 8;
+}
 
 int64_t wideChannelLaneColumns(int64_t ow, int64_t block) {
-  return ow - ow % wideChannelLaneRows(block);
+  return ow - ow % wideChannelLaneRows(ow, block);
 }
 
 int64_t matmulLanes(int64_t vectorBits) { return vectorBits >= 512 ? 32 : 16; }

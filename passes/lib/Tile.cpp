@@ -225,7 +225,7 @@ std::optional<KernelSchedule> scheduleKernel(linalg::GenericOp op,
     // lanes, as do the last few columns of a wide-block conv (split off in
     // TilePass, any width).
     bool wholeRows = op->hasAttr("mnn.whole_rows");
-    int64_t wideRows = wideChannelTile ? mnn::wideChannelLaneRows(channelLanes / 2) : 0;
+    int64_t wideRows = wideChannelTile ? mnn::wideChannelLaneRows(ranges[OW], channelLanes / 2) : 0;
     int64_t pixelRows =
         wholeRows ? ranges[OW] : mnn::channelLanePixelRows(ranges[OW], wideRows);
     int64_t minRows = wholeRows && wideChannelTile ? 1 : 4;

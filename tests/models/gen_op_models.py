@@ -1161,6 +1161,18 @@ def gen_pool_conv(s):
     conv("conv_dw_s2_pixel_lanes_5x5_relu6", [1, 8, 40, 40], 8, 5, group=8, post="relu6",
          strides=[2, 2], pads=[2, 2, 2, 2])
 
+    # Direct convs over long reductions (not Winograd: 5x5, dilated, Cin not a
+    # multiple of 8) take two vectors of output channels per tile: 7 pixels
+    # with 512-bit vectors (14 and 7 columns whole, 28 as 4 x 7), 6 with AVX2
+    # (14 = 12 + a 2-column conv of its own, 28 = 24 + 4; 7 columns keep one
+    # vector by 7 pixels).
+    conv("conv_wide_long_5x5_14x14_relu", [1, 36, 14, 14], 32, 5, post="relu",
+         pads=[2, 2, 2, 2])
+    conv("conv_wide_long_3x3_7x7_add_input_relu", [1, 36, 7, 7], 64, 3,
+         post="add_input_relu", pads=[1, 1, 1, 1])
+    conv("conv_wide_long_dilated_28x28", [1, 32, 28, 28], 32, 3, dilations=[2, 2],
+         pads=[2, 2, 2, 2])
+
     # Strided convs over long reductions gather their windows into pixel panels
     # (packed input): 16 channels x 6 pixels with an overlapping last panel, 8 x 12
     # (24 output channels), asymmetric pads, dilation, batch 2, non-square maps.

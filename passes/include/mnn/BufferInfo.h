@@ -103,31 +103,37 @@ bool sixRowPixelLaneConv(mlir::Operation *conv, int64_t vectorLanes);
 int64_t channelLanePixelRows(int64_t ow, int64_t wideRows = 0);
 
 /// Pixel rows of a channel-lane tile of twice the target's block of
-/// channels (`block` lanes per vector): 6 with 8-lane (AVX2) or 4-lane
-/// vectors, 12 accumulators of the 16 registers; 8 with 16-lane (AVX-512),
-/// 16 accumulators of 32 registers (the 3x3 stride-2 first conv of
-/// mobilenet_v2 0.84-0.86x the time of 6 pixels, ResNet-18's 7x7 one
-/// 0.89-0.94x; 14 or 16 pixels were slower than 6).
-int64_t wideChannelLaneRows(int64_t block);
+/// channels (`block` lanes per vector) over OW columns: 6 with 8-lane (AVX2)
+/// or 4-lane vectors, 12 accumulators of the 16 registers; with 16-lane
+/// (AVX-512) vectors 8, 16 accumulators of 32 registers (the 3x3 stride-2
+/// first conv of mobilenet_v2 0.84-0.86x the time of 6 pixels, ResNet-18's
+/// 7x7 one 0.89-0.94x; 14 or 16 pixels were slower than 6), or 7 where 7
+/// divides OW and 8 does not (7-, 14- and 28-wide maps: no short last tile).
+int64_t wideChannelLaneRows(int64_t ow, int64_t block);
 
 /// Weight block of a direct conv whose channel-lane tile takes twice the
 /// target's block of output channels (`block`) by wideChannelLaneRows
-/// pixels. With 8-lane
-/// vectors that is 12 accumulators, two weight vectors and one broadcast
-/// per 12 FMAs, where one vector by 8 pixels has 8 accumulators, too few to
-/// hide the FMA latency (ResNet-18's 7x7 first conv: 54 -> 66 GFLOP/s).
-/// For short reductions that do not take packed input (first-layer convs:
-/// Cin x KH x KW < 256, e.g. 3 x 7 x 7) on channel lanes (strided, or
-/// narrower than 2 x block), f32, group 1, Cout a multiple of 2 x block and
-/// wideChannelLaneColumns(OW) > 0. 0 otherwise.
+/// pixels. With 8-lane vectors that is 12 accumulators, two weight vectors
+/// and one broadcast per 12 FMAs, where one vector by 8 pixels has 8
+/// accumulators, too few to hide the FMA latency (ResNet-18's 7x7 first
+/// conv: 54 -> 66 GFLOP/s). Taken by convs that do not take packed input,
+/// f32, group 1, not 1x1, Cout a multiple of 2 x block and
+/// wideChannelLaneColumns(OW) > 0, on channel lanes: short reductions
+/// (first-layer convs: Cin x KH x KW < 256, e.g. 3 x 7 x 7) where strided or
+/// narrower than 2 x block; long reductions (direct 3x3 convs that are not
+/// Winograd, 5x5, dilated) at any width, unless the last tile would be one
+/// pixel. Single 3x3 convs (--winograd=off), 1 thread, after a cache
+/// flush, AVX-512: 512 channels on 7x7 0.84x the time, 256 on 14x14 0.73x
+/// (AVX2 0.88x), 128 on 28x28 0.75x (AVX2 0.80x), 64 on 56x56 0.87x; a 5x5
+/// 64-channel conv on 28x28 0.65x. 0 otherwise.
 int64_t wideChannelLaneBlock(mlir::Operation *conv, int64_t block);
 
 /// Output columns of such a conv that its tiles of R =
-/// wideChannelLaneRows(block) pixels cover: OW rounded down to a multiple
-/// of R. The rest (OW mod R) is one more tile of 1 to R - 1 pixels:
-/// mnn-tile splits the conv there (with R = 6, ResNet-18's 112 = 18 x 6 +
-/// 4, SqueezeNet's 111 = 18 x 6 + 3; with 8, 112 = 14 x 8 and 111 = 13 x 8
-/// + 7).
+/// wideChannelLaneRows(OW, block) pixels cover: OW rounded down to a
+/// multiple of R. The rest (OW mod R) is one more tile of 1 to R - 1
+/// pixels: mnn-tile splits the conv there (with R = 6, ResNet-18's 112 =
+/// 18 x 6 + 4, SqueezeNet's 111 = 18 x 6 + 3; with 8, 112 = 14 x 8 and 111 =
+/// 13 x 8 + 7).
 int64_t wideChannelLaneColumns(int64_t ow, int64_t block);
 
 /// Name of the conv attribute by which mnn-pack-weights marks a depthwise

@@ -94,7 +94,7 @@
 // VEC: arith.addi %[[OFF]], %c256
 // VEC: arith.muli %[[K]], %c16
 // VEC: %[[P:.*]] = memref.reinterpret_cast %[[BASE]] to offset: [%{{.*}}], sizes: [1], strides: [1]
-// VEC: memref.prefetch %[[P]][%c0], read, locality<3>, data
+// VEC: memref.prefetch %[[P]][%c0], read, locality<2>, data
 // VEC: vector.transfer_read {{.*}} : memref<1x1x16x16xf32, strided<[256, 256, 16, 1], offset: ?>>, vector<16xf32>
 // VEC-COUNT-6: vector.fma {{.*}} : vector<16xf32>
 func.func @main(%x: tensor<1x16x5x5xf32> {mnn.name = "x"}, %r: tensor<1x16x5x5xf32> {mnn.name = "r"}) -> (tensor<1x16x5x5xf32> {mnn.name = "y"}) {
