@@ -121,6 +121,30 @@ std::optional<SmallVector<int64_t, 4>> paddedStorage(Value v) {
   return SmallVector<int64_t, 4>(pads.begin(), pads.end());
 }
 
+bool panelStorage(Value v) {
+  auto type = dyn_cast<RankedTensorType>(v.getType());
+  if (!type || type.getRank() != 4 || !type.getElementType().isF32() || v.use_empty())
+    return false;
+  int64_t w = type.getDimSize(3);
+  // Producers whose tiles can store into the panels: a channel-blocked
+  // depthwise conv (channel rows of pixels) or a packed-input conv whose own
+  // panels are whole rows.
+  auto producer = v.getDefiningOp<Conv2DOp>();
+  if (!producer || (!producer->hasAttr(kBlockedInputLanesAttr) && packedInputRows(producer) != w))
+    return false;
+  // Every reader takes the panels: a packed-input 1x1 stride-1 conv with
+  // whole-row panels reading v as its input, or one adding v as its
+  // residual (its output has v's shape, so its panels are v's rows too).
+  return llvm::all_of(v.getUsers(), [&](Operation *op) {
+    auto user = dyn_cast<Conv2DOp>(op);
+    if (!user || packedInputRows(user) != w)
+      return false;
+    if (user.getInput() == v)
+      return isPointwise(user) && user.getResidual() != v;
+    return user.getResidual() == v;
+  });
+}
+
 int64_t storageBytes(Value v) {
   auto pads = paddedStorage(v);
   if (!pads)
@@ -282,6 +306,9 @@ int64_t packedInputOffset(Operation *op) {
 }
 
 int64_t scratchBytes(Operation *op) {
+  // A packed-input conv whose input is stored in its panels reads it there.
+  if (auto conv = dyn_cast<Conv2DOp>(op); conv && panelStorage(conv.getInput()))
+    return 0;
   if (int64_t rows = packedInputRows(op)) {
     // The panels, after the padded copy of the input if it needs one.
     auto conv = cast<Conv2DOp>(op);

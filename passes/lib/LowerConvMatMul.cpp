@@ -71,7 +71,8 @@ LogicalResult Lowering::lowerConv(mnn::Conv2DOp op, Value out) {
   auto d = op.getDilations();
 
   bool outPlain = cast<MemRefType>(out.getType()).getLayout().isIdentity();
-  if (int64_t rows = outPlain ? packedInputRows(op) : 0)
+  // A packed-input conv writes NCHW or whole-row panels (panelStorage).
+  if (int64_t rows = outPlain || panelBuffers.count(out) ? packedInputRows(op) : 0)
     return lowerPackedInputConv(op, out, rows);
   if (int64_t lanes = blockedInputLanes(op))
     return lowerBlockedDepthwiseConv(op, out, lanes);

@@ -23,20 +23,23 @@ namespace mnn::lowering {
 LogicalResult Lowering::lowerPackedInputConv(mnn::Conv2DOp op, Value out,
                                              int64_t rows) {
   Location loc = op.getLoc();
-  MLIRContext *ctx = b.getContext();
   auto inType = cast<RankedTensorType>(op.getInput().getType());
   auto outType = cast<RankedTensorType>(op.getType());
   int64_t n = inType.getDimSize(0), c = inType.getDimSize(1);
-  int64_t cout = outType.getDimSize(1), ow = outType.getDimSize(3);
+  int64_t ow = outType.getDimSize(3);
   int64_t kh = op.getKernelH(), kw = op.getKernelW();
   auto s = op.getStrides();
   auto d = op.getDilations();
   int64_t pixels = outType.getDimSize(2) * ow;
-  auto fshape = cast<RankedTensorType>(op.getFilter().getType()).getShape();
-  int64_t blk = fshape[5], ob = cout / blk;
-  int64_t whole = pixels / rows, panels = llvm::divideCeil(pixels, rows);
+  int64_t panels = llvm::divideCeil(pixels, rows);
   int64_t panelSize = kh * kw * c * rows, imageSize = panels * panelSize;
 
+  // An input stored in these panels (whole output rows, R = OW) is read
+  // where it is: no copy.
+  if (Value stored = panelBuffers.lookup(bufferOf(op.getInput()))) {
+    assert(rows == ow && kh == 1 && kw == 1 && "panel storage of a 1x1 conv's rows");
+    return packedInputKernels(op, out, rows, reshapeBuffer(b, loc, stored, {n * imageSize}));
+  }
   SmallVector<int64_t> pshape;
   Value input = padded(op, bufferOf(op.getInput()), op.getPads(), f32Const(b, loc, 0), loc,
                        pshape);
@@ -44,12 +47,6 @@ LogicalResult Lowering::lowerPackedInputConv(mnn::Conv2DOp op, Value out,
   input = reshapeBuffer(b, loc, input, {n * c * plane});
   Value packed = scratchBuffer(op, {n * imageSize}, b.getF32Type(), loc,
                                packedInputOffset(op));
-  auto dims = [&](unsigned count, ArrayRef<unsigned> order) {
-    SmallVector<AffineExpr> exprs;
-    for (unsigned i : order)
-      exprs.push_back(getAffineDimExpr(i, ctx));
-    return AffineMap::get(count, 0, exprs, ctx);
-  };
   auto idx = [&](int64_t v) { return b.create<arith::ConstantIndexOp>(loc, v); };
   auto mul = [&](Value x, int64_t k) { return b.create<arith::MulIOp>(loc, x, idx(k)); };
   auto add = [&](Value x, Value y) { return b.create<arith::AddIOp>(loc, x, y); };
@@ -129,6 +126,29 @@ LogicalResult Lowering::lowerPackedInputConv(mnn::Conv2DOp op, Value out,
     }
     b.create<vector::StoreOp>(loc, v, packed, ValueRange{add(dst, mul(ci, rows))});
   }
+  return packedInputKernels(op, out, rows, packed);
+}
+
+LogicalResult Lowering::packedInputKernels(mnn::Conv2DOp op, Value out, int64_t rows,
+                                           Value packed) {
+  Location loc = op.getLoc();
+  MLIRContext *ctx = b.getContext();
+  auto inType = cast<RankedTensorType>(op.getInput().getType());
+  auto outType = cast<RankedTensorType>(op.getType());
+  int64_t n = inType.getDimSize(0), c = inType.getDimSize(1);
+  int64_t cout = outType.getDimSize(1);
+  int64_t kh = op.getKernelH(), kw = op.getKernelW();
+  int64_t pixels = outType.getDimSize(2) * outType.getDimSize(3);
+  int64_t blk = cast<RankedTensorType>(op.getFilter().getType()).getShape()[5];
+  int64_t ob = cout / blk;
+  int64_t whole = pixels / rows, panels = llvm::divideCeil(pixels, rows);
+  int64_t panelSize = kh * kw * c * rows, imageSize = panels * panelSize;
+  auto dims = [&](unsigned count, ArrayRef<unsigned> order) {
+    SmallVector<AffineExpr> exprs;
+    for (unsigned i : order)
+      exprs.push_back(getAffineDimExpr(i, ctx));
+    return AffineMap::get(count, 0, exprs, ctx);
+  };
 
   // Iteration space as in lowerConv: n g ob oi oh ow | kh kw cg.
   enum { N, G, OB, OI, OH, OW, KH, KW, CG, NumDims };
@@ -138,19 +158,25 @@ LogicalResult Lowering::lowerPackedInputConv(mnn::Conv2DOp op, Value out,
   using IT = utils::IteratorType;
   SmallVector<IT> its(NumDims, IT::parallel);
   its[KH] = its[KW] = its[CG] = IT::reduction;
-  Value outFlat = reshapeBuffer(b, loc, out, {n * cout * pixels});
-  Value residual = op.getResidual()
-                       ? reshapeBuffer(b, loc, bufferOf(op.getResidual()),
-                                       {n * cout * pixels})
-                       : Value();
   Value bias = op.getBias()
                    ? reshapeBuffer(b, loc, bufferOf(op.getBias()), {1, ob, blk})
                    : Value();
-  auto outputView = [&](Value flat, int64_t count, int64_t pixel0) {
-    return stridedView(b, loc, flat, {n, 1, ob, blk, count, rows},
+  // The output (and a residual) as [n, 1, ob, blk, panels, R]: from NCHW, or
+  // from [N, H, C, W] where it is stored in whole-row panels (panelStorage),
+  // whose panels never overlap.
+  auto outputView = [&](Value buffer, int64_t count, int64_t pixel0) {
+    if (Value stored = panelBuffers.lookup(buffer)) {
+      assert(pixel0 == 0 && "whole-row panels do not overlap");
+      return stridedView(b, loc, reshapeBuffer(b, loc, stored, {n * cout * pixels}),
+                         {n, 1, ob, blk, count, rows},
+                         {cout * pixels, cout * pixels, blk * rows, rows, cout * rows, 1}, 0);
+    }
+    return stridedView(b, loc, reshapeBuffer(b, loc, buffer, {n * cout * pixels}),
+                       {n, 1, ob, blk, count, rows},
                        {cout * pixels, cout * pixels, blk * pixels, pixels, rows, 1},
                        pixel0);
   };
+  Value residual = op.getResidual() ? bufferOf(op.getResidual()) : Value();
   auto conv = [&](int64_t panel0, int64_t count, int64_t pixel0) {
     Value windows =
         stridedView(b, loc, packed, {n, 1, c, kh, kw, count, rows},
@@ -160,7 +186,7 @@ LogicalResult Lowering::lowerPackedInputConv(mnn::Conv2DOp op, Value out,
         loc, "conv", {windows, bufferOf(op.getFilter())}, {winMap, filterMap},
         bias, dims(NumDims, {G, OB, OI}),
         residual ? outputView(residual, count, pixel0) : Value(),
-        outputView(outFlat, count, pixel0), outMap, its, epilogueOf(op));
+        outputView(out, count, pixel0), outMap, its, epilogueOf(op));
     kernel->setAttr("mnn.channel_lanes", b.getI64IntegerAttr(blk));
     kernel->setAttr("mnn.whole_rows", b.getUnitAttr());
     // Few pixel panels per weight panel (small maps): fetch the next

@@ -205,6 +205,18 @@ FailureOr<Value> Lowering::resultBuffer(OpResult result) {
   if (auto offsets = op->getAttrOfType<DenseI64ArrayAttr>(mnn::kOffsetAttr)) {
     int64_t offset = offsets[result.getResultNumber()];
     auto pads = mnn::paddedStorage(result);
+    if (offset >= 0 && mnn::panelStorage(result)) {
+      // [N, H, C, W], seen by the producer as NCHW through a transpose.
+      auto type = cast<RankedTensorType>(result.getType());
+      auto shape = type.getShape();
+      Value full = arenaBuffer(
+          offset, type.clone({shape[0], shape[2], shape[1], shape[3]}), loc);
+      auto perm = AffineMap::getPermutationMap(ArrayRef<unsigned>{0, 2, 1, 3},
+                                               b.getContext());
+      Value view = b.create<memref::TransposeOp>(loc, full, AffineMapAttr::get(perm));
+      panelBuffers[view] = full;
+      return view;
+    }
     if (offset >= 0 && !pads)
       return arenaBuffer(offset, result.getType(), loc);
     if (offset >= 0) {

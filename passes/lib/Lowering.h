@@ -104,6 +104,9 @@ struct Lowering {
   /// Interior view -> whole padded buffer, for tensors stored padded
   /// (mnn::paddedStorage).
   DenseMap<Value, Value> paddedBuffers;
+  /// NCHW view -> its [N, H, C, W] buffer, for tensors stored in whole-row
+  /// pixel panels (mnn::panelStorage).
+  DenseMap<Value, Value> panelBuffers;
   SmallVector<Value> outputs;
   Value arena;
   unsigned globalCounter = 0;
@@ -165,6 +168,9 @@ struct Lowering {
   /// A 1x1 conv reading its input repacked in pixel panels of `rows`
   /// (BufferInfo.h's packedInputRows; LowerPackedInputConv.cpp).
   LogicalResult lowerPackedInputConv(mnn::Conv2DOp op, Value out, int64_t rows);
+  /// The kernel ops of a packed-input conv over its panels `packed`
+  /// (flat, [N, panels, KH, KW, C, R]).
+  LogicalResult packedInputKernels(mnn::Conv2DOp op, Value out, int64_t rows, Value packed);
   /// A depthwise conv reading its input repacked in channel blocks of
   /// `lanes` (BufferInfo.h's blockedInputLanes; LowerBlockedDepthwiseConv.cpp).
   LogicalResult lowerBlockedDepthwiseConv(mnn::Conv2DOp op, Value out, int64_t lanes);

@@ -1173,6 +1173,54 @@ def gen_pool_conv(s):
     conv("conv_wide_long_dilated_28x28", [1, 32, 28, 28], 32, 3, dilations=[2, 2],
          pads=[2, 2, 2, 2])
 
+    # A channel-blocked depthwise conv feeding a packed-input 1x1 conv whose
+    # panels are whole output rows (512-bit vectors: R = 14 on 14x14, 7 on
+    # 7x7) stores its output as [N, H, C, W] and the 1x1 conv reads it there:
+    # mobilenet_v2's projections, with the block's residual; a stride-2
+    # depthwise conv and batch 2.
+    for name, shape, cout, stride, residual in (
+            ("dw_packed_1x1_panels_14x14_residual", [1, 64, 14, 14], 64, 1, True),
+            ("dw_s2_packed_1x1_panels_7x7_batch2", [2, 96, 14, 14], 160, 2, False)):
+        c = Case(name)
+        c.input("x", shape)
+        cin = shape[1]
+        c.weight("wd", [cin, 1, 3, 3], scale=(2.0 / 9) ** 0.5)
+        c.weight("bd", [cin], scale=0.1)
+        c.weight("w", [cout, cin, 1, 1], scale=(2.0 / cin) ** 0.5)
+        c.weight("b", [cout], scale=0.1)
+        c.node("Conv", ["x", "wd", "bd"], ["d"], kernel_shape=[3, 3], group=cin,
+               strides=[stride, stride], pads=[1, 1, 1, 1])
+        c.node("Relu", ["d"], ["dr"])
+        c.node("Conv", ["dr", "w", "b"], ["p" if residual else "y"], kernel_shape=[1, 1])
+        if residual:
+            c.node("Add", ["p", "x"], ["y"])
+        c.output("y")
+        s.add(c)
+
+    # A chain of packed-input 1x1 convs with whole-row panels keeps the panels
+    # between them, as input and as residual: mobilenet_v2's 14x14 block
+    # (expansion, depthwise, projection plus the block's input) between two
+    # 1x1 convs.
+    c = Case("mv2_block_14x14_panels")
+    c.input("x", [1, 64, 14, 14])
+    c.f32("lo", 0.0)
+    c.f32("hi", 6.0)
+    for name, shape in (("w0", [64, 64, 1, 1]), ("we", [384, 64, 1, 1]), ("wd", [384, 1, 3, 3]),
+                        ("wp", [64, 384, 1, 1]), ("wy", [96, 64, 1, 1])):
+        fan_in = shape[1] * shape[2] * shape[3]
+        c.weight(name, shape, scale=(2.0 / fan_in) ** 0.5)
+        c.weight("b" + name[1:], [shape[0]], scale=0.1)
+    c.node("Conv", ["x", "w0", "b0"], ["a"], kernel_shape=[1, 1])
+    c.node("Conv", ["a", "we", "be"], ["e0"], kernel_shape=[1, 1])
+    c.node("Clip", ["e0", "lo", "hi"], ["e"])
+    c.node("Conv", ["e", "wd", "bd"], ["d0"], kernel_shape=[3, 3], group=384, pads=[1, 1, 1, 1])
+    c.node("Clip", ["d0", "lo", "hi"], ["d"])
+    c.node("Conv", ["d", "wp", "bp"], ["p0"], kernel_shape=[1, 1])
+    c.node("Add", ["p0", "a"], ["p"])
+    c.node("Conv", ["p", "wy", "by"], ["y"], kernel_shape=[1, 1])
+    c.output("y")
+    s.add(c)
+
     # Strided convs over long reductions gather their windows into pixel panels
     # (packed input): 16 channels x 6 pixels with an overlapping last panel, 8 x 12
     # (24 output channels), asymmetric pads, dilation, batch 2, non-square maps.

@@ -50,6 +50,18 @@ int64_t scratchBytes(mlir::Operation *op);
 /// copy is made.
 std::optional<llvm::SmallVector<int64_t, 4>> paddedStorage(mlir::Value v);
 
+/// Whether the tensor `v` is stored in whole-row pixel panels, [N, H, C, W]
+/// (a transposed view of it is the NCHW tensor): the layout in which a
+/// packed-input 1x1 stride-1 conv whose panels are its output rows (R = W,
+/// the 14x14 and 7x7 maps with 512-bit vectors) reads its input, so that it
+/// needs no packing copy. Where every reader of v is such a conv, reading v
+/// as its input, or a packed-input conv with whole-row panels adding v as
+/// its residual; and v's producer is a channel-blocked depthwise conv
+/// (whose tiles store channel rows of pixels, at a channel stride of W
+/// instead of H x W) or a packed-input conv with whole-row panels (whose
+/// tile of R pixels x its channel block is then one contiguous run).
+bool panelStorage(mlir::Value v);
+
 /// Name of the conv attribute by which mnn-pack-weights marks a 1x1 conv
 /// that reads its input repacked in pixel panels; its value is the panel
 /// width R.
