@@ -145,7 +145,24 @@ bool panelStorage(Value v) {
   });
 }
 
+int64_t blockedStorageLanes(Value v) {
+  auto producer = v.getDefiningOp<Conv2DOp>();
+  if (!producer || !v.hasOneUse() || producer.getResidual())
+    return 0;
+  auto user = dyn_cast<Conv2DOp>(*v.getUsers().begin());
+  int64_t lanes = user ? blockedInputLanes(user) : 0;
+  auto type = cast<RankedTensorType>(v.getType());
+  auto filter = cast<RankedTensorType>(producer.getFilter().getType());
+  if (!lanes || user.getInput() != v || packedInputRows(producer) != type.getDimSize(3) ||
+      producer.getFilterLayout() != "bhwigo" || filter.getDimSize(5) != lanes)
+    return 0;
+  return lanes;
+}
+
 int64_t storageBytes(Value v) {
+  // Channel blocks of the depthwise conv that reads it, padded.
+  if (blockedStorageLanes(v))
+    return paddedBytes(v, cast<Conv2DOp>(*v.getUsers().begin()).getPads());
   auto pads = paddedStorage(v);
   if (!pads)
     return byteSize(v.getType());
@@ -303,7 +320,19 @@ int64_t chooseBlockedInputLanes(Operation *op, int64_t vectorLanes) {
   // with 28 output columns took 0.8-2.1x as long, with 56 or 112 columns
   // 1.1-2x.
   constexpr int64_t kMaxBlockedWidth = 16;
-  return ow < kMaxBlockedWidth ? vectorLanes : 0;
+  if (ow >= kMaxBlockedWidth)
+    return 0;
+  // The producer's channel block where it is a packed-input conv whose
+  // tiles are whole rows by one or two vectors of channels: it then stores
+  // its output straight into the blocks (blockedStorageLanes).
+  if (auto producer = conv.getInput().getDefiningOp<Conv2DOp>()) {
+    PackedInputTile tile = choosePackedInputTile(producer, vectorLanes);
+    if (tile.rows == in.getDimSize(3) &&
+        (tile.lanes == 2 * vectorLanes || tile.lanes == vectorLanes) &&
+        !producer.getResidual() && conv.getInput().hasOneUse())
+      return tile.lanes;
+  }
+  return vectorLanes;
 }
 
 int64_t blockedInputLanes(Operation *op) {
@@ -336,9 +365,12 @@ int64_t scratchBytes(Operation *op) {
   // A channel-blocked depthwise conv pads while it copies into its blocks
   // (no padded copy); other convs and pools need a padded copy unless the
   // input is stored padded.
-  if (auto conv = dyn_cast<Conv2DOp>(op))
-    return blockedInputLanes(op) ? paddedBytes(conv.getInput(), conv.getPads())
-                                 : paddedCopyBytes(conv.getInput(), conv.getPads());
+  if (auto conv = dyn_cast<Conv2DOp>(op)) {
+    if (blockedInputLanes(op))
+      return blockedStorageLanes(conv.getInput()) ? 0
+                                                   : paddedBytes(conv.getInput(), conv.getPads());
+    return paddedCopyBytes(conv.getInput(), conv.getPads());
+  }
   if (auto pool = dyn_cast<Pool2DOp>(op))
     return paddedCopyBytes(pool.getInput(), pool.getPads());
   return 0;

@@ -32,7 +32,11 @@ LogicalResult Lowering::lowerBlockedDepthwiseConv(mnn::Conv2DOp op, Value out,
   int64_t h = inType.getDimSize(2), w = inType.getDimSize(3);
   auto pads = op.getPads();
   int64_t hp = h + pads[0] + pads[2], wp = w + pads[1] + pads[3], plane = hp * wp;
-  Value blocked = scratchBuffer(op, {n * c * plane}, b.getF32Type(), loc);
+  // An input that its producer stored in these blocks (blockedStorageLanes)
+  // only needs its border zeroed.
+  bool stored = mnn::blockedStorageLanes(op.getInput()) != 0;
+  Value blocked = stored ? reshapeBuffer(b, loc, bufferOf(op.getInput()), {n * c * plane})
+                         : scratchBuffer(op, {n * c * plane}, b.getF32Type(), loc);
 
   // The copy, padding included: per (image and block, padded row), border
   // pixels are zero vectors and the row's pixels come 8 at a time from 8
@@ -43,7 +47,6 @@ LogicalResult Lowering::lowerBlockedDepthwiseConv(mnn::Conv2DOp op, Value out,
     auto idx = [&](int64_t v) { return b.create<arith::ConstantIndexOp>(loc, v); };
     auto mul = [&](Value x, int64_t k) { return b.create<arith::MulIOp>(loc, x, idx(k)); };
     auto add = [&](Value x, Value y) { return b.create<arith::AddIOp>(loc, x, y); };
-    Value src = reshapeBuffer(b, loc, bufferOf(op.getInput()), {n * c, h, w});
     OpBuilder::InsertionGuard guard(b);
     auto par = parallelOver(b, loc, {n * blocks, hp});
     Value nb = par.getInductionVars()[0], y = par.getInductionVars()[1];
@@ -70,23 +73,26 @@ LogicalResult Lowering::lowerBlockedDepthwiseConv(mnn::Conv2DOp op, Value out,
     b.setInsertionPoint(branch.thenBlock()->getTerminator());
     zeroPixels(0, pads[1]);
     zeroPixels(pads[1] + w, pads[3]);
-    int64_t run = std::min<int64_t>(w, 8);
-    auto loop = b.create<scf::ForOp>(loc, idx(0), idx(llvm::divideCeil(w, 8)), idx(1));
-    b.setInsertionPointToStart(loop.getBody());
-    Value x0 = b.create<arith::MinSIOp>(loc, mul(loop.getInductionVar(), 8), idx(w - run));
-    auto v8 = VectorType::get({8}, b.getF32Type());
-    Value pad = f32Const(b, loc, 0);
-    for (int64_t l0 = 0; l0 < lanes; l0 += 8) {
-      SmallVector<Value> rows;
-      for (int64_t l = l0; l < l0 + 8; ++l)
-        rows.push_back(b.create<vector::TransferReadOp>(
-            loc, v8, src, ValueRange{add(mul(nb, lanes), idx(l)), iy, x0}, pad,
-            ArrayRef<bool>{w >= 8}));
-      SmallVector<Value> pixels = mnn::transposeSquare(b, loc, rows, 8);
-      for (int64_t i = 0; i < run; ++i)
-        b.create<vector::StoreOp>(
-            loc, pixels[i], blocked,
-            ValueRange{add(add(dstRow, mul(add(x0, idx(pads[1] + i)), lanes)), idx(l0))});
+    if (!stored) {
+      Value src = reshapeBuffer(b, loc, bufferOf(op.getInput()), {n * c, h, w});
+      int64_t run = std::min<int64_t>(w, 8);
+      auto loop = b.create<scf::ForOp>(loc, idx(0), idx(llvm::divideCeil(w, 8)), idx(1));
+      b.setInsertionPointToStart(loop.getBody());
+      Value x0 = b.create<arith::MinSIOp>(loc, mul(loop.getInductionVar(), 8), idx(w - run));
+      auto v8 = VectorType::get({8}, b.getF32Type());
+      Value pad = f32Const(b, loc, 0);
+      for (int64_t l0 = 0; l0 < lanes; l0 += 8) {
+        SmallVector<Value> rows;
+        for (int64_t l = l0; l < l0 + 8; ++l)
+          rows.push_back(b.create<vector::TransferReadOp>(
+              loc, v8, src, ValueRange{add(mul(nb, lanes), idx(l)), iy, x0}, pad,
+              ArrayRef<bool>{w >= 8}));
+        SmallVector<Value> pixels = mnn::transposeSquare(b, loc, rows, 8);
+        for (int64_t i = 0; i < run; ++i)
+          b.create<vector::StoreOp>(
+              loc, pixels[i], blocked,
+              ValueRange{add(add(dstRow, mul(add(x0, idx(pads[1] + i)), lanes)), idx(l0))});
+      }
     }
   }
 

@@ -154,7 +154,6 @@ LogicalResult Lowering::packedInputKernels(mnn::Conv2DOp op, Value out, int64_t 
   enum { N, G, OB, OI, OH, OW, KH, KW, CG, NumDims };
   AffineMap winMap = dims(NumDims, {N, G, CG, KH, KW, OH, OW});
   AffineMap filterMap = dims(NumDims, {OB, KH, KW, CG, G, OI});
-  AffineMap outMap = dims(NumDims, {N, G, OB, OI, OH, OW});
   using IT = utils::IteratorType;
   SmallVector<IT> its(NumDims, IT::parallel);
   its[KH] = its[KW] = its[CG] = IT::reduction;
@@ -177,6 +176,21 @@ LogicalResult Lowering::packedInputKernels(mnn::Conv2DOp op, Value out, int64_t 
                        pixel0);
   };
   Value residual = op.getResidual() ? bufferOf(op.getResidual()) : Value();
+  // Stored as its depthwise reader's padded channel blocks (R = OW, blk = L):
+  // each pixel's channels are one contiguous vector at (oh + pt, ow + pl).
+  AffineMap outMap = dims(NumDims, {N, G, OB, OI, OH, OW});
+  Value blockedOut;
+  if (mnn::blockedStorageLanes(op.getResult())) {
+    auto type = cast<MemRefType>(out.getType()); // [N, C/L, Hp, Wp, L]
+    auto readerPads = cast<mnn::Conv2DOp>(*op.getResult().getUsers().begin()).getPads();
+    int64_t hp = type.getDimSize(2), wp = type.getDimSize(3);
+    assert(type.getDimSize(4) == blk && rows == outType.getDimSize(3) && !residual);
+    outMap = dims(NumDims, {N, G, OB, OH, OW, OI});
+    blockedOut = stridedView(b, loc, reshapeBuffer(b, loc, out, {type.getNumElements()}),
+                             {n, 1, ob, whole, rows, blk},
+                             {cout * hp * wp, cout * hp * wp, hp * wp * blk, wp * blk, blk, 1},
+                             (readerPads[0] * wp + readerPads[1]) * blk);
+  }
   auto conv = [&](int64_t panel0, int64_t count, int64_t pixel0) {
     Value windows =
         stridedView(b, loc, packed, {n, 1, c, kh, kw, count, rows},
@@ -186,7 +200,8 @@ LogicalResult Lowering::packedInputKernels(mnn::Conv2DOp op, Value out, int64_t 
         loc, "conv", {windows, bufferOf(op.getFilter())}, {winMap, filterMap},
         bias, dims(NumDims, {G, OB, OI}),
         residual ? outputView(residual, count, pixel0) : Value(),
-        outputView(out, count, pixel0), outMap, its, epilogueOf(op));
+        blockedOut ? blockedOut : outputView(out, count, pixel0), outMap, its,
+        epilogueOf(op));
     kernel->setAttr("mnn.channel_lanes", b.getI64IntegerAttr(blk));
     kernel->setAttr("mnn.whole_rows", b.getUnitAttr());
     // Few pixel panels per weight panel (small maps): fetch the next

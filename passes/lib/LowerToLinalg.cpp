@@ -205,6 +205,17 @@ FailureOr<Value> Lowering::resultBuffer(OpResult result) {
   if (auto offsets = op->getAttrOfType<DenseI64ArrayAttr>(mnn::kOffsetAttr)) {
     int64_t offset = offsets[result.getResultNumber()];
     auto pads = mnn::paddedStorage(result);
+    if (int64_t lanes = offset >= 0 ? mnn::blockedStorageLanes(result) : 0) {
+      // The padded channel blocks [N, C/L, Hp, Wp, L] its reader works on.
+      auto type = cast<RankedTensorType>(result.getType());
+      auto readerPads = cast<mnn::Conv2DOp>(*result.getUsers().begin()).getPads();
+      return arenaBuffer(offset,
+                         type.clone({type.getDimSize(0), type.getDimSize(1) / lanes,
+                                     type.getDimSize(2) + readerPads[0] + readerPads[2],
+                                     type.getDimSize(3) + readerPads[1] + readerPads[3],
+                                     lanes}),
+                         loc);
+    }
     if (offset >= 0 && mnn::panelStorage(result)) {
       // [N, H, C, W], seen by the producer as NCHW through a transpose.
       auto type = cast<RankedTensorType>(result.getType());

@@ -1226,6 +1226,27 @@ def gen_pool_conv(s):
     c.output("y")
     s.add(c)
 
+    # A packed-input 1x1 conv with whole-row tiles whose only reader is a
+    # channel-blocked depthwise conv stores its output into the depthwise
+    # conv's padded channel blocks (512-bit vectors): blocks of 16 (240
+    # channels, hard-swish) and of 32 (a 5x5 stride-2 depthwise conv).
+    for name, shape, cout, k, stride, act in (
+            ("packed_1x1_dw_blocks16_14x14_hardswish", [1, 96, 14, 14], 240, 3, 1, "HardSwish"),
+            ("packed_1x1_dw_blocks32_5x5_s2", [1, 64, 14, 14], 128, 5, 2, "Relu")):
+        c = Case(name)
+        c.input("x", shape)
+        cin = shape[1]
+        c.weight("w", [cout, cin, 1, 1], scale=(2.0 / cin) ** 0.5)
+        c.weight("b", [cout], scale=0.1)
+        c.weight("wd", [cout, 1, k, k], scale=(2.0 / (k * k)) ** 0.5)
+        c.weight("bd", [cout], scale=0.1)
+        c.node("Conv", ["x", "w", "b"], ["e0"], kernel_shape=[1, 1])
+        c.node(act, ["e0"], ["e"])
+        c.node("Conv", ["e", "wd", "bd"], ["y"], kernel_shape=[k, k], group=cout,
+               strides=[stride, stride], pads=[k // 2] * 4)
+        c.output("y")
+        s.add(c)
+
     # Strided convs over long reductions gather their windows into pixel panels
     # (packed input): 16 channels x 6 pixels with an overlapping last panel, 8 x 12
     # (24 output channels), asymmetric pads, dilation, batch 2, non-square maps.

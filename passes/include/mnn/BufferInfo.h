@@ -62,6 +62,15 @@ std::optional<llvm::SmallVector<int64_t, 4>> paddedStorage(mlir::Value v);
 /// tile of R pixels x its channel block is then one contiguous run).
 bool panelStorage(mlir::Value v);
 
+/// The block L when the tensor `v` is stored as the padded channel blocks
+/// [N, C/L, Hp, Wp, L] that its only reader, a channel-blocked depthwise conv
+/// (blockedInputLanes = L), reads: v's producer is a packed-input conv whose
+/// tiles are whole output rows by L channels (its weight block), which
+/// store each pixel's L channels as one vector there instead of transposing
+/// them to NCHW, and the depthwise conv only zeroes the border instead of
+/// copying its input into its blocks. 0 otherwise.
+int64_t blockedStorageLanes(mlir::Value v);
+
 /// Name of the conv attribute by which mnn-pack-weights marks a 1x1 conv
 /// that reads its input repacked in pixel panels; its value is the panel
 /// width R.
