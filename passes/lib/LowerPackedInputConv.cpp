@@ -133,12 +133,12 @@ LogicalResult Lowering::packedInputKernels(mnn::Conv2DOp op, Value out, int64_t 
                                            Value packed) {
   Location loc = op.getLoc();
   MLIRContext *ctx = b.getContext();
-  auto inType = cast<RankedTensorType>(op.getInput().getType());
-  auto outType = cast<RankedTensorType>(op.getType());
-  int64_t n = inType.getDimSize(0), c = inType.getDimSize(1);
-  int64_t cout = outType.getDimSize(1);
+  // [N, C, H, W] in, [N, Cout, OH, OW] out; the weights' block is the
+  // bhwigo filter's last dim.
+  ArrayRef<int64_t> inShape = cast<RankedTensorType>(op.getInput().getType()).getShape();
+  ArrayRef<int64_t> outShape = cast<RankedTensorType>(op.getType()).getShape();
+  int64_t n = inShape[0], c = inShape[1], cout = outShape[1], pixels = outShape[2] * outShape[3];
   int64_t kh = op.getKernelH(), kw = op.getKernelW();
-  int64_t pixels = outType.getDimSize(2) * outType.getDimSize(3);
   int64_t blk = cast<RankedTensorType>(op.getFilter().getType()).getShape()[5];
   int64_t ob = cout / blk;
   int64_t whole = pixels / rows, panels = llvm::divideCeil(pixels, rows);
@@ -184,7 +184,7 @@ LogicalResult Lowering::packedInputKernels(mnn::Conv2DOp op, Value out, int64_t 
     auto type = cast<MemRefType>(out.getType()); // [N, C/L, Hp, Wp, L]
     auto readerPads = cast<mnn::Conv2DOp>(*op.getResult().getUsers().begin()).getPads();
     int64_t hp = type.getDimSize(2), wp = type.getDimSize(3);
-    assert(type.getDimSize(4) == blk && rows == outType.getDimSize(3) && !residual);
+    assert(type.getDimSize(4) == blk && rows == outShape[3] && !residual);
     outMap = dims(NumDims, {N, G, OB, OH, OW, OI});
     blockedOut = stridedView(b, loc, reshapeBuffer(b, loc, out, {type.getNumElements()}),
                              {n, 1, ob, whole, rows, blk},
