@@ -9,7 +9,9 @@
 // lowerConv with g = blocks, oi = channel in block): each tap of a pixel is
 // one vector load, the weights of a tap one vector (hwigo: channels
 // contiguous), and mnn-tile gives it a tile of pixels along ow x L
-// channels, stored to the NCHW output transposed.
+// channels, stored to the NCHW output transposed (or to whole-row pixel
+// panels, panelStorage). An input that its producer already stored in
+// these blocks (blockedStorageLanes) only gets its border zeroed.
 //
 //===----------------------------------------------------------------------===//
 #include "Lowering.h"
@@ -42,7 +44,7 @@ LogicalResult Lowering::lowerBlockedDepthwiseConv(mnn::Conv2DOp op, Value out,
   // pixels are zero vectors and the row's pixels come 8 at a time from 8
   // channel rows, transposed in registers into 8 pixels of 8 channels each.
   // The last 8 pixels of a row overlap their neighbours; a row of fewer
-  // than 8 is read masked. (Its input is never stored padded.)
+  // than 8 is read masked. (Its NCHW input is never stored padded.)
   {
     auto idx = [&](int64_t v) { return b.create<arith::ConstantIndexOp>(loc, v); };
     auto mul = [&](Value x, int64_t k) { return b.create<arith::MulIOp>(loc, x, idx(k)); };

@@ -14,6 +14,10 @@
 // when it overlaps: it recomputes a few pixels, whose values are the same.
 // Both ops carry mnn.channel_lanes = the weights' block and mnn.whole_rows,
 // so mnn-tile gives them a tile of R pixels x the whole block.
+// Where R = OW the panels are [N, OH, C, OW]: an input stored that way
+// (BufferInfo.h's panelStorage) is read in place, with no copy, and the
+// output may be stored that way too, or as the padded channel blocks of
+// the depthwise conv that reads it (blockedStorageLanes).
 //
 //===----------------------------------------------------------------------===//
 #include "Lowering.h"
