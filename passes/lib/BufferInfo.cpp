@@ -191,6 +191,19 @@ PackedInputTile choosePackedInputTile(Operation *op, int64_t vectorLanes) {
   int64_t pixels = out.getDimSize(2) * out.getDimSize(3);
   int64_t reduction = in.getDimSize(1) * conv.getKernelH() * conv.getKernelW(),
           cout = out.getDimSize(1);
+  // A 1x1 stride-1 conv on a larger map with few output channels reads its
+  // NCHW rows directly (lowerConv's tile over the flattened map, whose
+  // parallel tiles split the pixels): copying its Cin x P inputs into panels
+  // costs about as much as computing up to 64 channels from them. Single
+  // convs after a cache flush, 1 thread, AVX-512: 256 -> 32 on 27x27
+  // (SqueezeNet's fire7 squeeze) 0.33x the time, 256 -> 64 on 28x28 0.93x;
+  // with 128 or 256 output channels the panels won (1.3-1.45x), and on maps
+  // under 512 pixels they were as fast or faster (384 -> 48 on 20x20,
+  // 512 -> 64 on 17x17). In squeezenet1_1, fire7's squeeze conv: 0.75x at
+  // 1 thread, 0.96x at 2.
+  constexpr int64_t kMaxDirectCout = 64;
+  if (isPointwise(conv) && pixels > 2 * kSmallMap && cout <= kMaxDirectCout)
+    return {};
   if (!out.getElementType().isF32() ||
       (reduction < kLongReduction &&
        (pixels > kSmallMap || reduction < kMinSmallMapReduction)))

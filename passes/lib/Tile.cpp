@@ -246,6 +246,12 @@ std::optional<KernelSchedule> scheduleKernel(linalg::GenericOp op,
       s.parallelTiles[OI] = channelLanes;
       s.registerTiles[OI] = channelLanes;
       s.registerTiles[OW] = rows;
+      // One long pixel row (a 1x1 conv's flattened map): parallel tiles of
+      // whole register tiles along it too, so that threads can split the
+      // pixels (chooseConvLoopOrder puts them outside the channel blocks
+      // where the input outweighs the weights).
+      if (ranges[OH] == 1 && ranges[OW] > 2 * kPixelChunk && !wholeRows)
+        s.parallelTiles[OW] = pixelChunk(ranges[OW], rows);
       blockReduction(op, ranges, s, channelLanes, cacheBytes);
       chooseConvLoopOrder(op, ranges, s, l2Bytes);
       return s;

@@ -1173,6 +1173,11 @@ def gen_pool_conv(s):
     conv("conv_wide_long_dilated_28x28", [1, 32, 28, 28], 32, 3, dilations=[2, 2],
          pads=[2, 2, 2, 2])
 
+    # 1x1 convs over long reductions on maps over 512 pixels with at most 64
+    # output channels read their NCHW rows directly (no panels), their
+    # parallel tiles splitting the pixels: SqueezeNet's fire7 squeeze conv.
+    conv("conv_1x1_long_27x27_cout32_direct", [1, 256, 27, 27], 32, 1, post="relu")
+
     # A channel-blocked depthwise conv feeding a packed-input 1x1 conv whose
     # panels are whole output rows (512-bit vectors: R = 14 on 14x14, 7 on
     # 7x7) stores its output as [N, H, C, W] and the 1x1 conv reads it there:
