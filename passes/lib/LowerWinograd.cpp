@@ -306,6 +306,10 @@ LogicalResult Lowering::lowerWinogradConv(mnn::Conv2DOp op, Value out) {
                                         nb.create<arith::MulFOp>(nl, x[0], x[1]));
       });
   gemm->setAttr("mnn.prefetch_distance", b.getI64IntegerAttr(prefetch));
+  // The row tiles of one (e, ob) run one after another (their panel stays
+  // in L1): they share the next panel's prefetches (Vectorize.cpp).
+  if (!tileLanes)
+    gemm->setAttr("mnn.prefetch_spread", b.getUnitAttr());
   gemm->setAttr(mnn::kKernelAttr, b.getStringAttr("matmul"));
   KernelEpilogue{}.attachTo(gemm);
 

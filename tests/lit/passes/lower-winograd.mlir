@@ -52,7 +52,7 @@
 // addends), so M is not zero-filled first.
 // CHECK-NOT: linalg.fill {{.*}} outs(%[[M]] :
 // CHECK: %[[M4:.*]] = memref.expand_shape %[[M]]
-// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%[[V]], %{{.*}} : memref<16x12x16xf32>, memref<16x1x16x16xf32>) outs(%[[M4]] : memref<16x12x1x16xf32>) attrs = {mnn.epilogue, mnn.kernel = "matmul", mnn.prefetch_distance = 256 : i64}
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%[[V]], %{{.*}} : memref<16x12x16xf32>, memref<16x1x16x16xf32>) outs(%[[M4]] : memref<16x12x1x16xf32>) attrs = {mnn.epilogue, mnn.kernel = "matmul", mnn.prefetch_distance = 256 : i64, mnn.prefetch_spread}
 // CHECK: arith.mulf
 // CHECK: arith.addf
 // 4. output transform: bias on the 8-channel vectors, then per row one
@@ -88,13 +88,24 @@
 // VEC: scf.parallel (%{{.*}}, %{{.*}}) = (%c0, %c0) to (%c16, %c12) step (%c1, %c6)
 // VEC-NOT: vector.transfer_read {{.*}} : memref<1x6x1x16xf32, {{.*}}>, vector<16xf32>
 // VEC: scf.for %[[K:.*]] = %c0 to %c16 step %c1 iter_args(%{{.*}} = %cst{{.*}}, %{{.*}} = %cst{{.*}}, %{{.*}} = %cst{{.*}}, %{{.*}} = %cst{{.*}}, %{{.*}} = %cst{{.*}}, %{{.*}} = %cst{{.*}})
-// Each step prefetches the same row of the next 16 x 16 panel of U (256
-// elements on): the panel the next tile streams.
+// Each step prefetches one line of the next 16 x 16 panel of U (256
+// elements on), the panel the next (e, ob) streams. Its two row tiles
+// (rows 0-5 and 6-11 of 12) share the panel and split those prefetches
+// (mnn.prefetch_spread): row tile i = (V offset mod 192) / 96, at step k
+// the line at ((i * 16 + k) * 16 / 2) rounded down to 16 elements.
+// VEC: %{{.*}}, %[[VOFF:.*]], %{{.*}}:3, %{{.*}}:3 = memref.extract_strided_metadata %{{.*}} : memref<1x6x16xf32
+// VEC: %[[REM:.*]] = arith.remui %[[VOFF]], %c192
+// VEC: %[[TILE:.*]] = arith.divui %[[REM]], %c96
+// VEC: %[[T16:.*]] = arith.muli %[[TILE]], %c16
+// VEC: %[[STEP:.*]] = arith.addi %[[T16]], %[[K]]
 // VEC: %[[BASE:.*]], %[[OFF:.*]], %{{.*}}:4, %{{.*}}:4 = memref.extract_strided_metadata
-// VEC: arith.addi %[[OFF]], %c256
-// VEC: arith.muli %[[K]], %c16
-// VEC: %[[P:.*]] = memref.reinterpret_cast %[[BASE]] to offset: [%{{.*}}], sizes: [1], strides: [1]
-// VEC: memref.prefetch %[[P]][%c0], read, locality<2>, data
+// VEC: %[[NEXT:.*]] = arith.addi %[[OFF]], %c256
+// VEC: %[[P:.*]] = memref.reinterpret_cast %[[BASE]] to offset: [%[[NEXT]]], sizes: [256], strides: [1]
+// VEC: %[[S16:.*]] = arith.muli %[[STEP]], %c16
+// VEC: %[[HALF:.*]] = arith.divui %[[S16]], %c2
+// VEC: %[[LINE:.*]] = arith.andi %[[HALF]], %c-16
+// VEC: memref.prefetch %[[P]][%[[LINE]]], read, locality<2>, data
+// VEC-NOT: memref.prefetch
 // VEC: vector.transfer_read {{.*}} : memref<1x1x16x16xf32, strided<[256, 256, 16, 1], offset: ?>>, vector<16xf32>
 // VEC-COUNT-6: vector.fma {{.*}} : vector<16xf32>
 func.func @main(%x: tensor<1x16x5x5xf32> {mnn.name = "x"}, %r: tensor<1x16x5x5xf32> {mnn.name = "r"}) -> (tensor<1x16x5x5xf32> {mnn.name = "y"}) {
