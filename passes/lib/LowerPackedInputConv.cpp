@@ -211,6 +211,10 @@ LogicalResult Lowering::packedInputKernels(mnn::Conv2DOp op, Value out, int64_t 
     // Few pixel panels per weight panel (small maps): fetch the next
     // channel block's weights while this one computes (Vectorize.cpp).
     kernel->setAttr("mnn.prefetch_distance", b.getI64IntegerAttr(kh * kw * c * blk));
+    // The pixel panels of one image (windows dim 5, within dim 0) use each
+    // block's weights one after another: they split the next block's
+    // prefetches (unless mnn-tile puts the channel blocks inside them).
+    kernel->setAttr("mnn.prefetch_spread", b.getDenseI64ArrayAttr({0, 5}));
   };
 
   conv(0, whole, 0);

@@ -308,8 +308,9 @@ LogicalResult Lowering::lowerWinogradConv(mnn::Conv2DOp op, Value out) {
   gemm->setAttr("mnn.prefetch_distance", b.getI64IntegerAttr(prefetch));
   // The row tiles of one (e, ob) run one after another (their panel stays
   // in L1): they share the next panel's prefetches (Vectorize.cpp).
+  // (A = V [e, rows, K]: row tiles along dim 1 within one e, dim 0.)
   if (!tileLanes)
-    gemm->setAttr("mnn.prefetch_spread", b.getUnitAttr());
+    gemm->setAttr("mnn.prefetch_spread", b.getDenseI64ArrayAttr({0, 1}));
   gemm->setAttr(mnn::kKernelAttr, b.getStringAttr("matmul"));
   KernelEpilogue{}.attachTo(gemm);
 

@@ -451,6 +451,11 @@ struct TilePass : mnn::impl::TileBase<TilePass> {
         }
         continue;
       }
+      // Row tiles share a B panel one after another (the prefetches split
+      // between them, Vectorize.cpp) only in the original order and with
+      // whole reductions.
+      if (!s->interchange.empty() || !s->reductionTiles.empty())
+        op->removeAttr("mnn.prefetch_spread");
       SmallVector<int64_t> fullRanges = op.getStaticLoopRanges();
       FailureOr<linalg::LinalgOp> outer =
           tileWith(rewriter, op, s->parallelTiles,

@@ -216,45 +216,57 @@ struct Microkernel {
         ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
   }
 
-  /// The prefetch of a batched GEMM whose A is [batch, rows, K] (static
-  /// strides) and whose B panel (K x vw, contiguous) is shared by the
-  /// batch's row tiles, which run one after another (the Winograd GEMM:
-  /// A = V[e], B = a panel of U[e]). Row tile i of the R that share a panel
-  /// prefetches, at step k, the line (i * K + k) / (R * K) of the way
-  /// through the next panel: the next panel streams in evenly across all R
-  /// row tiles. Prefetching it all in the first row tile asked for two
-  /// lines per step, far more than memory delivers, and left the other
-  /// R - 1 tiles with nothing in flight (a 14x14 256-channel conv took
-  /// 1.6x its time with U in cache).
-  /// False (nothing emitted) where A is not such a view.
-  /// `steps`: reduction steps per iteration.
-  bool spreadPrefetch(Value a, Value bb, AffineMap bMap, ArrayRef<Value> dims, unsigned k,
-                      int64_t steps) {
+  /// mnn.prefetch_spread = [outer, tile]: dims of A such that the row tiles
+  /// sharing one B panel run one after another, tile by tile along A's dim
+  /// `tile` (this tile's extent there), within one step of dim `outer`
+  /// (the Winograd GEMM: A = V[e] [e, rows, K], [0, 1]; a packed-input
+  /// conv: its pixel panels, [0, 5]). Row tile i of those R, at the
+  /// panel's row k of K, prefetches the line (i * K + k) / (R * K) of the
+  /// way through the next panel (mnn.prefetch_distance on): the next panel
+  /// streams in evenly across all R row tiles. Prefetching it all in the
+  /// first row tile asked for two lines per step, far more than memory
+  /// delivers, and left the other R - 1 with nothing in flight (a 14x14
+  /// 256-channel Winograd conv took 1.6x its time with U in cache).
+  /// False (nothing emitted) where the views do not have that form.
+  bool spreadPrefetch(Value a, Value bb, AffineMap bMap, ArrayRef<Value> dims,
+                      ArrayRef<unsigned> reductionDims, int64_t steps) {
     constexpr int64_t kLineFloats = 16; // 64-byte lines
+    auto spread = op->getAttrOfType<DenseI64ArrayAttr>("mnn.prefetch_spread");
     auto aType = cast<MemRefType>(a.getType());
-    SmallVector<int64_t> aStrides;
-    int64_t aOffset;
-    if (failed(getStridesAndOffset(aType, aStrides, aOffset)) || aType.getRank() != 3 ||
-        ShapedType::isDynamic(aStrides[0]) || ShapedType::isDynamic(aStrides[1]) ||
-        aType.isDynamicDim(2) || aStrides[0] % (rows * aStrides[1]))
-      return false;
     auto bType = cast<MemRefType>(bb.getType());
-    if (bType.isDynamicDim(bType.getRank() - 1))
+    SmallVector<int64_t> aStrides, bStrides;
+    int64_t aOffset, bOffset;
+    if (!spread || spread.size() != 2 || failed(getStridesAndOffset(aType, aStrides, aOffset)) ||
+        failed(getStridesAndOffset(bType, bStrides, bOffset)))
       return false;
+    int64_t outer = spread[0], tileDim = spread[1];
+    if (outer >= aType.getRank() || tileDim >= aType.getRank() ||
+        ShapedType::isDynamic(aStrides[outer]) || ShapedType::isDynamic(aStrides[tileDim]) ||
+        aType.isDynamicDim(tileDim) || bType.isDynamicDim(bType.getRank() - 1) ||
+        llvm::any_of(bStrides, ShapedType::isDynamic))
+      return false;
+    int64_t tileStride = aStrides[tileDim] * aType.getDimSize(tileDim);
     // The panel: K rows of `width` (the tile's lanes, or the panel's
-    // columns where narrower pieces cover them).
-    int64_t width = bType.getDimSize(bType.getRank() - 1);
-    int64_t reduction = aType.getDimSize(2), tileStride = rows * aStrides[1];
-    int64_t tiles = aStrides[0] / tileStride, panel = reduction * width;
+    // columns where narrower pieces cover them), one distance long.
+    int64_t width = bType.getDimSize(bType.getRank() - 1), panel = prefetchDistance;
+    if (tileStride <= 0 || aStrides[outer] % tileStride || panel % width)
+      return false;
+    int64_t tiles = aStrides[outer] / tileStride, reduction = panel / width;
     Value tile = b.create<arith::DivUIOp>(
         loc,
         b.create<arith::RemUIOp>(loc, b.create<memref::ExtractStridedMetadataOp>(loc, a).getOffset(),
-                                 cst(aStrides[0])),
+                                 cst(aStrides[outer])),
         cst(tileStride));
+    // This step's row of the panel, from B's indices.
+    Value row = cst(0);
+    for (auto [i, idx] : llvm::enumerate(indices(bMap, dims)))
+      row = b.create<arith::AddIOp>(loc, row, b.create<arith::MulIOp>(loc, idx, cst(bStrides[i])));
+    row = b.create<arith::DivUIOp>(loc, row, cst(width));
     Value step = b.create<arith::AddIOp>(
-        loc, b.create<arith::MulIOp>(loc, tile, cst(reduction)), dims[k]);
+        loc, b.create<arith::MulIOp>(loc, tile, cst(reduction)), row);
     SmallVector<Value> start(dims);
-    start[k] = cst(0);
+    for (unsigned d : reductionDims)
+      start[d] = cst(0);
     Value next = flatView(bb, bMap, start, prefetchDistance, panel);
     // Lines an iteration moves on: steps * width / (16 R), rounded up, plus
     // one where that is not whole (the first line is rounded down).
@@ -622,7 +634,7 @@ struct Microkernel {
       next.clear();
     }
     if (prefetchDistance && prefetchSpread && mapUses(maps[1], colsDim) &&
-        spreadPrefetch(a, bb, maps[1], dims, reductionDims.back(),
+        spreadPrefetch(a, bb, maps[1], dims, reductionDims,
                        perRow == PerRowLoads::AlongReduction ? indexedLanes : 1)) {
     } else if (prefetchDistance && mapUses(maps[1], colsDim)) {
       // Every cache line of the B rows this step reads, one panel ahead.

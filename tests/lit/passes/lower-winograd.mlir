@@ -52,7 +52,7 @@
 // addends), so M is not zero-filled first.
 // CHECK-NOT: linalg.fill {{.*}} outs(%[[M]] :
 // CHECK: %[[M4:.*]] = memref.expand_shape %[[M]]
-// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%[[V]], %{{.*}} : memref<16x12x16xf32>, memref<16x1x16x16xf32>) outs(%[[M4]] : memref<16x12x1x16xf32>) attrs = {mnn.epilogue, mnn.kernel = "matmul", mnn.prefetch_distance = 256 : i64, mnn.prefetch_spread}
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%[[V]], %{{.*}} : memref<16x12x16xf32>, memref<16x1x16x16xf32>) outs(%[[M4]] : memref<16x12x1x16xf32>) attrs = {mnn.epilogue, mnn.kernel = "matmul", mnn.prefetch_distance = 256 : i64, mnn.prefetch_spread = array<i64: 0, 1>}
 // CHECK: arith.mulf
 // CHECK: arith.addf
 // 4. output transform: bias on the 8-channel vectors, then per row one
@@ -91,13 +91,16 @@
 // Each step prefetches one line of the next 16 x 16 panel of U (256
 // elements on), the panel the next (e, ob) streams. Its two row tiles
 // (rows 0-5 and 6-11 of 12) share the panel and split those prefetches
-// (mnn.prefetch_spread): row tile i = (V offset mod 192) / 96, at step k
-// the line at ((i * 16 + k) * 16 / 2) rounded down to 16 elements.
+// (mnn.prefetch_spread = [0, 1]: V's dim 1 within dim 0): row tile
+// i = (V offset mod 192) / 96, at U's row k (its flat index / 16) the line
+// at ((i * 16 + k) * 16 / 2) rounded down to 16 elements.
 // VEC: %{{.*}}, %[[VOFF:.*]], %{{.*}}:3, %{{.*}}:3 = memref.extract_strided_metadata %{{.*}} : memref<1x6x16xf32
 // VEC: %[[REM:.*]] = arith.remui %[[VOFF]], %c192
 // VEC: %[[TILE:.*]] = arith.divui %[[REM]], %c96
+// VEC: %[[K16:.*]] = arith.muli %[[K]], %c16
+// VEC: %[[ROW:.*]] = arith.divui %[[K16]], %c16
 // VEC: %[[T16:.*]] = arith.muli %[[TILE]], %c16
-// VEC: %[[STEP:.*]] = arith.addi %[[T16]], %[[K]]
+// VEC: %[[STEP:.*]] = arith.addi %[[T16]], %[[ROW]]
 // VEC: %[[BASE:.*]], %[[OFF:.*]], %{{.*}}:4, %{{.*}}:4 = memref.extract_strided_metadata
 // VEC: %[[NEXT:.*]] = arith.addi %[[OFF]], %c256
 // VEC: %[[P:.*]] = memref.reinterpret_cast %[[BASE]] to offset: [%[[NEXT]]], sizes: [256], strides: [1]

@@ -1,6 +1,7 @@
 // RUN: mnn-opt %s --split-input-file --mnn-pack-weights="block=8" | FileCheck %s --check-prefix=PACK
 // RUN: mnn-opt %s --split-input-file --mnn-pack-weights="block=8" --mnn-plan-memory --mnn-lower-to-linalg | FileCheck %s
 // RUN: mnn-opt %s --split-input-file --mnn-pack-weights="block=8" --mnn-plan-memory --mnn-lower-to-linalg --mnn-tile="vector-bits=256 channel-lanes=8" | FileCheck %s --check-prefix=TILE
+// RUN: mnn-opt %s --split-input-file --mnn-pack-weights="block=8" --mnn-plan-memory --mnn-lower-to-linalg --mnn-tile="vector-bits=256 channel-lanes=8" --mnn-vectorize --canonicalize | FileCheck %s --check-prefix=VEC
 
 // A 1x1 conv over 256 input channels on a 7x7 map reads its input repacked
 // in panels of 6 pixels: its weights get blocks of 16 (two vectors) and the
@@ -35,6 +36,7 @@
 // CHECK-SAME: mnn.epilogue
 // CHECK-SAME: mnn.kernel = "conv"
 // CHECK-SAME: mnn.prefetch_distance = 4096
+// CHECK-SAME: mnn.prefetch_spread = array<i64: 0, 5>
 // CHECK: memref.reinterpret_cast %[[S]] to offset: [12288], sizes: [1, 1, 256, 1, 1, 1, 6]
 // CHECK: memref.reinterpret_cast %{{.*}} to offset: [43], sizes: [1, 1, 2, 16, 1, 6]
 // CHECK: linalg.generic
@@ -48,7 +50,26 @@
 // TILE: linalg.generic
 // TILE-SAME: mnn.cols_dim = 3 : i64
 // TILE-SAME: mnn.lanes = 16 : i64
+// TILE-SAME: mnn.prefetch_spread = array<i64: 0, 5>
 // TILE-SAME: mnn.rows_dim = 5 : i64
+// The 9 panels of a channel block run one after another and split the
+// prefetches of the next block's 256 x 16 weights (4096 floats on): panel
+// i = (windows offset mod 13824) / 1536, at weight row k the line at
+// (i * 256 + k) * 16 / 9, rounded down to 16 floats.
+// VEC-LABEL: func.func @__mnn_main
+// VEC: scf.for %[[K:.*]] = %c0 to %c256 step %c1 iter_args
+// VEC: %{{.*}}, %[[WOFF:.*]], %{{.*}}:7, %{{.*}}:7 = memref.extract_strided_metadata %{{.*}} : memref<1x1x256x1x1x1x6xf32
+// VEC: %[[REM:.*]] = arith.remui %[[WOFF]], %c13824
+// VEC: %[[PANEL:.*]] = arith.divui %[[REM]], %c1536
+// VEC: %[[P256:.*]] = arith.muli %[[PANEL]], %c256
+// VEC: %[[STEP:.*]] = arith.addi %[[P256]], %{{.*}}
+// VEC: %[[BASE:.*]], %[[OFF:.*]], %{{.*}}:6, %{{.*}}:6 = memref.extract_strided_metadata
+// VEC: %[[NEXT:.*]] = arith.addi %[[OFF]], %c4096
+// VEC: %[[P:.*]] = memref.reinterpret_cast %[[BASE]] to offset: [%[[NEXT]]], sizes: [4096], strides: [1]
+// VEC: %[[S16:.*]] = arith.muli %[[STEP]], %c16
+// VEC: %[[FRAC:.*]] = arith.divui %[[S16]], %c9
+// VEC: %[[LINE:.*]] = arith.andi %[[FRAC]], %c-16
+// VEC: memref.prefetch %[[P]][%[[LINE]]], read, locality<2>, data
 func.func @main(%x: tensor<1x256x7x7xf32> {mnn.name = "x"}, %r: tensor<1x32x7x7xf32> {mnn.name = "r"}) -> (tensor<1x32x7x7xf32> {mnn.name = "y"}) {
   %w = mnn.constant dense<0.5> : tensor<32x256x1x1xf32>
   %b = mnn.constant dense<0.25> : tensor<32xf32>
