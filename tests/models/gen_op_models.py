@@ -1253,6 +1253,10 @@ def gen_pool_conv(s):
     conv("conv_packed_3x3_s2", [1, 32, 14, 14], 32, 3, post="relu", strides=[2, 2],
          pads=[1, 1, 1, 1])
     conv("conv_packed_1x1_s2_cout24", [1, 64, 10, 10], 24, 1, strides=[2, 2])
+    # A strided 1x1 conv over 64 channels packs its pixels on a larger map
+    # too (ResNet-18's layer2 downsample; here 40x40 -> 20x20, with BN).
+    conv("conv_packed_1x1_s2_64ch_40x40_bn", [1, 64, 40, 40], 128, 1, strides=[2, 2],
+         post="bn")
     conv("conv_packed_s2_asym_dilated_batch2", [2, 32, 15, 13], 16, 3, bias=False,
          strides=[2, 2], pads=[0, 1, 1, 0], dilations=[2, 1])
 
