@@ -53,6 +53,9 @@ namespace {
 /// packed-input convs 0.98x (1 thread, after a cache flush).
 constexpr int32_t kPrefetchLocality = 2;
 
+/// f32 elements per 64-byte cache line (the prefetches' unit).
+constexpr int64_t kLineFloats = 16;
+
 /// The body must be `out + a * b` (as the lowering builds it).
 bool isMultiplyAccumulate(linalg::GenericOp op) {
   Block &body = op.getRegion().front();
@@ -93,9 +96,6 @@ struct Microkernel {
   /// prefetch each reduction step (the panel the next tile will stream), or
   /// past its current element where B is the per-row operand.
   int64_t prefetchDistance = 0;
-  /// mnn.prefetch_spread: the row tiles that share each B panel split the
-  /// next panel's prefetches between them (spreadPrefetch).
-  bool prefetchSpread = false;
   /// The even-odd-lane-block option (8 on x86 with 256-bit vectors).
   int64_t evenOddBlock = 0;
   /// Whether the tile's lane-varying values are held with their lanes
@@ -216,6 +216,20 @@ struct Microkernel {
         ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
   }
 
+  /// Every cache line of the B rows this iteration's `steps` steps of
+  /// reduction dim `k` read, one panel (mnn.prefetch_distance) ahead.
+  void rowPrefetch(Value bb, AffineMap bMap, ArrayRef<Value> dims, unsigned k, int64_t steps) {
+    for (int64_t u = 0; u < steps; ++u)
+      for (int64_t line = 0; line < std::max<int64_t>(1, vw / kLineFloats); ++line) {
+        SmallVector<Value> at(dims);
+        if (u)
+          at[k] = b.create<arith::AddIOp>(loc, dims[k], cst(u));
+        Value ahead = flatView(bb, bMap, at, prefetchDistance + kLineFloats * line, 1);
+        b.create<memref::PrefetchOp>(loc, ahead, ValueRange{cst(0)}, /*isWrite=*/false,
+                                     /*localityHint=*/kPrefetchLocality, /*isDataCache=*/true);
+      }
+  }
+
   /// mnn.prefetch_spread = [outer, tile]: dims of A such that the row tiles
   /// sharing one B panel run one after another, tile by tile along A's dim
   /// `tile` (this tile's extent there), within one step of dim `outer`
@@ -230,7 +244,6 @@ struct Microkernel {
   /// False (nothing emitted) where the views do not have that form.
   bool spreadPrefetch(Value a, Value bb, AffineMap bMap, ArrayRef<Value> dims,
                       ArrayRef<unsigned> reductionDims, int64_t steps) {
-    constexpr int64_t kLineFloats = 16; // 64-byte lines
     auto spread = op->getAttrOfType<DenseI64ArrayAttr>("mnn.prefetch_spread");
     auto aType = cast<MemRefType>(a.getType());
     auto bType = cast<MemRefType>(bb.getType());
@@ -272,14 +285,14 @@ struct Microkernel {
     // one where that is not whole (the first line is rounded down).
     int64_t moved = steps * width, perLine = kLineFloats * tiles;
     int64_t lines = moved % perLine ? moved / perLine + 1 : std::max<int64_t>(1, moved / perLine);
+    Value first = b.create<arith::AndIOp>(
+        loc,
+        b.create<arith::DivUIOp>(loc, b.create<arith::MulIOp>(loc, step, cst(width)),
+                                 cst(tiles)),
+        cst(~(kLineFloats - 1)));
     for (int64_t line = 0; line < lines; ++line) {
-      Value at = b.create<arith::AndIOp>(
-          loc,
-          b.create<arith::DivUIOp>(loc, b.create<arith::MulIOp>(loc, step, cst(width)),
-                                   cst(tiles)),
-          cst(~(kLineFloats - 1)));
-      if (line)
-        at = b.create<arith::AddIOp>(loc, at, cst(line * kLineFloats));
+      Value at = line ? b.create<arith::AddIOp>(loc, first, cst(line * kLineFloats)).getResult()
+                      : first;
       b.create<memref::PrefetchOp>(loc, next, ValueRange{at}, /*isWrite=*/false,
                                    /*localityHint=*/kPrefetchLocality, /*isDataCache=*/true);
     }
@@ -633,24 +646,12 @@ struct Microkernel {
         accs = next;
       next.clear();
     }
-    if (prefetchDistance && prefetchSpread && mapUses(maps[1], colsDim) &&
-        spreadPrefetch(a, bb, maps[1], dims, reductionDims,
-                       perRow == PerRowLoads::AlongReduction ? indexedLanes : 1)) {
-    } else if (prefetchDistance && mapUses(maps[1], colsDim)) {
-      // Every cache line of the B rows this step reads, one panel ahead.
-      constexpr int64_t kLineFloats = 16; // 64-byte lines
-      unsigned d = reductionDims.back();
-      int64_t steps = perRow == PerRowLoads::AlongReduction ? indexedLanes : 1;
-      for (int64_t u = 0; u < steps; ++u)
-        for (int64_t line = 0; line < std::max<int64_t>(1, vw / kLineFloats); ++line) {
-          SmallVector<Value> at = dims;
-          if (u)
-            at[d] = b.create<arith::AddIOp>(loc, dims[d], cst(u));
-          Value ahead =
-              flatView(bb, maps[1], at, prefetchDistance + kLineFloats * line, 1);
-          b.create<memref::PrefetchOp>(loc, ahead, ValueRange{cst(0)}, /*isWrite=*/false,
-                                       /*localityHint=*/kPrefetchLocality, /*isDataCache=*/true);
-        }
+    int64_t steps = perRow == PerRowLoads::AlongReduction ? indexedLanes : 1;
+    if (prefetchDistance && mapUses(maps[1], colsDim)) {
+      // This row tile's share of the next panel (mnn.prefetch_spread), or
+      // else the next panel's copy of the rows this step reads.
+      if (!spreadPrefetch(a, bb, maps[1], dims, reductionDims, steps))
+        rowPrefetch(bb, maps[1], dims, reductionDims.back(), steps);
     } else if (prefetchDistance && mapUses(maps[1], rowsDim)) {
       // A per-row B operand streamed along the reduction (the tiles-as-lanes
       // Winograd GEMM's U panel, a few floats per step): one prefetch per
@@ -880,7 +881,6 @@ LogicalResult vectorizeKernel(linalg::GenericOp op, int64_t vw, int64_t indexedL
                   VectorType::get({width}, b.getF32Type()), indexedLanes, epilogue};
     if (auto d = op->getAttrOfType<IntegerAttr>("mnn.prefetch_distance"))
       k.prefetchDistance = d.getInt();
-    k.prefetchSpread = op->hasAttr("mnn.prefetch_spread");
     k.evenOddBlock = evenOddBlock;
     if (!exact)
       k.mask = b.create<vector::CreateMaskOp>(
