@@ -354,6 +354,82 @@ int64_t packedInputOffset(Operation *op) {
   return conv ? paddedCopyBytes(conv.getInput(), conv.getPads()) : 0;
 }
 
+ConvRect convBorderWindow(Operation *op, const ConvRect &r) {
+  auto conv = cast<Conv2DOp>(op);
+  auto s = conv.getStrides();
+  auto d = conv.getDilations();
+  return {r.y0 * s[0], (r.y1 - 1) * s[0] + (conv.getKernelH() - 1) * d[0] + 1,
+          r.x0 * s[1], (r.x1 - 1) * s[1] + (conv.getKernelW() - 1) * d[1] + 1};
+}
+
+/// Maps at least this wide and tall are split: smaller ones have few
+/// interior pixels and their copy is cheap, and every piece is a kernel of
+/// its own (tiles, code, a parallel region).
+static constexpr int64_t kMinSplitWidth = 32, kMinSplitHeight = 8;
+/// The widest pixel tile of a direct conv (16 pixel lanes, two chunks of
+/// 8 pixels of a channel-lane tile).
+static constexpr int64_t kPieceColumns = 16;
+
+SmallVector<ConvRect, 5> directConvPieces(Operation *op) {
+  auto conv = dyn_cast<Conv2DOp>(op);
+  if (!conv || !isDirectConv(conv) || !hasPadding(conv.getPads()) ||
+      paddedStorage(conv.getInput()) || packedInputRows(op) || blockedInputLanes(op))
+    return {};
+  auto in = cast<RankedTensorType>(conv.getInput().getType());
+  auto out = cast<RankedTensorType>(conv.getType());
+  int64_t h = in.getDimSize(2), w = in.getDimSize(3);
+  int64_t oh = out.getDimSize(2), ow = out.getDimSize(3);
+  if (ow < kMinSplitWidth || oh < kMinSplitHeight)
+    return {};
+  auto s = conv.getStrides();
+  auto d = conv.getDilations();
+  auto pads = conv.getPads();
+  // First and one-past-last output index whose window lies inside the
+  // input along one axis: tap 0 at o*s - pad >= 0, the last tap at
+  // o*s - pad + (k-1)*d <= size - 1.
+  auto inside = [](int64_t size, int64_t pad, int64_t k, int64_t s, int64_t d,
+                   int64_t outSize) -> std::pair<int64_t, int64_t> {
+    int64_t first = llvm::divideCeil(pad, s);
+    int64_t last = size - 1 + pad - (k - 1) * d;
+    int64_t end = last < 0 ? 0 : std::min(outSize, last / s + 1);
+    return {first, std::max(first, end)};
+  };
+  auto [y0, y1] = inside(h, pads[0], conv.getKernelH(), s[0], d[0], oh);
+  auto [x0, x1] = inside(w, pads[1], conv.getKernelW(), s[1], d[1], ow);
+  // The interior's columns start and span whole pixel tiles, so that the
+  // left and right pieces are a tile or more wide rather than a column or
+  // two, which would take a tile each (a 7x7 stem took 1.35x as long).
+  x0 = llvm::alignTo(x0, kPieceColumns);
+  x1 = x0 + std::max<int64_t>(0, x1 - x0) / kPieceColumns * kPieceColumns;
+  // Mostly border: one padded copy serves it better.
+  if ((y1 - y0) * 2 < oh || (x1 - x0) * 2 < ow)
+    return {};
+  SmallVector<ConvRect, 5> pieces = {{y0, y1, x0, x1}};
+  if (y0 > 0)
+    pieces.push_back({0, y0, 0, ow});
+  if (y1 < oh)
+    pieces.push_back({y1, oh, 0, ow});
+  if (x0 > 0)
+    pieces.push_back({y0, y1, 0, x0});
+  if (x1 < ow)
+    pieces.push_back({y0, y1, x1, ow});
+  return pieces;
+}
+
+/// Bytes of the border pieces' padded windows (directConvPieces), each
+/// slot aligned.
+static int64_t borderWindowBytes(Conv2DOp conv, ArrayRef<ConvRect> pieces) {
+  auto in = cast<RankedTensorType>(conv.getInput().getType());
+  int64_t bytes = 0;
+  for (const ConvRect &piece : pieces.drop_front()) {
+    ConvRect win = convBorderWindow(conv, piece);
+    bytes += llvm::alignTo(in.getDimSize(0) * in.getDimSize(1) * (win.y1 - win.y0) *
+                               (win.x1 - win.x0) * 4,
+                           kArenaAlignment);
+  }
+  return bytes;
+}
+
 int64_t scratchBytes(Operation *op) {
   // A packed-input conv whose input is stored in its panels reads it there.
   if (auto conv = dyn_cast<Conv2DOp>(op); conv && panelStorage(conv.getInput()))
@@ -378,6 +454,8 @@ int64_t scratchBytes(Operation *op) {
     if (blockedInputLanes(op))
       return blockedStorageLanes(conv.getInput()) ? 0
                                                    : paddedBytes(conv.getInput(), conv.getPads());
+    if (auto pieces = directConvPieces(op); !pieces.empty())
+      return borderWindowBytes(conv, pieces);
     return paddedCopyBytes(conv.getInput(), conv.getPads());
   }
   if (auto pool = dyn_cast<Pool2DOp>(op))

@@ -77,9 +77,13 @@ LogicalResult Lowering::lowerConv(mnn::Conv2DOp op, Value out) {
   if (int64_t lanes = blockedInputLanes(op))
     return lowerBlockedDepthwiseConv(op, out, lanes);
   Scalar sc(outType);
-  SmallVector<int64_t> pshape;
-  Value input = padded(op, bufferOf(op.getInput()), op.getPads(),
-                       sc.cst(b, loc, 0), loc, pshape);
+  // Pieces of the output read the input in place or small padded windows
+  // of it (directConvPieces); otherwise the conv reads one padded copy.
+  SmallVector<ConvRect, 5> pieces = directConvPieces(op);
+  Value input = bufferOf(op.getInput());
+  SmallVector<int64_t> pshape(cast<MemRefType>(input.getType()).getShape());
+  if (pieces.empty())
+    input = padded(op, input, op.getPads(), sc.cst(b, loc, 0), loc, pshape);
   int64_t hp = pshape[2], wp = pshape[3];
   // A 1x1 conv on a 1x1 map (squeeze-and-excitation) is a matrix-vector
   // product [n, Cin] x [Cin, Cout]: the matmul microkernel, whose one-row
@@ -117,10 +121,65 @@ LogicalResult Lowering::lowerConv(mnn::Conv2DOp op, Value out) {
     ow *= oh;
     oh = 1;
   }
-  // Every (kh, kw) tap of every output pixel, as one 7-D strided view.
-  Value windows = stridedView(
-      b, loc, input, {n, g, cg, kh, kw, oh, ow},
-      {c * hp * wp, cg * hp * wp, hp * wp, d[0] * wp, d[1], s[0] * wp, s[1]});
+  // Every (kh, kw) tap of every output pixel of a rows x cols piece, as one
+  // 7-D strided view of `buf` (NCHW strides sN, sC, sH, 1; the piece's first
+  // window at `offset`).
+  auto windowsIn = [&](Value buf, int64_t offset, int64_t sN, int64_t sC,
+                       int64_t sH, int64_t rows, int64_t cols) {
+    return stridedView(b, loc, buf, {n, g, cg, kh, kw, rows, cols},
+                       {sN, cg * sC, sC, d[0] * sH, d[1], s[0] * sH, s[1]}, offset);
+  };
+  // Each piece's windows, with its output rect.
+  SmallVector<std::pair<Value, ConvRect>, 5> windowPieces;
+  if (pieces.empty()) {
+    windowPieces.push_back({windowsIn(input, 0, c * hp * wp, hp * wp, wp, oh, ow),
+                            ConvRect{0, oh, 0, ow}});
+  } else {
+    // The interior reads the input where it lies.
+    SmallVector<int64_t> inStrides;
+    int64_t inOffset;
+    if (failed(getStridesAndOffset(cast<MemRefType>(input.getType()), inStrides,
+                                   inOffset)) ||
+        inStrides[3] != 1 ||
+        llvm::any_of(inStrides, ShapedType::isDynamic) || ShapedType::isDynamic(inOffset))
+      return op.emitOpError("input buffer has no static NCHW strides");
+    auto pads = op.getPads();
+    const ConvRect &in = pieces.front();
+    windowPieces.push_back(
+        {windowsIn(input,
+                   inOffset + (in.y0 * s[0] - pads[0]) * inStrides[2] +
+                       (in.x0 * s[1] - pads[1]),
+                   inStrides[0], inStrides[1], inStrides[2], in.y1 - in.y0,
+                   in.x1 - in.x0),
+         in});
+    // Each border piece reads a zeroed window into which the input rows
+    // and columns it covers are copied.
+    int64_t byteOffset = 0;
+    int64_t h = inType.getDimSize(2), w = inType.getDimSize(3);
+    for (const ConvRect &piece : ArrayRef(pieces).drop_front()) {
+      ConvRect win = convBorderWindow(op, piece);
+      int64_t rows = win.y1 - win.y0, cols = win.x1 - win.x0;
+      Value window = scratchBuffer(op, {n, c, rows, cols}, b.getF32Type(), loc, byteOffset);
+      byteOffset += llvm::alignTo(n * c * rows * cols * 4, kArenaAlignment);
+      b.create<linalg::FillOp>(loc, sc.cst(b, loc, 0), window);
+      // The input rows/columns inside the window (padded coordinates).
+      int64_t y0 = std::max(win.y0, pads[0]), y1 = std::min(win.y1, pads[0] + h);
+      int64_t x0 = std::max(win.x0, pads[1]), x1 = std::min(win.x1, pads[1] + w);
+      if (y0 < y1 && x0 < x1) {
+        SmallVector<int64_t> ones(4, 1);
+        Value from = b.create<memref::SubViewOp>(
+            loc, input, SmallVector<int64_t>{0, 0, y0 - pads[0], x0 - pads[1]},
+            SmallVector<int64_t>{n, c, y1 - y0, x1 - x0}, ones);
+        Value to = b.create<memref::SubViewOp>(
+            loc, window, SmallVector<int64_t>{0, 0, y0 - win.y0, x0 - win.x0},
+            SmallVector<int64_t>{n, c, y1 - y0, x1 - x0}, ones);
+        copy(loc, from, to);
+      }
+      windowPieces.push_back({windowsIn(window, 0, c * rows * cols, rows * cols, cols,
+                                        piece.y1 - piece.y0, piece.x1 - piece.x0),
+                              piece});
+    }
+  }
   // Output channels split as og = ob * blk + oi; blk = og unless the weights
   // are blocked (bhwigo), so one iteration space serves every layout.
   StringRef layout = op.getFilterLayout();
@@ -163,21 +222,34 @@ LogicalResult Lowering::lowerConv(mnn::Conv2DOp op, Value out) {
   // activation) into their accumulators. Other types initialize the output,
   // accumulate into it and apply the activation as separate loops.
   if (outType.getElementType().isF32()) {
-    linalg::GenericOp kernel = buildKernel(
-        loc, g == c && og == 1 && g > 1 ? "depthwise_conv" : "conv",
-        {windows, filter}, {winMap, filterMap},
-        op.getBias() ? reshapeBuffer(b, loc, bufferOf(op.getBias()), {g, ob, blk})
-                     : Value(),
-        AffineMap::get(NumDims, 0, {dim(G), dim(OB), dim(OI)}, ctx),
-        op.getResidual() ? reshapeBuffer(b, loc, bufferOf(op.getResidual()),
-                                         {n, g, ob, blk, oh, ow})
-                         : Value(),
-        out6, outMap, its, epilogueOf(op));
-    // Blocked weights set the channel-lane tile's lanes (mnn-tile).
-    if (layout == "bhwigo")
-      kernel->setAttr("mnn.channel_lanes", b.getI64IntegerAttr(blk));
+    Value residual6 = op.getResidual() ? reshapeBuffer(b, loc, bufferOf(op.getResidual()),
+                                                       {n, g, ob, blk, oh, ow})
+                                       : Value();
+    // The piece `r` of a [n, g, ob, blk, oh, ow] buffer.
+    auto rectOf = [&](Value buf6, const ConvRect &r) -> Value {
+      if (!buf6 || (r.y0 == 0 && r.y1 == oh && r.x0 == 0 && r.x1 == ow))
+        return buf6;
+      return b.create<memref::SubViewOp>(
+          loc, buf6, SmallVector<int64_t>{0, 0, 0, 0, r.y0, r.x0},
+          SmallVector<int64_t>{n, g, ob, blk, r.y1 - r.y0, r.x1 - r.x0},
+          SmallVector<int64_t>(6, 1));
+    };
+    for (auto &[windows, rect] : windowPieces) {
+      linalg::GenericOp kernel = buildKernel(
+          loc, g == c && og == 1 && g > 1 ? "depthwise_conv" : "conv",
+          {windows, filter}, {winMap, filterMap},
+          op.getBias() ? reshapeBuffer(b, loc, bufferOf(op.getBias()), {g, ob, blk})
+                       : Value(),
+          AffineMap::get(NumDims, 0, {dim(G), dim(OB), dim(OI)}, ctx),
+          rectOf(residual6, rect), rectOf(out6, rect), outMap, its, epilogueOf(op));
+      // Blocked weights set the channel-lane tile's lanes (mnn-tile).
+      if (layout == "bhwigo")
+        kernel->setAttr("mnn.channel_lanes", b.getI64IntegerAttr(blk));
+    }
     return success();
   }
+  assert(windowPieces.size() == 1 && "only f32 convs are split into pieces");
+  Value windows = windowPieces.front().first;
   initAccumulator(loc, out6, op.getBias(), {1, g, ob, blk, 1, 1},
                   op.getResidual(), sc);
   buildGeneric(b, loc, {windows, filter}, {winMap, filterMap}, out6, outMap, its,

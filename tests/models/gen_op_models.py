@@ -1178,6 +1178,19 @@ def gen_pool_conv(s):
     # parallel tiles splitting the pixels: SqueezeNet's fire7 squeeze conv.
     conv("conv_1x1_long_27x27_cout32_direct", [1, 256, 27, 27], 32, 1, post="relu")
 
+    # Padded direct convs on maps 32+ wide whose input is not stored padded
+    # (a model input) compute the interior from the input in place and the
+    # top/bottom rows and left/right column tiles from small padded windows
+    # (directConvPieces): a stem (top row and left tile), one with all four
+    # border pieces (asymmetric pads, dilation, residual, batch 2) and a
+    # depthwise one.
+    conv("conv_pieces_stem_3x3_s2", [1, 3, 100, 130], 16, 3, post="relu6",
+         strides=[2, 2], pads=[1, 1, 1, 1])
+    conv("conv_pieces_dilated_asym_residual_batch2", [2, 4, 20, 70], 4, 3,
+         post="residual", dilations=[2, 2], pads=[1, 2, 3, 2])
+    conv("conv_pieces_depthwise_34x50", [1, 16, 34, 50], 16, 3, group=16,
+         pads=[1, 1, 1, 1])
+
     # A channel-blocked depthwise conv feeding a packed-input 1x1 conv whose
     # panels are whole output rows (512-bit vectors: R = 14 on 14x14, 7 on
     # 7x7) stores its output as [N, H, C, W] and the 1x1 conv reads it there:
