@@ -1190,6 +1190,8 @@ def gen_pool_conv(s):
          post="residual", dilations=[2, 2], pads=[1, 2, 3, 2])
     conv("conv_pieces_depthwise_34x50", [1, 16, 34, 50], 16, 3, group=16,
          pads=[1, 1, 1, 1])
+    conv("conv_pieces_grouped_5x5_bn_relu", [1, 8, 24, 72], 12, 5, group=2,
+         post="bn_relu", pads=[2, 2, 2, 2])
 
     # A channel-blocked depthwise conv feeding a packed-input 1x1 conv whose
     # panels are whole output rows (512-bit vectors: R = 14 on 14x14, 7 on
