@@ -100,7 +100,48 @@ static bool isDirectConv(Conv2DOp conv) {
          cast<RankedTensorType>(conv.getType()).getElementType().isF32();
 }
 
+/// Intermediate tensors at least this large are banded into their
+/// depthwise reader (bandedReader): smaller ones stay in L2 between the two.
+static constexpr int64_t kMinBandedBytes = 1 << 20;
+/// Budget of a band buffer: written by the 1x1 conv, then read by the
+/// depthwise conv while it is still in L2.
+static constexpr int64_t kBandBufferBytes = 768 << 10;
+
+Operation *bandedReader(Value v) {
+  auto producer = v.getDefiningOp<Conv2DOp>();
+  if (!producer || !v.hasOneUse() || !isDirectConv(producer) || !isPointwise(producer) ||
+      producer.getGroup() != 1 || producer.getResidual() ||
+      producer->hasAttr(kPackedInputRowsAttr))
+    return nullptr;
+  auto dw = dyn_cast<Conv2DOp>(*v.getUsers().begin());
+  auto type = cast<RankedTensorType>(v.getType());
+  if (!dw || dw.getInput() != v || !isDirectConv(dw) || dw.getResidual() ||
+      dw->hasAttr(kPackedInputRowsAttr) || dw->hasAttr(kBlockedInputLanesAttr) ||
+      producer->getNextNode() != dw.getOperation() || type.getDimSize(0) != 1 ||
+      dw.getGroup() != type.getDimSize(1) ||
+      cast<RankedTensorType>(dw.getType()).getDimSize(1) != type.getDimSize(1) ||
+      llvm::any_of(dw.getDilations(), [](int64_t d) { return d != 1; }) ||
+      byteSize(type) < kMinBandedBytes)
+    return nullptr;
+  return dw.getOperation();
+}
+
+int64_t bandedRows(Operation *op) {
+  auto dw = cast<Conv2DOp>(op);
+  auto in = cast<RankedTensorType>(dw.getInput().getType());
+  int64_t oh = cast<RankedTensorType>(dw.getType()).getDimSize(2);
+  int64_t s = dw.getStrides()[0], kh = dw.getKernelH();
+  auto pads = dw.getPads();
+  int64_t rowBytes = in.getDimSize(1) * (in.getDimSize(3) + pads[1] + pads[3]) * 4;
+  // The most rows whose buffer fits the budget, then bands of equal size.
+  int64_t rows = std::max<int64_t>(1, (kBandBufferBytes / rowBytes - kh) / s + 1);
+  int64_t bands = llvm::divideCeil(oh, std::min(rows, oh));
+  return llvm::divideCeil(oh, bands);
+}
+
 std::optional<SmallVector<int64_t, 4>> paddedStorage(Value v) {
+  if (bandedReader(v))
+    return std::nullopt;
   // A conv reading a packed input writes a plain output: its tile's
   // pixel panels run across row ends (packedInputRows).
   auto producer = v.getDefiningOp<Conv2DOp>();
@@ -373,7 +414,8 @@ static constexpr int64_t kPieceColumns = 16;
 SmallVector<ConvRect, 5> directConvPieces(Operation *op) {
   auto conv = dyn_cast<Conv2DOp>(op);
   if (!conv || !isDirectConv(conv) || !hasPadding(conv.getPads()) ||
-      paddedStorage(conv.getInput()) || packedInputRows(op) || blockedInputLanes(op))
+      paddedStorage(conv.getInput()) || packedInputRows(op) || blockedInputLanes(op) ||
+      bandedReader(conv.getInput()))
     return {};
   auto in = cast<RankedTensorType>(conv.getInput().getType());
   auto out = cast<RankedTensorType>(conv.getType());
@@ -451,6 +493,13 @@ int64_t scratchBytes(Operation *op) {
   // (no padded copy); other convs and pools need a padded copy unless the
   // input is stored padded.
   if (auto conv = dyn_cast<Conv2DOp>(op)) {
+    if (bandedReader(conv.getInput()) == op) {
+      auto in = cast<RankedTensorType>(conv.getInput().getType());
+      auto pads = conv.getPads();
+      return in.getDimSize(1) *
+             ((bandedRows(op) - 1) * conv.getStrides()[0] + conv.getKernelH()) *
+             (in.getDimSize(3) + pads[1] + pads[3]) * 4;
+    }
     if (blockedInputLanes(op))
       return blockedStorageLanes(conv.getInput()) ? 0
                                                    : paddedBytes(conv.getInput(), conv.getPads());

@@ -70,6 +70,8 @@ LogicalResult Lowering::lowerConv(mnn::Conv2DOp op, Value out) {
   auto s = op.getStrides();
   auto d = op.getDilations();
 
+  if (Operation *reader = bandedReader(op.getInput()); reader == op.getOperation())
+    return lowerBandedDepthwise(op.getInput().getDefiningOp<mnn::Conv2DOp>(), op, out);
   bool outPlain = cast<MemRefType>(out.getType()).getLayout().isIdentity();
   // A packed-input conv writes NCHW or whole-row panels (panelStorage).
   if (int64_t rows = outPlain || panelBuffers.count(out) ? packedInputRows(op) : 0)
@@ -234,18 +236,8 @@ LogicalResult Lowering::lowerConv(mnn::Conv2DOp op, Value out) {
           SmallVector<int64_t>{n, g, ob, blk, r.y1 - r.y0, r.x1 - r.x0},
           SmallVector<int64_t>(6, 1));
     };
-    for (auto &[windows, rect] : windowPieces) {
-      linalg::GenericOp kernel = buildKernel(
-          loc, g == c && og == 1 && g > 1 ? "depthwise_conv" : "conv",
-          {windows, filter}, {winMap, filterMap},
-          op.getBias() ? reshapeBuffer(b, loc, bufferOf(op.getBias()), {g, ob, blk})
-                       : Value(),
-          AffineMap::get(NumDims, 0, {dim(G), dim(OB), dim(OI)}, ctx),
-          rectOf(residual6, rect), rectOf(out6, rect), outMap, its, epilogueOf(op));
-      // Blocked weights set the channel-lane tile's lanes (mnn-tile).
-      if (layout == "bhwigo")
-        kernel->setAttr("mnn.channel_lanes", b.getI64IntegerAttr(blk));
-    }
+    for (auto &[windows, rect] : windowPieces)
+      directConvKernel(op, windows, rectOf(out6, rect), rectOf(residual6, rect));
     return success();
   }
   assert(windowPieces.size() == 1 && "only f32 convs are split into pieces");
@@ -257,6 +249,124 @@ LogicalResult Lowering::lowerConv(mnn::Conv2DOp op, Value out) {
                  return sc.add(nb, nl, a[2], sc.mul(nb, nl, a[0], a[1]));
                });
   applyActivation(loc, out, epilogueOf(op));
+  return success();
+}
+
+void Lowering::directConvKernel(mnn::Conv2DOp op, Value windows, Value out6,
+                                Value residual6) {
+  Location loc = op.getLoc();
+  MLIRContext *ctx = b.getContext();
+  auto inType = cast<RankedTensorType>(op.getInput().getType());
+  int64_t c = inType.getDimSize(1), g = op.getGroup(), cg = c / g;
+  int64_t og = op.getOutputChannels() / g;
+  int64_t kh = op.getKernelH(), kw = op.getKernelW();
+  StringRef layout = op.getFilterLayout();
+  auto fshape = cast<RankedTensorType>(op.getFilter().getType()).getShape();
+  int64_t blk = layout == "bhwigo" ? fshape[5] : og, ob = og / blk;
+  auto dim = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  enum { N, G, OB, OI, OH, OW, KH, KW, CG, NumDims };
+  Value filter = bufferOf(op.getFilter());
+  SmallVector<AffineExpr> filterExprs;
+  if (layout == "bhwigo") {
+    filterExprs = {dim(OB), dim(KH), dim(KW), dim(CG), dim(G), dim(OI)};
+  } else if (layout == "hwigo") {
+    filterExprs = {dim(KH), dim(KW), dim(CG), dim(G), dim(OI)};
+  } else {
+    filter = reshapeBuffer(b, loc, filter, {g, og, cg, kh, kw});
+    filterExprs = {dim(G), dim(OI), dim(CG), dim(KH), dim(KW)};
+  }
+  AffineMap outMap = AffineMap::get(
+      NumDims, 0, {dim(N), dim(G), dim(OB), dim(OI), dim(OH), dim(OW)}, ctx);
+  using IT = utils::IteratorType;
+  SmallVector<IT> its(NumDims, IT::parallel);
+  its[KH] = its[KW] = its[CG] = IT::reduction;
+  linalg::GenericOp kernel = buildKernel(
+      loc, g == c && og == 1 && g > 1 ? "depthwise_conv" : "conv", {windows, filter},
+      {AffineMap::get(NumDims, 0,
+                      {dim(N), dim(G), dim(CG), dim(KH), dim(KW), dim(OH), dim(OW)}, ctx),
+       AffineMap::get(NumDims, 0, filterExprs, ctx)},
+      op.getBias() ? reshapeBuffer(b, loc, bufferOf(op.getBias()), {g, ob, blk}) : Value(),
+      AffineMap::get(NumDims, 0, {dim(G), dim(OB), dim(OI)}, ctx), residual6, out6, outMap,
+      its, epilogueOf(op));
+  // Blocked weights set the channel-lane tile's lanes (mnn-tile).
+  if (layout == "bhwigo")
+    kernel->setAttr("mnn.channel_lanes", b.getI64IntegerAttr(blk));
+}
+
+LogicalResult Lowering::lowerBandedDepthwise(mnn::Conv2DOp pw, mnn::Conv2DOp dw, Value out) {
+  Location loc = dw.getLoc();
+  Value x = bufferOf(pw.getInput());
+  SmallVector<int64_t> xs;
+  int64_t xOffset;
+  if (failed(getStridesAndOffset(cast<MemRefType>(x.getType()), xs, xOffset)) ||
+      llvm::any_of(xs, ShapedType::isDynamic) || ShapedType::isDynamic(xOffset) ||
+      xs[3] != 1)
+    return pw.emitOpError("input buffer has no static NCHW strides");
+  auto mid = cast<RankedTensorType>(pw.getType());
+  auto outType = cast<RankedTensorType>(dw.getType());
+  int64_t cin = cast<RankedTensorType>(pw.getInput().getType()).getDimSize(1);
+  int64_t c = mid.getDimSize(1), h = mid.getDimSize(2), w = mid.getDimSize(3);
+  int64_t oh = outType.getDimSize(2), ow = outType.getDimSize(3);
+  int64_t kh = dw.getKernelH(), kw = dw.getKernelW();
+  auto s = dw.getStrides();
+  auto pads = dw.getPads();
+  int64_t wp = w + pads[1] + pads[3];
+  int64_t rows = bandedRows(dw), bufRows = (rows - 1) * s[0] + kh;
+  Scalar sc(outType);
+  // The band buffer: its pad columns are zeroed once; each band overwrites
+  // the rows it reads and zeroes those outside the image.
+  Value band = scratchBuffer(dw, {1, c, bufRows, wp}, b.getF32Type(), loc);
+  SmallVector<int64_t> ones4(4, 1);
+  auto zero = [&](int64_t row, int64_t rowCount, int64_t col, int64_t colCount) {
+    if (rowCount <= 0 || colCount <= 0)
+      return;
+    Value v = b.create<memref::SubViewOp>(loc, band, SmallVector<int64_t>{0, 0, row, col},
+                                          SmallVector<int64_t>{1, c, rowCount, colCount},
+                                          ones4);
+    b.create<linalg::FillOp>(loc, sc.cst(b, loc, 0), v);
+  };
+  zero(0, bufRows, 0, pads[1]);
+  zero(0, bufRows, pads[1] + w, pads[3]);
+  auto pwFshape = cast<RankedTensorType>(pw.getFilter().getType()).getShape();
+  int64_t pwBlk = pw.getFilterLayout() == "bhwigo" ? pwFshape[5] : c;
+  Value out6 = cast<MemRefType>(out.getType()).getLayout().isIdentity()
+                   ? reshapeBuffer(b, loc, out, {1, c, 1, 1, oh, ow})
+                   : b.create<memref::ExpandShapeOp>(
+                         loc, SmallVector<int64_t>{1, c, 1, 1, oh, ow}, out,
+                         SmallVector<ReassociationIndices>{{0}, {1, 2, 3}, {4}, {5}})
+                         .getResult();
+  for (int64_t y0 = 0; y0 < oh; y0 += rows) {
+    int64_t y1 = std::min(oh, y0 + rows);
+    // Padded rows [p0, p1) of the depthwise conv's input; image rows [i0, i1).
+    int64_t p0 = y0 * s[0], p1 = (y1 - 1) * s[0] + kh;
+    int64_t i0 = std::max<int64_t>(p0 - pads[0], 0), i1 = std::min(p1 - pads[0], h);
+    // Rows above and below the image.
+    zero(0, i0 + pads[0] - p0, pads[1], w);
+    zero(i1 + pads[0] - p0, p1 - i1 - pads[0], pads[1], w);
+    if (i0 < i1) {
+      // The 1x1 conv over image rows [i0, i1), into the band's interior.
+      int64_t n = i1 - i0;
+      Value win = stridedView(b, loc, x, {1, 1, cin, 1, 1, n, w},
+                              {xs[0], cin * xs[1], xs[1], xs[2], 1, xs[2], 1},
+                              xOffset + i0 * xs[2]);
+      Value interior = b.create<memref::SubViewOp>(
+          loc, band, SmallVector<int64_t>{0, 0, i0 + pads[0] - p0, pads[1]},
+          SmallVector<int64_t>{1, c, n, w}, ones4);
+      Value pwOut = b.create<memref::ExpandShapeOp>(
+          loc, SmallVector<int64_t>{1, 1, c / pwBlk, pwBlk, n, w}, interior,
+          SmallVector<ReassociationIndices>{{0}, {1, 2, 3}, {4}, {5}});
+      directConvKernel(pw, win, pwOut, Value());
+    }
+    // The depthwise conv's output rows [y0, y1) from the band.
+    Value win = stridedView(b, loc, band, {1, c, 1, kh, kw, y1 - y0, ow},
+                            {c * bufRows * wp, bufRows * wp, bufRows * wp, wp, 1,
+                             s[0] * wp, s[1]},
+                            0);
+    Value rect = b.create<memref::SubViewOp>(
+        loc, out6, SmallVector<int64_t>{0, 0, 0, 0, y0, 0},
+        SmallVector<int64_t>{1, c, 1, 1, y1 - y0, ow}, SmallVector<int64_t>(6, 1));
+    directConvKernel(dw, win, rect, Value());
+  }
   return success();
 }
 

@@ -591,6 +591,9 @@ LogicalResult Lowering::lowerOp(Operation *op) {
     return op->emitError("batch_norm must be folded before lowering "
                          "(run mnn-fold-batchnorm)");
 
+  // A pointwise conv banded into its depthwise reader runs there.
+  if (isa<mnn::Conv2DOp>(op) && mnn::bandedReader(op->getResult(0)))
+    return success();
   FailureOr<Value> out = resultBuffer(cast<OpResult>(op->getResult(0)));
   if (failed(out))
     return failure();

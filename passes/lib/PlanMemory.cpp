@@ -77,13 +77,20 @@ struct PlanMemoryPass : mnn::impl::PlanMemoryBase<PlanMemoryPass> {
     DenseMap<Value, int64_t> lastUse;
     DenseMap<Value, int> returns;
     Operation *terminator = body.getTerminator();
-    for (Operation &op : body)
+    // A pointwise conv banded into its depthwise reader (mnn::bandedReader)
+    // reads its operands while that reader runs.
+    for (Operation &op : body) {
+      int64_t at = position[&op];
+      if (op.getNumResults() == 1)
+        if (Operation *reader = mnn::bandedReader(op.getResult(0)))
+          at = position[reader];
       for (Value operand : op.getOperands()) {
         Value root = mnn::bufferRoot(operand);
-        lastUse[root] = std::max(lastUse.lookup(root), position[&op]);
+        lastUse[root] = std::max(lastUse.lookup(root), at);
         if (&op == terminator)
           ++returns[root];
       }
+    }
 
     // Concat operands written in place (mnn::concatSlice) share their
     // concat's slot, which is then live from the first of them to be
@@ -116,7 +123,8 @@ struct PlanMemoryPass : mnn::impl::PlanMemoryBase<PlanMemoryPass> {
           continue;
         // A buffer returned exactly once is written straight into the
         // caller's output buffer.
-        if (returns.lookup(result) == 1 || slices.count(result))
+        if (returns.lookup(result) == 1 || slices.count(result) ||
+            mnn::bandedReader(result))
           continue;
         int64_t end = std::max(at, lastUse.lookup(result));
         slots.push_back({&op, (int)result.getResultNumber(), at, end,

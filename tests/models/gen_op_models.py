@@ -1143,6 +1143,53 @@ def gen_pool_conv(s):
         c.output("y")
         s.add(c)
 
+    # A 1x1 conv whose output (over 1 MB) only a depthwise conv reads is
+    # banded into it (mnn::bandedReader): the depthwise conv computes bands
+    # of output rows, each from the rows the 1x1 conv computes into a band
+    # buffer just before. Stride 2 with relu6 (mobilenet_v2's expansion);
+    # 5x5 stride 1 with asymmetric pads and batch norm (bands whose last
+    # rows are bottom padding); an inverted residual block whose 1x1 conv
+    # reads an intermediate tensor and whose input is added at the end.
+    def banded(name, x_shape, mid_c, k, strides, pads, post, residual_block=False):
+        c = Case(name)
+        c.input("x", x_shape)
+        cin = x_shape[1]
+        src = "x"
+        if residual_block:
+            c.weight("w0", [cin, cin, 1, 1], scale=(2.0 / cin) ** 0.5)
+            c.node("Conv", ["x", "w0"], ["x0"], kernel_shape=[1, 1])
+            src = "x0"
+        c.weight("w1", [mid_c, cin, 1, 1], scale=(2.0 / cin) ** 0.5)
+        c.weight("b1", [mid_c], scale=0.1)
+        c.node("Conv", [src, "w1", "b1"], ["e"], kernel_shape=[1, 1])
+        c.f32("lo", 0.0)
+        c.f32("hi", 6.0)
+        c.node("Clip", ["e", "lo", "hi"], ["e6"])
+        c.weight("w2", [mid_c, 1, k, k], scale=(2.0 / (k * k)) ** 0.5)
+        c.weight("b2", [mid_c], scale=0.1)
+        c.node("Conv", ["e6", "w2", "b2"], ["d"], kernel_shape=[k, k], group=mid_c,
+               strides=strides, pads=pads)
+        if post == "relu6":
+            c.node("Clip", ["d", "lo", "hi"], ["y" if not residual_block else "d6"])
+        else:
+            c.weight("bn_scale", [mid_c])
+            c.weight("bn_bias", [mid_c], scale=0.5)
+            c.weight("bn_mean", [mid_c], scale=0.5)
+            c.positive("bn_var", [mid_c], 0.2, 2.0)
+            c.node("BatchNormalization", ["d", "bn_scale", "bn_bias", "bn_mean", "bn_var"],
+                   ["y" if not residual_block else "d6"], epsilon=1e-5)
+        if residual_block:
+            c.weight("w3", [cin, mid_c, 1, 1], scale=(2.0 / mid_c) ** 0.5)
+            c.node("Conv", ["d6", "w3"], ["p"], kernel_shape=[1, 1])
+            c.node("Add", ["p", "x"], ["y"])
+        c.output("y")
+        s.add(c)
+
+    banded("conv_banded_pw_dw_s2_relu6", [1, 16, 96, 104], 32, 3, [2, 2], [1, 1, 1, 1], "relu6")
+    banded("conv_banded_pw_dw_5x5_asym_bn", [1, 8, 80, 90], 40, 5, [1, 1], [2, 1, 2, 3], "bn")
+    banded("conv_banded_inverted_residual", [1, 24, 72, 72], 144, 3, [1, 1], [1, 1, 1, 1],
+           "relu6", residual_block=True)
+
     # Stride-2 depthwise convs on pixel lanes (at least 16 output columns; with AVX2
     # their tiles keep the lane order of vshufps and restore it at the store): full
     # tiles and a narrower last one, a fused residual + ReLU (the residual is permuted

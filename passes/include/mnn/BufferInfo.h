@@ -58,6 +58,21 @@ struct ConvRect {
 /// (mobilenet's 3x224x224 input: 0.6 MB read cold and written again).
 llvm::SmallVector<ConvRect, 5> directConvPieces(mlir::Operation *op);
 
+/// The depthwise conv into whose lowering the pointwise conv producing `v`
+/// is banded, or null. Where a 1x1 conv's large output (over
+/// kMinBandedBytes) is read only by a depthwise conv right after it, the
+/// depthwise conv computes its output in bands of rows (bandedRows): for
+/// each band the 1x1 conv computes the input rows the band reads into a
+/// zero-bordered band buffer in the depthwise conv's scratch, and the
+/// depthwise conv reads them there while they are in cache. `v` then has
+/// no buffer: mobilenet_v2's 96-channel 112x112 expansion wrote 4.8 MB that
+/// its stride-2 depthwise conv read back from L3.
+mlir::Operation *bandedReader(mlir::Value v);
+
+/// Output rows per band of a depthwise conv whose input is banded
+/// (bandedReader); its band buffer is [N, C, (R-1) * S + KH, W + pads].
+int64_t bandedRows(mlir::Operation *depthwiseConv);
+
 /// The rows and columns of the padded input that the output rect `r` of
 /// `conv` reads (padded coordinates: input row y is padded row y + top pad).
 ConvRect convBorderWindow(mlir::Operation *conv, const ConvRect &r);
