@@ -252,8 +252,8 @@ LogicalResult Lowering::lowerConv(mnn::Conv2DOp op, Value out) {
   return success();
 }
 
-void Lowering::directConvKernel(mnn::Conv2DOp op, Value windows, Value out6,
-                                Value residual6) {
+linalg::GenericOp Lowering::directConvKernel(mnn::Conv2DOp op, Value windows, Value out6,
+                                             Value residual6) {
   Location loc = op.getLoc();
   MLIRContext *ctx = b.getContext();
   auto inType = cast<RankedTensorType>(op.getInput().getType());
@@ -291,6 +291,7 @@ void Lowering::directConvKernel(mnn::Conv2DOp op, Value windows, Value out6,
   // Blocked weights set the channel-lane tile's lanes (mnn-tile).
   if (layout == "bhwigo")
     kernel->setAttr("mnn.channel_lanes", b.getI64IntegerAttr(blk));
+  return kernel;
 }
 
 LogicalResult Lowering::lowerBandedDepthwise(mnn::Conv2DOp pw, mnn::Conv2DOp dw, Value out) {
@@ -355,7 +356,8 @@ LogicalResult Lowering::lowerBandedDepthwise(mnn::Conv2DOp pw, mnn::Conv2DOp dw,
       Value pwOut = b.create<memref::ExpandShapeOp>(
           loc, SmallVector<int64_t>{1, 1, c / pwBlk, pwBlk, n, w}, interior,
           SmallVector<ReassociationIndices>{{0}, {1, 2, 3}, {4}, {5}});
-      directConvKernel(pw, win, pwOut, Value());
+      directConvKernel(pw, win, pwOut, Value())
+          ->setAttr(kChannelHalvesAttr, b.getUnitAttr());
     }
     // The depthwise conv's output rows [y0, y1) from the band.
     Value win = stridedView(b, loc, band, {1, c, 1, kh, kw, y1 - y0, ow},

@@ -168,7 +168,8 @@ struct Lowering {
   /// The f32 kernel op of a direct conv over `windows` ([N, G, Cin/G, KH,
   /// KW, OH, OW]) into `out6` ([N, G, Cout/G/B, B, OH, OW]; B the weights'
   /// block), `residual6` (like out6) optional.
-  void directConvKernel(mnn::Conv2DOp op, Value windows, Value out6, Value residual6);
+  linalg::GenericOp directConvKernel(mnn::Conv2DOp op, Value windows, Value out6,
+                                     Value residual6);
   /// A depthwise conv computed in bands of rows, each from the rows of its
   /// input that the pointwise conv `pw` computes into a band buffer just
   /// before (BufferInfo.h's bandedReader).

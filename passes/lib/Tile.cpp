@@ -284,6 +284,17 @@ std::optional<KernelSchedule> scheduleKernel(linalg::GenericOp op,
     // at most kPixelChunk pixels, so that a tile's inputs stay in cache.
     if (ranges[OH] == 1 && ranges[OW] > 2 * kPixelChunk)
       s.parallelTiles[OW] = pixelChunk(ranges[OW], vectorWidth);
+    // A band's 1x1 conv (mnn::kChannelHalvesAttr): parallel tiles of half
+    // its output channels by one row, halves outermost.
+    if (kind == "conv" && op->hasAttr(mnn::kChannelHalvesAttr)) {
+      if (ranges[OB] % 2 == 0) {
+        s.parallelTiles[OB] = ranges[OB] / 2;
+        s.parallelTiles[OI] = ranges[OI];
+      } else if (ranges[OB] == 1 && ranges[OI] % (2 * rows) == 0) {
+        s.parallelTiles[OI] = ranges[OI] / 2;
+      }
+      return s;
+    }
     if (kind == "conv")
       chooseConvLoopOrder(op, ranges, s, l2Bytes);
     return s;

@@ -1143,7 +1143,7 @@ def gen_pool_conv(s):
         c.output("y")
         s.add(c)
 
-    # A 1x1 conv whose output (over 1 MB) only a depthwise conv reads is
+    # A 1x1 conv whose output (over 2 MB) only a depthwise conv reads is
     # banded into it (mnn::bandedReader): the depthwise conv computes bands
     # of output rows, each from the rows the 1x1 conv computes into a band
     # buffer just before. Stride 2 with relu6 (mobilenet_v2's expansion);
@@ -1185,8 +1185,8 @@ def gen_pool_conv(s):
         c.output("y")
         s.add(c)
 
-    banded("conv_banded_pw_dw_s2_relu6", [1, 16, 96, 104], 32, 3, [2, 2], [1, 1, 1, 1], "relu6")
-    banded("conv_banded_pw_dw_5x5_asym_bn", [1, 8, 80, 90], 40, 5, [1, 1], [2, 1, 2, 3], "bn")
+    banded("conv_banded_pw_dw_s2_relu6", [1, 16, 128, 136], 32, 3, [2, 2], [1, 1, 1, 1], "relu6")
+    banded("conv_banded_pw_dw_5x5_asym_bn", [1, 8, 100, 136], 40, 5, [1, 1], [2, 1, 2, 3], "bn")
     banded("conv_banded_inverted_residual", [1, 24, 72, 72], 144, 3, [1, 1], [1, 1, 1, 1],
            "relu6", residual_block=True)
 

@@ -59,8 +59,8 @@ struct ConvRect {
 llvm::SmallVector<ConvRect, 5> directConvPieces(mlir::Operation *op);
 
 /// The depthwise conv into whose lowering the pointwise conv producing `v`
-/// is banded, or null. Where a 1x1 conv's large output (over
-/// kMinBandedBytes) is read only by a depthwise conv right after it, the
+/// is banded, or null. Where a 1x1 conv's large output (over 2 MB) is read
+/// only by a depthwise conv right after it, the
 /// depthwise conv computes its output in bands of rows (bandedRows): for
 /// each band the 1x1 conv computes the input rows the band reads into a
 /// zero-bordered band buffer in the depthwise conv's scratch, and the
@@ -68,6 +68,14 @@ llvm::SmallVector<ConvRect, 5> directConvPieces(mlir::Operation *op);
 /// no buffer: mobilenet_v2's 96-channel 112x112 expansion wrote 4.8 MB that
 /// its stride-2 depthwise conv read back from L3.
 mlir::Operation *bandedReader(mlir::Value v);
+
+/// Marks the pixel-lane conv kernel op of a band's 1x1 conv: its parallel
+/// tiles are half its output channels (half its weight blocks, or half of
+/// its unblocked channels) by one row, halves outermost. Two threads then
+/// split it as they split the depthwise conv that reads the band (by
+/// channels), and a thread still reads each input row from L1 for all the
+/// channel tiles of its half.
+inline constexpr llvm::StringLiteral kChannelHalvesAttr = "mnn.channel_halves";
 
 /// Output rows per band of a depthwise conv whose input is banded
 /// (bandedReader); its band buffer is [N, C, (R-1) * S + KH, W + pads].
