@@ -63,8 +63,7 @@ LogicalResult Lowering::lowerConv(mnn::Conv2DOp op, Value out) {
   auto inType = cast<RankedTensorType>(op.getInput().getType());
   auto outType = cast<RankedTensorType>(op.getType());
   int64_t n = inType.getDimSize(0), c = inType.getDimSize(1);
-  int64_t g = op.getGroup(), cg = c / g, cout = outType.getDimSize(1),
-          og = cout / g;
+  int64_t g = op.getGroup(), cg = c / g, cout = outType.getDimSize(1);
   int64_t oh = outType.getDimSize(2), ow = outType.getDimSize(3);
   int64_t kh = op.getKernelH(), kw = op.getKernelW();
   auto s = op.getStrides();
@@ -182,11 +181,8 @@ LogicalResult Lowering::lowerConv(mnn::Conv2DOp op, Value out) {
                               piece});
     }
   }
-  // Output channels split as og = ob * blk + oi; blk = og unless the weights
-  // are blocked (bhwigo), so one iteration space serves every layout.
-  StringRef layout = op.getFilterLayout();
-  auto fshape = cast<RankedTensorType>(op.getFilter().getType()).getShape();
-  int64_t blk = layout == "bhwigo" ? fshape[5] : og, ob = og / blk;
+  DirectConvSpace space = directConvSpace(op);
+  int64_t blk = space.blk, ob = space.ob;
   // The output may be the interior of a padded buffer (strided): split
   // its channel dim in place rather than through a flat view.
   Value out6;
@@ -196,30 +192,6 @@ LogicalResult Lowering::lowerConv(mnn::Conv2DOp op, Value out) {
     out6 = b.create<memref::ExpandShapeOp>(
         loc, SmallVector<int64_t>{n, g, ob, blk, oh, ow}, out,
         SmallVector<ReassociationIndices>{{0}, {1, 2, 3}, {4}, {5}});
-
-  // Iteration space: n g ob oi oh ow | kh kw cg (cg innermost: it walks the
-  // packed weights contiguously).
-  auto dim = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
-  enum { N, G, OB, OI, OH, OW, KH, KW, CG, NumDims };
-  Value filter = bufferOf(op.getFilter());
-  SmallVector<AffineExpr> filterExprs;
-  if (layout == "bhwigo") {
-    filterExprs = {dim(OB), dim(KH), dim(KW), dim(CG), dim(G), dim(OI)};
-  } else if (layout == "hwigo") {
-    filterExprs = {dim(KH), dim(KW), dim(CG), dim(G), dim(OI)};
-  } else {
-    filter = reshapeBuffer(b, loc, filter, {g, og, cg, kh, kw});
-    filterExprs = {dim(G), dim(OI), dim(CG), dim(KH), dim(KW)};
-  }
-  AffineMap filterMap = AffineMap::get(NumDims, 0, filterExprs, ctx);
-  AffineMap winMap = AffineMap::get(
-      NumDims, 0, {dim(N), dim(G), dim(CG), dim(KH), dim(KW), dim(OH), dim(OW)}, ctx);
-  AffineMap outMap = AffineMap::get(
-      NumDims, 0, {dim(N), dim(G), dim(OB), dim(OI), dim(OH), dim(OW)}, ctx);
-
-  using IT = utils::IteratorType;
-  SmallVector<IT> its(NumDims, IT::parallel);
-  its[KH] = its[KW] = its[CG] = IT::reduction;
   // The tiled microkernels are f32: they take the epilogue (bias, residual,
   // activation) into their accumulators. Other types initialize the output,
   // accumulate into it and apply the activation as separate loops.
@@ -244,7 +216,8 @@ LogicalResult Lowering::lowerConv(mnn::Conv2DOp op, Value out) {
   Value windows = windowPieces.front().first;
   initAccumulator(loc, out6, op.getBias(), {1, g, ob, blk, 1, 1},
                   op.getResidual(), sc);
-  buildGeneric(b, loc, {windows, filter}, {winMap, filterMap}, out6, outMap, its,
+  buildGeneric(b, loc, {windows, space.filter}, {space.windows, space.filterMap}, out6,
+               space.out, space.iterators,
                [&](OpBuilder &nb, Location nl, ValueRange a) {
                  return sc.add(nb, nl, a[2], sc.mul(nb, nl, a[0], a[1]));
                });
@@ -252,45 +225,61 @@ LogicalResult Lowering::lowerConv(mnn::Conv2DOp op, Value out) {
   return success();
 }
 
-linalg::GenericOp Lowering::directConvKernel(mnn::Conv2DOp op, Value windows, Value out6,
-                                             Value residual6) {
+Lowering::DirectConvSpace Lowering::directConvSpace(mnn::Conv2DOp op) {
   Location loc = op.getLoc();
   MLIRContext *ctx = b.getContext();
   auto inType = cast<RankedTensorType>(op.getInput().getType());
   int64_t c = inType.getDimSize(1), g = op.getGroup(), cg = c / g;
   int64_t og = op.getOutputChannels() / g;
-  int64_t kh = op.getKernelH(), kw = op.getKernelW();
+  // Output channels split as og = ob * blk + oi; blk = og unless the weights
+  // are blocked (bhwigo), so one iteration space serves every layout.
+  DirectConvSpace space;
   StringRef layout = op.getFilterLayout();
   auto fshape = cast<RankedTensorType>(op.getFilter().getType()).getShape();
-  int64_t blk = layout == "bhwigo" ? fshape[5] : og, ob = og / blk;
+  space.blk = layout == "bhwigo" ? fshape[5] : og;
+  space.ob = og / space.blk;
+  // Iteration space: n g ob oi oh ow | kh kw cg (cg innermost: it walks the
+  // packed weights contiguously).
   auto dim = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
   enum { N, G, OB, OI, OH, OW, KH, KW, CG, NumDims };
-  Value filter = bufferOf(op.getFilter());
+  space.filter = bufferOf(op.getFilter());
   SmallVector<AffineExpr> filterExprs;
   if (layout == "bhwigo") {
     filterExprs = {dim(OB), dim(KH), dim(KW), dim(CG), dim(G), dim(OI)};
   } else if (layout == "hwigo") {
     filterExprs = {dim(KH), dim(KW), dim(CG), dim(G), dim(OI)};
   } else {
-    filter = reshapeBuffer(b, loc, filter, {g, og, cg, kh, kw});
+    space.filter = reshapeBuffer(b, loc, space.filter,
+                                 {g, og, cg, op.getKernelH(), op.getKernelW()});
     filterExprs = {dim(G), dim(OI), dim(CG), dim(KH), dim(KW)};
   }
-  AffineMap outMap = AffineMap::get(
+  space.filterMap = AffineMap::get(NumDims, 0, filterExprs, ctx);
+  space.windows = AffineMap::get(
+      NumDims, 0, {dim(N), dim(G), dim(CG), dim(KH), dim(KW), dim(OH), dim(OW)}, ctx);
+  space.bias = AffineMap::get(NumDims, 0, {dim(G), dim(OB), dim(OI)}, ctx);
+  space.out = AffineMap::get(
       NumDims, 0, {dim(N), dim(G), dim(OB), dim(OI), dim(OH), dim(OW)}, ctx);
-  using IT = utils::IteratorType;
-  SmallVector<IT> its(NumDims, IT::parallel);
-  its[KH] = its[KW] = its[CG] = IT::reduction;
+  space.iterators.assign(NumDims, utils::IteratorType::parallel);
+  space.iterators[KH] = space.iterators[KW] = space.iterators[CG] =
+      utils::IteratorType::reduction;
+  return space;
+}
+
+linalg::GenericOp Lowering::directConvKernel(mnn::Conv2DOp op, Value windows, Value out6,
+                                             Value residual6) {
+  DirectConvSpace space = directConvSpace(op);
+  int64_t c = cast<RankedTensorType>(op.getInput().getType()).getDimSize(1);
+  int64_t g = op.getGroup(), og = op.getOutputChannels() / g;
   linalg::GenericOp kernel = buildKernel(
-      loc, g == c && og == 1 && g > 1 ? "depthwise_conv" : "conv", {windows, filter},
-      {AffineMap::get(NumDims, 0,
-                      {dim(N), dim(G), dim(CG), dim(KH), dim(KW), dim(OH), dim(OW)}, ctx),
-       AffineMap::get(NumDims, 0, filterExprs, ctx)},
-      op.getBias() ? reshapeBuffer(b, loc, bufferOf(op.getBias()), {g, ob, blk}) : Value(),
-      AffineMap::get(NumDims, 0, {dim(G), dim(OB), dim(OI)}, ctx), residual6, out6, outMap,
-      its, epilogueOf(op));
+      op.getLoc(), g == c && og == 1 && g > 1 ? "depthwise_conv" : "conv",
+      {windows, space.filter}, {space.windows, space.filterMap},
+      op.getBias()
+          ? reshapeBuffer(b, op.getLoc(), bufferOf(op.getBias()), {g, space.ob, space.blk})
+          : Value(),
+      space.bias, residual6, out6, space.out, space.iterators, epilogueOf(op));
   // Blocked weights set the channel-lane tile's lanes (mnn-tile).
-  if (layout == "bhwigo")
-    kernel->setAttr("mnn.channel_lanes", b.getI64IntegerAttr(blk));
+  if (op.getFilterLayout() == "bhwigo")
+    kernel->setAttr("mnn.channel_lanes", b.getI64IntegerAttr(space.blk));
   return kernel;
 }
 

@@ -165,6 +165,17 @@ struct Lowering {
                        const Scalar &sc);
 
   LogicalResult lowerConv(mnn::Conv2DOp op, Value out);
+  /// A direct conv's iteration space n g ob oi oh ow | kh kw cg (output
+  /// channel og = ob * blk + oi): its filter buffer viewed for its layout,
+  /// the indexing maps of the windows, filter, bias and output, and the
+  /// iterator types.
+  struct DirectConvSpace {
+    Value filter;
+    AffineMap windows, filterMap, bias, out;
+    SmallVector<utils::IteratorType> iterators;
+    int64_t blk = 1, ob = 1;
+  };
+  DirectConvSpace directConvSpace(mnn::Conv2DOp op);
   /// The f32 kernel op of a direct conv over `windows` ([N, G, Cin/G, KH,
   /// KW, OH, OW]) into `out6` ([N, G, Cout/G/B, B, OH, OW]; B the weights'
   /// block), `residual6` (like out6) optional.
