@@ -120,7 +120,7 @@ Operation *bandedReader(Value v) {
   if (!dw || dw.getInput() != v || !isDirectConv(dw) || dw.getResidual() ||
       dw->hasAttr(kPackedInputRowsAttr) || dw->hasAttr(kBlockedInputLanesAttr) ||
       producer->getNextNode() != dw.getOperation() || type.getDimSize(0) != 1 ||
-      dw.getGroup() != type.getDimSize(1) ||
+      static_cast<int64_t>(dw.getGroup()) != type.getDimSize(1) ||
       cast<RankedTensorType>(dw.getType()).getDimSize(1) != type.getDimSize(1) ||
       llvm::any_of(dw.getDilations(), [](int64_t d) { return d != 1; }) ||
       byteSize(type) <= kMinBandedBytes)
@@ -128,17 +128,28 @@ Operation *bandedReader(Value v) {
   return dw.getOperation();
 }
 
+/// Channels and padded width of a banded depthwise conv's band buffer.
+static std::pair<int64_t, int64_t> bandRowShape(Conv2DOp dw) {
+  auto in = cast<RankedTensorType>(dw.getInput().getType());
+  auto pads = dw.getPads();
+  return {in.getDimSize(1), in.getDimSize(3) + pads[1] + pads[3]};
+}
+
 int64_t bandedRows(Operation *op) {
   auto dw = cast<Conv2DOp>(op);
-  auto in = cast<RankedTensorType>(dw.getInput().getType());
   int64_t oh = cast<RankedTensorType>(dw.getType()).getDimSize(2);
   int64_t s = dw.getStrides()[0], kh = dw.getKernelH();
-  auto pads = dw.getPads();
-  int64_t rowBytes = in.getDimSize(1) * (in.getDimSize(3) + pads[1] + pads[3]) * 4;
+  auto [c, wp] = bandRowShape(dw);
   // The most rows whose buffer fits the budget, then bands of equal size.
-  int64_t rows = std::max<int64_t>(1, (kBandBufferBytes / rowBytes - kh) / s + 1);
+  int64_t rows = std::max<int64_t>(1, (kBandBufferBytes / (c * wp * 4) - kh) / s + 1);
   int64_t bands = llvm::divideCeil(oh, std::min(rows, oh));
   return llvm::divideCeil(oh, bands);
+}
+
+SmallVector<int64_t, 4> bandBufferShape(Operation *op) {
+  auto dw = cast<Conv2DOp>(op);
+  auto [c, wp] = bandRowShape(dw);
+  return {1, c, (bandedRows(op) - 1) * dw.getStrides()[0] + dw.getKernelH(), wp};
 }
 
 std::optional<SmallVector<int64_t, 4>> paddedStorage(Value v) {
@@ -496,11 +507,8 @@ int64_t scratchBytes(Operation *op) {
   // input is stored padded.
   if (auto conv = dyn_cast<Conv2DOp>(op)) {
     if (bandedReader(conv.getInput()) == op) {
-      auto in = cast<RankedTensorType>(conv.getInput().getType());
-      auto pads = conv.getPads();
-      return in.getDimSize(1) *
-             ((bandedRows(op) - 1) * conv.getStrides()[0] + conv.getKernelH()) *
-             (in.getDimSize(3) + pads[1] + pads[3]) * 4;
+      SmallVector<int64_t, 4> shape = bandBufferShape(op);
+      return shape[0] * shape[1] * shape[2] * shape[3] * 4;
     }
     if (blockedInputLanes(op))
       return blockedStorageLanes(conv.getInput()) ? 0

@@ -12,6 +12,25 @@
 
 namespace mnn::lowering {
 
+/// The static NCHW strides and offset of `buf`'s layout (innermost stride
+/// 1), or failure.
+static LogicalResult staticNchwLayout(Value buf, SmallVectorImpl<int64_t> &strides,
+                                      int64_t &offset) {
+  if (failed(getStridesAndOffset(cast<MemRefType>(buf.getType()), strides, offset)) ||
+      llvm::any_of(strides, ShapedType::isDynamic) || ShapedType::isDynamic(offset) ||
+      strides.back() != 1)
+    return failure();
+  return success();
+}
+
+/// Output channels per weight block of a direct conv (og = ob * blk + oi):
+/// the packing block of "bhwigo" weights, else all of a group's channels.
+static int64_t weightBlock(mnn::Conv2DOp op) {
+  auto fshape = cast<RankedTensorType>(op.getFilter().getType()).getShape();
+  return op.getFilterLayout() == "bhwigo" ? fshape[5]
+                                          : op.getOutputChannels() / op.getGroup();
+}
+
 linalg::GenericOp Lowering::buildKernel(Location loc, StringRef kind,
                                         ArrayRef<Value> operands,
                                         ArrayRef<AffineMap> operandMaps,
@@ -69,7 +88,7 @@ LogicalResult Lowering::lowerConv(mnn::Conv2DOp op, Value out) {
   auto s = op.getStrides();
   auto d = op.getDilations();
 
-  if (Operation *reader = bandedReader(op.getInput()); reader == op.getOperation())
+  if (bandedReader(op.getInput()) == op.getOperation())
     return lowerBandedDepthwise(op.getInput().getDefiningOp<mnn::Conv2DOp>(), op, out);
   bool outPlain = cast<MemRefType>(out.getType()).getLayout().isIdentity();
   // A packed-input conv writes NCHW or whole-row panels (panelStorage).
@@ -139,10 +158,7 @@ LogicalResult Lowering::lowerConv(mnn::Conv2DOp op, Value out) {
     // The interior reads the input where it lies.
     SmallVector<int64_t> inStrides;
     int64_t inOffset;
-    if (failed(getStridesAndOffset(cast<MemRefType>(input.getType()), inStrides,
-                                   inOffset)) ||
-        inStrides[3] != 1 ||
-        llvm::any_of(inStrides, ShapedType::isDynamic) || ShapedType::isDynamic(inOffset))
+    if (failed(staticNchwLayout(input, inStrides, inOffset)))
       return op.emitOpError("input buffer has no static NCHW strides");
     auto pads = op.getPads();
     const ConvRect &in = pieces.front();
@@ -235,8 +251,7 @@ Lowering::DirectConvSpace Lowering::directConvSpace(mnn::Conv2DOp op) {
   // are blocked (bhwigo), so one iteration space serves every layout.
   DirectConvSpace space;
   StringRef layout = op.getFilterLayout();
-  auto fshape = cast<RankedTensorType>(op.getFilter().getType()).getShape();
-  space.blk = layout == "bhwigo" ? fshape[5] : og;
+  space.blk = weightBlock(op);
   space.ob = og / space.blk;
   // Iteration space: n g ob oi oh ow | kh kw cg (cg innermost: it walks the
   // packed weights contiguously).
@@ -288,9 +303,7 @@ LogicalResult Lowering::lowerBandedDepthwise(mnn::Conv2DOp pw, mnn::Conv2DOp dw,
   Value x = bufferOf(pw.getInput());
   SmallVector<int64_t> xs;
   int64_t xOffset;
-  if (failed(getStridesAndOffset(cast<MemRefType>(x.getType()), xs, xOffset)) ||
-      llvm::any_of(xs, ShapedType::isDynamic) || ShapedType::isDynamic(xOffset) ||
-      xs[3] != 1)
+  if (failed(staticNchwLayout(x, xs, xOffset)))
     return pw.emitOpError("input buffer has no static NCHW strides");
   auto mid = cast<RankedTensorType>(pw.getType());
   auto outType = cast<RankedTensorType>(dw.getType());
@@ -300,12 +313,12 @@ LogicalResult Lowering::lowerBandedDepthwise(mnn::Conv2DOp pw, mnn::Conv2DOp dw,
   int64_t kh = dw.getKernelH(), kw = dw.getKernelW();
   auto s = dw.getStrides();
   auto pads = dw.getPads();
-  int64_t wp = w + pads[1] + pads[3];
-  int64_t rows = bandedRows(dw), bufRows = (rows - 1) * s[0] + kh;
+  SmallVector<int64_t, 4> bandShape = bandBufferShape(dw);
+  int64_t rows = bandedRows(dw), bufRows = bandShape[2], wp = bandShape[3];
   Scalar sc(outType);
   // The band buffer: its pad columns are zeroed once; each band overwrites
   // the rows it reads and zeroes those outside the image.
-  Value band = scratchBuffer(dw, {1, c, bufRows, wp}, b.getF32Type(), loc);
+  Value band = scratchBuffer(dw, bandShape, b.getF32Type(), loc);
   SmallVector<int64_t> ones4(4, 1);
   auto zero = [&](int64_t row, int64_t rowCount, int64_t col, int64_t colCount) {
     if (rowCount <= 0 || colCount <= 0)
@@ -317,8 +330,7 @@ LogicalResult Lowering::lowerBandedDepthwise(mnn::Conv2DOp pw, mnn::Conv2DOp dw,
   };
   zero(0, bufRows, 0, pads[1]);
   zero(0, bufRows, pads[1] + w, pads[3]);
-  auto pwFshape = cast<RankedTensorType>(pw.getFilter().getType()).getShape();
-  int64_t pwBlk = pw.getFilterLayout() == "bhwigo" ? pwFshape[5] : c;
+  int64_t pwBlk = weightBlock(pw);
   Value out6 = cast<MemRefType>(out.getType()).getLayout().isIdentity()
                    ? reshapeBuffer(b, loc, out, {1, c, 1, 1, oh, ow})
                    : b.create<memref::ExpandShapeOp>(

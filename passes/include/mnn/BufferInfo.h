@@ -77,9 +77,13 @@ mlir::Operation *bandedReader(mlir::Value v);
 /// channel tiles of its half.
 inline constexpr llvm::StringLiteral kChannelHalvesAttr = "mnn.channel_halves";
 
-/// Output rows per band of a depthwise conv whose input is banded
-/// (bandedReader); its band buffer is [N, C, (R-1) * S + KH, W + pads].
+/// Output rows R per band of a depthwise conv whose input is banded
+/// (bandedReader).
 int64_t bandedRows(mlir::Operation *depthwiseConv);
+
+/// Shape of that conv's band buffer (its scratch): [1, C, (R-1) * S + KH,
+/// W + left and right pads].
+llvm::SmallVector<int64_t, 4> bandBufferShape(mlir::Operation *depthwiseConv);
 
 /// The rows and columns of the padded input that the output rect `r` of
 /// `conv` reads (padded coordinates: input row y is padded row y + top pad).
