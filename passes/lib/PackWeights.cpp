@@ -243,9 +243,9 @@ Value sliceRows(OpBuilder &b, Value v, int64_t first, int64_t count) {
 /// buffer in place (mnn::concatSlice): the only extra work is the second
 /// conv's copy of its input panels (and a copy of the output where it is
 /// the model's result, whose buffer is the caller's). A residual (with no
-/// activation after it) becomes an add after the concat: mobilenet_v3_small's
-/// 240 -> 40 projections with their block's input added took five 8-lane
-/// channel blocks.
+/// activation after it) becomes an add after the concat. (A Cout of at most
+/// 64 takes no panels where its output is stored as whole planes: pixel
+/// lanes beat both, choosePackedInputTile.)
 void splitChannelRemainder(mnn::Conv2DOp conv, int64_t block) {
   auto outType = cast<RankedTensorType>(conv.getType());
   int64_t cout = outType.getDimSize(1), rest = block > 0 ? cout % block : 0;

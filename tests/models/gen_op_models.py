@@ -1329,7 +1329,11 @@ def gen_pool_conv(s):
     conv("conv_packed_1x1_7x7_residual_relu", [1, 256, 7, 7], 256, 1,
          post="residual_relu")
     conv("conv_packed_1x1_10x10_cout48", [1, 256, 10, 10], 48, 1)
-    conv("conv_packed_1x1_13x13_cout40_relu", [1, 256, 13, 13], 40, 1, post="relu")
+    # A Cout of at most 64 that 16 does not divide takes pixel lanes over the
+    # flattened map instead (no panels, no split) where the output is stored
+    # as whole planes: 13x13 = 169 pixels (a partial last vector), 7x7.
+    conv("conv_direct_1x1_13x13_cout40_relu", [1, 256, 13, 13], 40, 1, post="relu")
+    conv("conv_direct_1x1_7x7_cout24_bn", [1, 480, 7, 7], 24, 1, post="bn")
     # With 512-bit vectors a Cout that 16 does not divide is split into a conv
     # over the whole vectors and one over the last 8 channels, concatenated in
     # place (SqueezeNet's 1000-class head, here 200 classes): above, the conv
@@ -1343,15 +1347,30 @@ def gen_pool_conv(s):
     c.node("GlobalAveragePool", ["act"], ["y"])
     c.output("y")
     s.add(c)
-    # With a residual (and no activation after it) the split adds it after the
-    # concat: mobilenet_v3_small's 240 -> 40 projections plus their block's input.
-    c = Case("conv_packed_1x1_14x14_cout40_residual")
+    # mobilenet_v3_small's 240 -> 40 projections plus their block's input:
+    # pixel lanes over the flattened 14x14 map with the residual fused.
+    c = Case("conv_direct_1x1_14x14_cout40_residual")
     c.input("x", [1, 240, 14, 14])
     c.input("r", [1, 40, 14, 14])
     c.weight("w", [40, 240, 1, 1], scale=(2.0 / 240) ** 0.5)
     c.weight("b", [40], scale=0.1)
     c.node("Conv", ["x", "w", "b"], ["conv_out"], kernel_shape=[1, 1])
     c.node("Add", ["conv_out", "r"], ["y"])
+    c.output("y")
+    s.add(c)
+    # Read by a padded conv, the 240 -> 40 conv's output would be stored padded
+    # (its 14-pixel rows too short for pixel lanes): it keeps the panels, split
+    # into 32 + 8 channels; with a residual (and no activation after it) the
+    # split adds it after the concat.
+    c = Case("conv_packed_1x1_14x14_cout40_residual_padded_reader")
+    c.input("x", [1, 240, 14, 14])
+    c.input("r", [1, 40, 14, 14])
+    c.weight("w", [40, 240, 1, 1], scale=(2.0 / 240) ** 0.5)
+    c.weight("b", [40], scale=0.1)
+    c.weight("w3", [16, 40, 3, 3], scale=(2.0 / 360) ** 0.5)
+    c.node("Conv", ["x", "w", "b"], ["conv_out"], kernel_shape=[1, 1])
+    c.node("Add", ["conv_out", "r"], ["sum"])
+    c.node("Conv", ["sum", "w3"], ["y"], kernel_shape=[3, 3], pads=[1, 1, 1, 1])
     c.output("y")
     s.add(c)
 

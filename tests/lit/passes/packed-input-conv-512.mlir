@@ -32,9 +32,37 @@ func.func @thirteen(%x: tensor<1x512x13x13xf32>) -> tensor<1x48x13x13xf32> {
 
 // -----
 
+// A Cout of at most 64 that a vector does not divide, on a map of at least
+// two vectors' pixels, stored as whole planes: no panels (the pixel-lane
+// conv over the flattened map, Tile.cpp), no split. 512 -> 24 on 20x20
+// took 0.41-0.51x the time of half-vector panels, 240 -> 40 on 14x14
+// 0.55-0.73x that of the 32 + 8 split (single convs, one thread).
+// CHECK-LABEL: func.func @direct
+// CHECK: mnn.conv2d %arg0
+// CHECK-SAME: filter_layout = "hwigo", group = 1 : i64, operandSegmentSizes
+// CHECK-SAME: tensor<1x1x512x1x24xf32>
+// CHECK-NOT: mnn.concat
+// CHECK: mnn.conv2d %arg1
+// CHECK-SAME: filter_layout = "hwigo", group = 1 : i64, operandSegmentSizes
+// CHECK-SAME: tensor<1x1x240x1x40xf32>, tensor<40xf32>, tensor<1x40x14x14xf32>)
+// CHECK-NOT: mnn.concat
+// CHECK: return
+func.func @direct(%x: tensor<1x512x20x20xf32>, %x2: tensor<1x240x14x14xf32>, %r: tensor<1x40x14x14xf32>) -> (tensor<1x24x20x20xf32>, tensor<1x40x14x14xf32>) {
+  %w = mnn.constant dense<0.5> : tensor<24x512x1x1xf32>
+  %y = mnn.conv2d %x, %w {dilations = array<i64: 1, 1>, filter_layout = "oihw", group = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x512x20x20xf32>, tensor<24x512x1x1xf32>) -> tensor<1x24x20x20xf32>
+  %w2 = mnn.constant dense<0.5> : tensor<40x240x1x1xf32>
+  %b2 = mnn.constant dense<0.25> : tensor<40xf32>
+  %y2 = mnn.conv2d %x2, %w2, %b2, %r {dilations = array<i64: 1, 1>, filter_layout = "oihw", group = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x240x14x14xf32>, tensor<40x240x1x1xf32>, tensor<40xf32>, tensor<1x40x14x14xf32>) -> tensor<1x40x14x14xf32>
+  return %y, %y2 : tensor<1x24x20x20xf32>, tensor<1x40x14x14xf32>
+}
+
+// -----
+
 // Half a vector (8 channels) where one does not divide Cout and Cout is
-// too small to split (below). 20x20 = 400 pixels: 10 divides them (8 does
-// too; the larger wins the tie).
+// too small to split (below), where the output is not stored as whole
+// planes (a padded pool reads it: its 20-pixel rows would be too short
+// for pixel lanes). 20x20 = 400 pixels: 10 divides them (8 does too; the
+// larger wins the tie).
 // CHECK-LABEL: func.func @half
 // CHECK: mnn.conv2d
 // CHECK-SAME: mnn.packed_input_rows = 10 : i64
@@ -42,7 +70,8 @@ func.func @thirteen(%x: tensor<1x512x13x13xf32>) -> tensor<1x48x13x13xf32> {
 // CHECK-NOT: mnn.concat
 func.func @half(%x: tensor<1x512x20x20xf32>) -> tensor<1x24x20x20xf32> {
   %w = mnn.constant dense<0.5> : tensor<24x512x1x1xf32>
-  %y = mnn.conv2d %x, %w {dilations = array<i64: 1, 1>, filter_layout = "oihw", group = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x512x20x20xf32>, tensor<24x512x1x1xf32>) -> tensor<1x24x20x20xf32>
+  %c = mnn.conv2d %x, %w {dilations = array<i64: 1, 1>, filter_layout = "oihw", group = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x512x20x20xf32>, tensor<24x512x1x1xf32>) -> tensor<1x24x20x20xf32>
+  %y = mnn.pool2d %c {count_include_pad = false, counted_pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, kernel = array<i64: 3, 3>, kind = "max", pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (tensor<1x24x20x20xf32>) -> tensor<1x24x20x20xf32>
   return %y : tensor<1x24x20x20xf32>
 }
 
