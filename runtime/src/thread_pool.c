@@ -6,17 +6,21 @@
  *  - workers notice the new generation by spinning for a short, bounded time
  *    (with a pause/yield instruction) and otherwise sleep on `work_cv`;
  *  - every thread runs the contiguous chunk of its index (the dispatcher is
- *    index 0): the same thread handles the same part of every layer's tiles,
- *    which keeps data it produced in its own caches. A worker first claims
- *    its chunk by storing the job's generation in its own
+ *    index 0) from its front: the same thread handles the same part of
+ *    every layer's tiles, which keeps data it produced in its own caches.
+ *    A worker first joins the job by storing its generation in its own
  *    `claimed_generation` (a compare-and-swap; one cache line per worker);
- *  - the dispatcher, done with its own chunk, claims and runs the chunks
- *    of workers that have not claimed theirs yet: a worker that was asleep
- *    takes ~110 us to run again on the VMs measured (more than many layers
- *    take), and the dispatcher used to wait for it. A worker whose chunk
- *    was taken goes back to waiting for the next job;
- *  - each finished chunk counts in `finished`; the dispatcher spins until
- *    all are, then sleeps on `done_cv`.
+ *  - a thread done with its chunk takes blocks of the others' chunks from
+ *    their backs (run_chunk), so nobody waits for a late or slow thread's
+ *    whole chunk: a worker that was asleep takes ~110 us to run again on
+ *    the VMs measured (more than many layers take), and on those VMs one
+ *    vCPU often ran its chunks 10-15% slower than the other;
+ *  - the dispatcher, done, also claims the slots of workers that have not
+ *    joined yet (their iterations are all taken by then), so that they do
+ *    not join late; such a worker goes back to waiting for the next job;
+ *  - each thread that joined counts in `finished` once it finds nothing
+ *    left to take and its own blocks are done; the dispatcher spins until
+ *    all have, then sleeps on `done_cv`.
  * Chunks of workers with no work (n < threads) are marked claimed before
  * the job is published, so that a late worker never touches a job whose
  * fields may already belong to the next one: a claim succeeds only while
@@ -53,6 +57,16 @@
 #define MNNRT_SPIN_BATCH 64
 #define MNNRT_CACHE_LINE 64
 
+/* The iterations of one thread's chunk not claimed yet: offsets [front,
+ * back) from `base`, packed in one word (front in the low half) so that the
+ * owner taking blocks from the front and thieves taking them from the back
+ * agree through one compare-and-swap. */
+typedef struct mnnrt_slot {
+  _Alignas(MNNRT_CACHE_LINE) atomic_uint_fast64_t range;
+  int64_t base;
+  int64_t step; /* iterations per claim */
+} mnnrt_slot;
+
 typedef struct mnnrt_worker {
   /* The last generation whose chunk of this worker's index was claimed, by
    * the worker or by the dispatcher. */
@@ -69,6 +83,7 @@ struct mnnrt_pool {
    * so that a thread with work to do gets to run. */
   bool oversubscribed;
   mnnrt_worker* workers;
+  mnnrt_slot* slots; /* one per thread, the caller's first */
 
   pthread_mutex_t mutex;
   pthread_cond_t work_cv; /* workers sleep here */
@@ -126,16 +141,69 @@ static bool spin_expired(const mnnrt_pool* pool, uint64_t start) {
   return now_ns() - start > MNNRT_SPIN_NS;
 }
 
-/* Runs the chunk of thread `index` of the current job. Chunks are contiguous
- * and differ in size by at most one iteration. */
-static void run_chunk(const mnnrt_pool* pool, int32_t index) {
-  if (index >= pool->active) return;
-  int64_t active = pool->active;
-  int64_t base = pool->n / active;
-  int64_t rem = pool->n % active;
+/* Blocks of a chunk a claim takes: a thief takes at most this fraction of
+ * another thread's chunk at a time. */
+#define MNNRT_BLOCKS_PER_CHUNK 8
+
+static uint64_t pack_range(uint64_t front, uint64_t back) { return front | back << 32; }
+
+/* Sets up the chunk of thread `index` for a job of n iterations. Chunks are
+ * contiguous and differ in size by at most one iteration. */
+static void init_slot(mnnrt_pool* pool, int32_t index, int64_t n, int32_t active) {
+  int64_t base = n / active, rem = n % active;
   int64_t begin = index * base + (index < rem ? index : rem);
-  int64_t end = begin + base + (index < rem ? 1 : 0);
-  pool->fn(pool->ctx, begin, end);
+  int64_t len = base + (index < rem ? 1 : 0);
+  mnnrt_slot* slot = &pool->slots[index];
+  slot->base = begin;
+  slot->step = len / MNNRT_BLOCKS_PER_CHUNK > 1 ? len / MNNRT_BLOCKS_PER_CHUNK : 1;
+  atomic_store_explicit(&slot->range, pack_range(0, (uint64_t)len), memory_order_relaxed);
+}
+
+/* Claims the next block of `slot` from its front (owner) or back (thief);
+ * false once it has none left. */
+static bool claim_block(mnnrt_slot* slot, bool from_back, int64_t* begin, int64_t* end) {
+  uint64_t old = atomic_load_explicit(&slot->range, memory_order_relaxed);
+  for (;;) {
+    int64_t front = (int64_t)(old & 0xffffffffu), back = (int64_t)(old >> 32);
+    if (front >= back) return false;
+    int64_t f = front, b = back;
+    /* The owner takes half of what is left (at least a block): few claims
+     * while nobody steals. */
+    int64_t half = (back - front) / 2;
+    if (from_back)
+      b = back - slot->step > front ? back - slot->step : front;
+    else
+      f = front + (half > slot->step ? half : slot->step) < back
+              ? front + (half > slot->step ? half : slot->step)
+              : back;
+    uint64_t next = from_back ? pack_range((uint64_t)front, (uint64_t)b)
+                              : pack_range((uint64_t)f, (uint64_t)back);
+    if (atomic_compare_exchange_weak_explicit(&slot->range, &old, next,
+                                              memory_order_relaxed,
+                                              memory_order_relaxed)) {
+      *begin = slot->base + (from_back ? b : front);
+      *end = slot->base + (from_back ? back : f);
+      return true;
+    }
+  }
+}
+
+/* Runs thread `index`'s chunk of the current job front to back, then takes
+ * what is left of the others' from their backs. Each thread thus works on
+ * the same part of every layer's tiles while all are on time (the data it
+ * produced stays in its caches), and a thread that started late or runs
+ * slower (a vCPU woken from sleep, data in the other core's cache) does not
+ * make the others wait for its whole chunk. */
+static void run_chunk(mnnrt_pool* pool, int32_t index) {
+  int32_t active = pool->active;
+  if (index >= active) return;
+  int64_t begin, end;
+  while (claim_block(&pool->slots[index], false, &begin, &end))
+    pool->fn(pool->ctx, begin, end);
+  for (int32_t k = 1; k < active; ++k) {
+    mnnrt_slot* other = &pool->slots[(index + k) % active];
+    while (claim_block(other, true, &begin, &end)) pool->fn(pool->ctx, begin, end);
+  }
 }
 
 /* Returns once generation != seen or stop is set; the returned generation is
@@ -264,9 +332,16 @@ int mnnrt_pool_create(int32_t num_threads, mnnrt_pool** out_pool) {
   atomic_init(&pool->busy, false);
   atomic_init(&pool->finished, 0);
 
+  if (posix_memalign(&mem, MNNRT_CACHE_LINE, (size_t)num_threads * sizeof(mnnrt_slot)) != 0) {
+    free(pool);
+    return ENOMEM;
+  }
+  pool->slots = (mnnrt_slot*)mem;
+  memset(pool->slots, 0, (size_t)num_threads * sizeof(mnnrt_slot));
   if (num_threads > 1) {
     size_t bytes = (size_t)(num_threads - 1) * sizeof(mnnrt_worker);
     if (posix_memalign(&mem, MNNRT_CACHE_LINE, bytes) != 0) {
+      free(pool->slots);
       free(pool);
       return ENOMEM;
     }
@@ -309,6 +384,7 @@ void mnnrt_pool_destroy(mnnrt_pool* pool) {
   pthread_cond_destroy(&pool->work_cv);
   pthread_mutex_destroy(&pool->mutex);
   free(pool->workers);
+  free(pool->slots);
   free(pool);
 }
 
@@ -320,7 +396,9 @@ void mnnrt_parallel_for(void* pool_ptr, int64_t n, mnnrt_task_fn fn,
                         void* ctx) {
   if (n <= 0 || !fn) return;
   mnnrt_pool* pool = (mnnrt_pool*)pool_ptr;
-  if (!pool || pool->num_workers == 0 || n == 1 || tls_in_parallel_region ||
+  /* (Chunks are claimed in 32-bit offsets; no job comes near 2^32 tiles.) */
+  if (!pool || pool->num_workers == 0 || n == 1 || n > (int64_t)UINT32_MAX ||
+      tls_in_parallel_region ||
       atomic_exchange_explicit(&pool->busy, true, memory_order_acquire)) {
     fn(ctx, 0, n);
     return;
@@ -332,6 +410,7 @@ void mnnrt_parallel_for(void* pool_ptr, int64_t n, mnnrt_task_fn fn,
   pool->ctx = ctx;
   pool->n = n;
   pool->active = n < threads ? (int32_t)n : threads;
+  for (int32_t i = 0; i < pool->active; ++i) init_slot(pool, i, n, pool->active);
   atomic_store_explicit(&pool->finished, 0, memory_order_relaxed);
   /* Only this thread writes generation while it holds `busy`. */
   uint64_t gen = atomic_load_explicit(&pool->generation,
