@@ -226,13 +226,12 @@ int64_t storageBytes(Value v) {
          (t.getDimSize(3) + (*pads)[1] + (*pads)[3]) * 4;
 }
 
-/// Whether every reader of `v` takes it as whole NCHW planes: none is a
-/// concat (which would have v written into its slice) or a padded conv or
-/// pool (for which v would be stored padded, paddedStorage).
+/// Whether `v` is stored as whole NCHW planes, one contiguous run (its own
+/// buffer, or its slice of a concat, which concatSlice only takes when it is
+/// contiguous): no reader is a padded conv or pool (for which v would be
+/// stored padded, paddedStorage).
 static bool storedAsPlanes(Value v) {
   return llvm::none_of(v.getUsers(), [&](Operation *user) {
-    if (isa<ConcatOp>(user))
-      return true;
     if (auto conv = dyn_cast<Conv2DOp>(user))
       return conv.getInput() == v && hasPadding(conv.getPads());
     if (auto pool = dyn_cast<Pool2DOp>(user))

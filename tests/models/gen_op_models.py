@@ -1336,8 +1336,9 @@ def gen_pool_conv(s):
     conv("conv_direct_1x1_7x7_cout24_bn", [1, 480, 7, 7], 24, 1, post="bn")
     # With 512-bit vectors a Cout that 16 does not divide is split into a conv
     # over the whole vectors and one over the last 8 channels, concatenated in
-    # place (SqueezeNet's 1000-class head, here 200 classes): above, the conv
-    # is the result (the concat copies into it); here a pool reads it.
+    # place (SqueezeNet's 1000-class head, here 200 classes; the 8-channel part
+    # on pixel lanes over its slice): above, the conv is the result (the concat
+    # copies into it); here a pool reads it.
     c = Case("conv_packed_1x1_13x13_cout200_relu_avgpool")
     c.input("x", [1, 256, 13, 13])
     c.weight("w", [200, 256, 1, 1], scale=(2.0 / 256) ** 0.5)

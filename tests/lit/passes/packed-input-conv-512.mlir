@@ -93,7 +93,10 @@ func.func @tiny(%x: tensor<1x512x2x3xf32>) -> tensor<1x32x2x3xf32> {
 // Cout = 200 (12 x 16 + 8): rather than half-vector tiles for all 200
 // channels, a conv over 192 (two-vector tiles) and one over the last 8,
 // each with its rows of the filter and bias and the fused ReLU, then a
-// concat along the channels (which they write in place).
+// concat along the channels (which they write in place). The 8-channel
+// part writes its contiguous slice of the concat as whole planes: it takes
+// pixel lanes (unblocked weights, no panels; above), not a second copy of
+// the input in panels.
 // CHECK-LABEL: func.func @remainder
 // CHECK: %[[A:.*]] = mnn.conv2d
 // CHECK-SAME: activation = "relu"
@@ -101,8 +104,8 @@ func.func @tiny(%x: tensor<1x512x2x3xf32>) -> tensor<1x32x2x3xf32> {
 // CHECK-SAME: (tensor<1x256x13x13xf32>, tensor<6x1x1x256x1x32xf32>, tensor<192xf32>) -> tensor<1x192x13x13xf32>
 // CHECK: %[[B:.*]] = mnn.conv2d
 // CHECK-SAME: activation = "relu"
-// CHECK-SAME: mnn.packed_input_rows = 13 : i64
-// CHECK-SAME: (tensor<1x256x13x13xf32>, tensor<1x1x1x256x1x8xf32>, tensor<8xf32>) -> tensor<1x8x13x13xf32>
+// CHECK-SAME: filter_layout = "hwigo", group = 1 : i64, operandSegmentSizes
+// CHECK-SAME: (tensor<1x256x13x13xf32>, tensor<1x1x256x1x8xf32>, tensor<8xf32>) -> tensor<1x8x13x13xf32>
 // CHECK: %[[C:.*]] = mnn.concat %[[A]], %[[B]] {axis = 1 : i64}
 // CHECK: mnn.reduce %[[C]]
 func.func @remainder(%x: tensor<1x256x13x13xf32>) -> tensor<1x200x1x1xf32> {
@@ -123,7 +126,7 @@ func.func @remainder(%x: tensor<1x256x13x13xf32>) -> tensor<1x200x1x1xf32> {
 // CHECK-SAME: tensor<6x1x1x256x1x32xf32>
 // CHECK: %[[B:.*]] = mnn.conv2d
 // CHECK-SAME: operandSegmentSizes = array<i32: 1, 1, 0, 0>
-// CHECK-SAME: tensor<1x1x1x256x1x8xf32>
+// CHECK-SAME: tensor<1x1x256x1x8xf32>
 // CHECK: %[[C:.*]] = mnn.concat %[[A]], %[[B]] {axis = 1 : i64}
 // CHECK: %[[Y:.*]] = mnn.add %[[C]], %arg1
 // CHECK: return %[[Y]]
