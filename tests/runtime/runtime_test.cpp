@@ -189,6 +189,31 @@ TEST(ThreadPool, ManyRepeatedDispatchesIncludingAfterWorkersSleep) {
   for (int64_t v : data) ASSERT_EQ(v, kRounds);
 }
 
+// Counts visits per index and how many of the indices from `from` on the
+// calling thread ran; the other threads sleep `worker_sleep_ms` per index.
+struct CallerShare {
+  CallerShare(int64_t n, int64_t from, int worker_sleep_ms)
+      : visits(static_cast<size_t>(n)), from(from), worker_sleep_ms(worker_sleep_ms) {}
+  std::vector<std::atomic<int>> visits;
+  std::atomic<int> on_caller{0};
+  const std::thread::id caller = std::this_thread::get_id();
+  const int64_t from;
+  const int worker_sleep_ms;
+
+  static void Task(void* p, int64_t begin, int64_t end) {
+    auto* c = static_cast<CallerShare*>(p);
+    for (int64_t i = begin; i < end; ++i) {
+      c->visits[i].fetch_add(1);
+      if (std::this_thread::get_id() != c->caller) {
+        if (c->worker_sleep_ms > 0)
+          std::this_thread::sleep_for(std::chrono::milliseconds(c->worker_sleep_ms));
+      } else if (i >= c->from) {
+        c->on_caller.fetch_add(1);
+      }
+    }
+  }
+};
+
 TEST(ThreadPool, CallerRunsTheChunksOfWorkersThatSleep) {
   // After an idle spell the workers sleep. The caller's chunk is empty, so
   // it is done long before a sleeping worker can run (a futex wake-up takes
@@ -197,22 +222,11 @@ TEST(ThreadPool, CallerRunsTheChunksOfWorkersThatSleep) {
   // visited exactly once. A worker may win the race now and then, not in
   // every one of 20 tries.
   PoolPtr pool = MakePool(3);
-  struct Ctx {
-    std::vector<std::atomic<int>> visits = std::vector<std::atomic<int>>(3);
-    std::atomic<int> on_caller{0};
-    std::thread::id caller = std::this_thread::get_id();
-  } ctx;
-  auto task = [](void* p, int64_t begin, int64_t end) {
-    auto* c = static_cast<Ctx*>(p);
-    for (int64_t i = begin; i < end; ++i) {
-      c->visits[i].fetch_add(1);
-      if (i > 0 && std::this_thread::get_id() == c->caller) c->on_caller.fetch_add(1);
-    }
-  };
+  CallerShare ctx(3, /*from=*/1, /*worker_sleep_ms=*/0);
   constexpr int kTries = 20;
   for (int t = 0; t < kTries; ++t) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    mnnrt_parallel_for(pool.get(), 3, task, &ctx);
+    mnnrt_parallel_for(pool.get(), 3, &CallerShare::Task, &ctx);
   }
   for (auto& v : ctx.visits) EXPECT_EQ(v.load(), kTries);
   EXPECT_GT(ctx.on_caller.load(), 0);
@@ -224,22 +238,8 @@ TEST(ThreadPool, OthersTakeOverTheChunkOfASlowThread) {
   // worker's chunk from its back instead of waiting for all of it. With
   // static chunks the caller would run exactly its own 32 iterations.
   PoolPtr pool = MakePool(2);
-  struct Ctx {
-    std::vector<std::atomic<int>> visits = std::vector<std::atomic<int>>(64);
-    std::atomic<int> on_caller{0};
-    std::thread::id caller = std::this_thread::get_id();
-  } ctx;
-  auto task = [](void* p, int64_t begin, int64_t end) {
-    auto* c = static_cast<Ctx*>(p);
-    for (int64_t i = begin; i < end; ++i) {
-      c->visits[i].fetch_add(1);
-      if (std::this_thread::get_id() == c->caller)
-        c->on_caller.fetch_add(1);
-      else
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
-  };
-  mnnrt_parallel_for(pool.get(), 64, task, &ctx);
+  CallerShare ctx(64, /*from=*/0, /*worker_sleep_ms=*/2);
+  mnnrt_parallel_for(pool.get(), 64, &CallerShare::Task, &ctx);
   for (auto& v : ctx.visits) EXPECT_EQ(v.load(), 1);
   EXPECT_GT(ctx.on_caller.load(), 32);
 }
