@@ -1120,6 +1120,21 @@ def gen_pool_conv(s):
          pads=[0, 1, 1, 0], bias=False)
     conv("conv_dw_blocked_residual", [1, 8, 10, 10], 8, 3, group=8, post="residual",
          pads=[1, 1, 1, 1])
+    # With 512-bit vectors (--cpu=native on an AVX-512 host) channels that 16 does
+    # not divide take 8-channel blocks (the 8-channel cases above too); the 1x1
+    # conv before such a depthwise conv writes its output plainly (mobilenet_v3_small's
+    # 40 -> 120 expansion and 5x5 depthwise conv on 14x14, here 24 channels).
+    c = Case("conv_dw_blocked_half_after_1x1_5x5")
+    c.input("x", [1, 40, 14, 14])
+    c.weight("w", [24, 40, 1, 1], scale=(2.0 / 40) ** 0.5)
+    c.weight("b", [24], scale=0.1)
+    c.weight("wd", [24, 1, 5, 5], scale=(2.0 / 25) ** 0.5)
+    c.weight("bd", [24], scale=0.1)
+    c.node("Conv", ["x", "w", "b"], ["e"], kernel_shape=[1, 1])
+    c.node("HardSwish", ["e"], ["h"])
+    c.node("Conv", ["h", "wd", "bd"], ["y"], kernel_shape=[5, 5], group=24, pads=[2, 2, 2, 2])
+    c.output("y")
+    s.add(c)
 
     # NaN in a conv's input stays NaN through its fused ReLU / relu6 / hard-swish (the
     # epilogue's max and min drop only the sign of zero, nsz: one vmaxps with the bound

@@ -221,7 +221,8 @@ int64_t blockedInputLanes(mlir::Operation *op);
 
 /// The block a depthwise conv gets, from its shape alone (0: none), for
 /// vectors of `vectorLanes` f32: f32, one filter per channel, the channels
-/// a multiple of the lanes and an output narrower than 16 columns.
+/// a multiple of the lanes (with 16 or more lanes, of half of them: half a
+/// vector per block) and an output narrower than 16 columns.
 int64_t chooseBlockedInputLanes(mlir::Operation *conv, int64_t vectorLanes);
 
 /// Lanes (f32 columns) of mnn-tile's matmul register tile for vectors of
