@@ -396,7 +396,6 @@ int64_t chooseBlockedInputLanes(Operation *op, int64_t vectorLanes) {
   auto in = cast<RankedTensorType>(conv.getInput().getType());
   auto out = cast<RankedTensorType>(conv.getType());
   int64_t c = in.getDimSize(1), ow = out.getDimSize(3);
-  // mnn-tile's channel-lane tile needs at least 4 pixel rows.
   // With 512-bit vectors, channels that a vector does not divide but half
   // of one does take half-vector blocks: mobilenet_v3_small's 5x5
   // depthwise conv over 120 channels on 14x14 took 0.70x the time, and the
@@ -406,6 +405,7 @@ int64_t chooseBlockedInputLanes(Operation *op, int64_t vectorLanes) {
   int64_t lanes = vectorLanes;
   if (vectorLanes >= 16 && c % vectorLanes != 0 && c % (vectorLanes / 2) == 0)
     lanes = vectorLanes / 2;
+  // mnn-tile's channel-lane tile needs at least 4 pixel rows.
   if ((int64_t)conv.getGroup() != c || out.getDimSize(1) != c || c % lanes != 0 ||
       !in.getElementType().isF32() || !out.getElementType().isF32() ||
       channelLanePixelRows(ow) < 4)

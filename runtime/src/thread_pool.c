@@ -95,7 +95,6 @@ struct mnnrt_pool {
   _Alignas(MNNRT_CACHE_LINE) atomic_uint_fast64_t generation;
   mnnrt_task_fn fn;
   void* ctx;
-  int64_t n;
   int32_t active; /* threads with a non-empty chunk: min(n, num_threads) */
   atomic_bool stop;
 
@@ -166,23 +165,19 @@ static bool claim_block(mnnrt_slot* slot, bool from_back, int64_t* begin, int64_
   for (;;) {
     int64_t front = (int64_t)(old & 0xffffffffu), back = (int64_t)(old >> 32);
     if (front >= back) return false;
-    int64_t f = front, b = back;
-    /* The owner takes half of what is left (at least a block): few claims
-     * while nobody steals. */
-    int64_t half = (back - front) / 2;
-    if (from_back)
-      b = back - slot->step > front ? back - slot->step : front;
-    else
-      f = front + (half > slot->step ? half : slot->step) < back
-              ? front + (half > slot->step ? half : slot->step)
-              : back;
-    uint64_t next = from_back ? pack_range((uint64_t)front, (uint64_t)b)
-                              : pack_range((uint64_t)f, (uint64_t)back);
+    /* A thief takes one block; the owner half of what is left (at least a
+     * block): few claims while nobody steals. */
+    int64_t left = back - front, take = slot->step;
+    if (!from_back && left / 2 > take) take = left / 2;
+    if (take > left) take = left;
+    int64_t first = from_back ? back - take : front;
+    uint64_t next = from_back ? pack_range((uint64_t)front, (uint64_t)first)
+                              : pack_range((uint64_t)(front + take), (uint64_t)back);
     if (atomic_compare_exchange_weak_explicit(&slot->range, &old, next,
                                               memory_order_relaxed,
                                               memory_order_relaxed)) {
-      *begin = slot->base + (from_back ? b : front);
-      *end = slot->base + (from_back ? back : f);
+      *begin = slot->base + first;
+      *end = *begin + take;
       return true;
     }
   }
@@ -408,7 +403,6 @@ void mnnrt_parallel_for(void* pool_ptr, int64_t n, mnnrt_task_fn fn,
   int32_t threads = pool->num_workers + 1;
   pool->fn = fn;
   pool->ctx = ctx;
-  pool->n = n;
   pool->active = n < threads ? (int32_t)n : threads;
   for (int32_t i = 0; i < pool->active; ++i) init_slot(pool, i, n, pool->active);
   atomic_store_explicit(&pool->finished, 0, memory_order_relaxed);
