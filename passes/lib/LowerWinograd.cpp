@@ -16,8 +16,9 @@
 //      lanes, "winograd4t"/"winograd2t", rows = 4 output channels of a U
 //      panel and lanes = tiles, V stored [a*a, Cin, TP], M written
 //      transposed);
-//   4. output transform, an scf.parallel over the tiles: for each 8 output
-//      channels, Y = A^T M A + bias, transposed row by row (shuffles) to one
+//   4. output transform, an scf.parallel over (image, tile row, vector of
+//      8 output channels, or 16 with mnn.winograd_output_lanes), the row's
+//      tiles inside: Y = A^T M A + bias, transposed row by row (shuffles) to one
 //      vector<m> along x per channel, + residual, the activation (before the
 //      transpose when there is no residual), and stored
 //      into the NCHW result, cropped at the edges (masked at the last tile
@@ -189,42 +190,59 @@ LogicalResult Lowering::lowerWinogradConv(mnn::Conv2DOp op, Value out) {
     b.create<linalg::FillOp>(loc, zero, tail);
   }
 
-  // Loops over all tiles (n, th, tw) in parallel, over channel vectors
-  // inside; or (channelsOutside) over the channel vectors in parallel, the
-  // tiles inside: a tiles-as-lanes V row holds all 16 tiles of one channel
-  // (one cache line), so threads that split the tiles would write the same
-  // lines (ResNet-18 at 2 threads: 1.05x the time instead of 0.96x).
-  auto tileLoops = [&](int64_t channels,
+  // How the transforms loop over the tiles and channel vectors of `step`
+  // lanes. Tiles: all tiles (n, th, tw) in parallel, the channel vectors
+  // inside. ChannelsOutside: the channel vectors in parallel, the tiles
+  // inside: a tiles-as-lanes V row holds all 16 tiles of one channel (one
+  // cache line), so threads that split the tiles would write the same lines
+  // (ResNet-18 at 2 threads: 1.05x the time instead of 0.96x). TileRows:
+  // (n, th, channel vector) in parallel, the tiles of the row inside:
+  // consecutive tiles fill each output row's cache lines, m floats each.
+  // With the channel vectors inside each tile the NCHW stores took about a
+  // quarter of a 16 -> 64 conv's time on 55x55 (measured by redirecting
+  // them to one place).
+  enum class TileOrder { Tiles, ChannelsOutside, TileRows };
+  auto tileLoops = [&](int64_t channels, int64_t step, TileOrder order,
                        function_ref<void(Value n, Value th, Value tw, Value t,
                                          Value c)>
-                           body,
-                       bool channelsOutside = false) {
+                           body) {
     OpBuilder::InsertionGuard guard(b);
-    Value n, th, tw;
-    if (channelsOutside) {
-      auto par = parallelOver(b, loc, {channels / lanes});
-      Value c = b.create<arith::MulIOp>(loc, par.getInductionVars()[0], idx(lanes));
+    auto tileIndex = [&](Value n, Value th, Value tw) -> Value {
+      return b.create<arith::AddIOp>(
+          loc,
+          b.create<arith::MulIOp>(
+              loc, b.create<arith::AddIOp>(loc, b.create<arith::MulIOp>(loc, n, idx(s.th)), th),
+              idx(s.tw)),
+          tw);
+    };
+    if (order == TileOrder::ChannelsOutside) {
+      auto par = parallelOver(b, loc, {channels / step});
+      Value c = b.create<arith::MulIOp>(loc, par.getInductionVars()[0], idx(step));
       auto tiles = b.create<scf::ForOp>(loc, idx(0), idx(s.t), idx(1));
       b.setInsertionPointToStart(tiles.getBody());
       Value t = tiles.getInductionVar();
-      n = b.create<arith::DivUIOp>(loc, t, idx(s.th * s.tw));
+      Value n = b.create<arith::DivUIOp>(loc, t, idx(s.th * s.tw));
       Value rest = b.create<arith::RemUIOp>(loc, t, idx(s.th * s.tw));
-      th = b.create<arith::DivUIOp>(loc, rest, idx(s.tw));
-      tw = b.create<arith::RemUIOp>(loc, rest, idx(s.tw));
+      Value th = b.create<arith::DivUIOp>(loc, rest, idx(s.tw));
+      Value tw = b.create<arith::RemUIOp>(loc, rest, idx(s.tw));
       body(n, th, tw, t, c);
       return;
     }
+    if (order == TileOrder::TileRows) {
+      auto par = parallelOver(b, loc, {s.n, s.th, channels / step});
+      Value n = par.getInductionVars()[0], th = par.getInductionVars()[1];
+      Value c = b.create<arith::MulIOp>(loc, par.getInductionVars()[2], idx(step));
+      auto cols = b.create<scf::ForOp>(loc, idx(0), idx(s.tw), idx(1));
+      b.setInsertionPointToStart(cols.getBody());
+      Value tw = cols.getInductionVar();
+      body(n, th, tw, tileIndex(n, th, tw), c);
+      return;
+    }
     auto par = parallelOver(b, loc, {s.n, s.th, s.tw});
-    n = par.getInductionVars()[0];
-    th = par.getInductionVars()[1];
-    tw = par.getInductionVars()[2];
-    Value t = b.create<arith::AddIOp>(
-        loc,
-        b.create<arith::MulIOp>(
-            loc, b.create<arith::AddIOp>(loc, b.create<arith::MulIOp>(loc, n, idx(s.th)), th),
-            idx(s.tw)),
-        tw);
-    auto loop = b.create<scf::ForOp>(loc, idx(0), idx(channels), idx(lanes));
+    Value n = par.getInductionVars()[0], th = par.getInductionVars()[1],
+          tw = par.getInductionVars()[2];
+    Value t = tileIndex(n, th, tw);
+    auto loop = b.create<scf::ForOp>(loc, idx(0), idx(channels), idx(step));
     b.setInsertionPointToStart(loop.getBody());
     body(n, th, tw, t, loop.getInductionVar());
   };
@@ -233,7 +251,8 @@ LogicalResult Lowering::lowerWinogradConv(mnn::Conv2DOp op, Value out) {
   };
 
   // 2. Input transform: V[i*a + j][t][c..c+8] = (B^T d B)[i][j].
-  tileLoops(s.cin, [&](Value n, Value th, Value tw, Value t, Value c) {
+  tileLoops(s.cin, lanes, tileLanes ? TileOrder::ChannelsOutside : TileOrder::Tiles,
+            [&](Value n, Value th, Value tw, Value t, Value c) {
     Value y0 = b.create<arith::MulIOp>(loc, th, idx(m));
     Value x0 = b.create<arith::MulIOp>(loc, tw, idx(m));
     transform2D(
@@ -258,7 +277,7 @@ LogicalResult Lowering::lowerWinogradConv(mnn::Conv2DOp op, Value out) {
                   ValueRange{idx(i * a + j), offset(c, l), t});
           }
         });
-  }, /*channelsOutside=*/tileLanes);
+  });
 
   // 3. M[e] = V[e] x U[e]: batch e, rows = tiles, columns = Cout, K = Cin.
   // Cout is split as (ob, oi) by U's panels of S channels, ob a batch dim
@@ -314,22 +333,29 @@ LogicalResult Lowering::lowerWinogradConv(mnn::Conv2DOp op, Value out) {
   gemm->setAttr(mnn::kKernelAttr, b.getStringAttr("matmul"));
   KernelEpilogue{}.attachTo(gemm);
 
-  // 4. Output transform, epilogue and cropped NCHW stores.
+  // 4. Output transform, epilogue and cropped NCHW stores, over `ol`
+  // output channels per vector (kWinogradOutputLanesAttr, else kLanes).
+  int64_t ol = lanes;
+  if (auto wide = op->getAttrOfType<IntegerAttr>(mnn::kWinogradOutputLanesAttr))
+    ol = wide.getInt();
+  if (ol <= 0 || s.cout % ol)
+    return op.emitError("Winograd output lanes must divide Cout");
+  auto ovt = VectorType::get({ol}, f32);
   Value bias = op.getBias() ? reshapeBuffer(b, loc, bufferOf(op.getBias()), {s.cout})
                             : Value();
   Value residual = op.getResidual() ? bufferOf(op.getResidual()) : Value();
   StringRef act = op.getActivation();
   double lo = op.getClipMin().convertToDouble(), hi = op.getClipMax().convertToDouble();
-  tileLoops(s.cout, [&](Value n, Value th, Value tw, Value t, Value c) {
+  tileLoops(s.cout, ol, TileOrder::TileRows, [&](Value n, Value th, Value tw, Value t, Value c) {
     SmallVector<Value> y;
     transform2D(
         b, loc,
         [&](int64_t i, int64_t j) -> Value {
-          return b.create<vector::LoadOp>(loc, vt, gemmOut,
+          return b.create<vector::LoadOp>(loc, ovt, gemmOut,
                                           ValueRange{idx(i * a + j), t, c});
         },
         a, tf->at, m, [&](int64_t, ArrayRef<Value> row) { y.append(row.begin(), row.end()); });
-    Value bv = bias ? b.create<vector::LoadOp>(loc, vt, bias, ValueRange{c}).getResult()
+    Value bv = bias ? b.create<vector::LoadOp>(loc, ovt, bias, ValueRange{c}).getResult()
                     : Value();
     Value y0 = b.create<arith::MulIOp>(loc, th, idx(m));
     Value x0 = b.create<arith::MulIOp>(loc, tw, idx(m));
@@ -351,20 +377,20 @@ LogicalResult Lowering::lowerWinogradConv(mnn::Conv2DOp op, Value out) {
       SmallVector<Value> pairs; // m == 4: (r0, r1) and (r2, r3) interleaved
       if (m == 4) {
         SmallVector<int64_t> zip;
-        for (int64_t l = 0; l < lanes; ++l)
-          zip.append({l, lanes + l});
+        for (int64_t l = 0; l < ol; ++l)
+          zip.append({l, ol + l});
         pairs.push_back(b.create<vector::ShuffleOp>(loc, r[0], r[1], zip));
         pairs.push_back(b.create<vector::ShuffleOp>(loc, r[2], r[3], zip));
       }
       Value oy = offset(y0, i);
-      for (int64_t l = 0; l < lanes; ++l) {
+      for (int64_t l = 0; l < ol; ++l) {
         Value v = m == 4 ? b.create<vector::ShuffleOp>(
                                loc, pairs[0], pairs[1],
-                               ArrayRef<int64_t>{2 * l, 2 * l + 1, 2 * lanes + 2 * l,
-                                                 2 * lanes + 2 * l + 1})
+                               ArrayRef<int64_t>{2 * l, 2 * l + 1, 2 * ol + 2 * l,
+                                                 2 * ol + 2 * l + 1})
                                .getResult()
                          : b.create<vector::ShuffleOp>(loc, r[0], r[1],
-                                                       ArrayRef<int64_t>{l, lanes + l})
+                                                       ArrayRef<int64_t>{l, ol + l})
                                .getResult();
         SmallVector<Value> at{n, offset(c, l), oy, x0};
         if (residual)

@@ -210,6 +210,12 @@ int64_t wideChannelLaneColumns(int64_t ow, int64_t block);
 inline constexpr llvm::StringLiteral kBlockedInputLanesAttr =
     "mnn.blocked_input_lanes";
 
+/// Name of the conv attribute by which mnn-pack-weights gives a Winograd
+/// conv's output transform wider vectors than winograd::kLanes (16 output
+/// channels with 512-bit vectors, where 16 divides Cout); LowerWinograd.
+inline constexpr llvm::StringLiteral kWinogradOutputLanesAttr =
+    "mnn.winograd_output_lanes";
+
 /// Block L of a depthwise conv that copies its (padded) NCHW input into its
 /// scratch as channel blocks [N, C/L, Hp, Wp, L] (NCHWc), or 0 when it reads
 /// the NCHW planes directly. Its tile is then R output pixels x L channels:

@@ -55,14 +55,18 @@
 // CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%[[V]], %{{.*}} : memref<16x12x16xf32>, memref<16x1x16x16xf32>) outs(%[[M4]] : memref<16x12x1x16xf32>) attrs = {mnn.epilogue, mnn.kernel = "matmul", mnn.prefetch_distance = 256 : i64, mnn.prefetch_spread = array<i64: 0, 1>}
 // CHECK: arith.mulf
 // CHECK: arith.addf
-// 4. output transform: bias on the 8-channel vectors, then per row one
+// 4. output transform over (tile row, 8-channel vector) in parallel, the
+// row's 3 tiles in order inside: bias on the 8-channel vectors, then per row one
 // vector<2> per channel (shuffle), residual, relu, NCHW store. Row 1 exists
 // only below the last tile row, column 1 only left of the last tile column,
 // which takes masked loads and stores instead.
-// CHECK: scf.parallel (%[[TH:.*]], %[[TW:.*]]) = (%c0, %c0) to (%c3, %c3) step (%c1, %c1)
-// CHECK: scf.for %{{.*}} = %c0 to %c16 step %c8
-// CHECK-COUNT-16: vector.load %[[M]][{{.*}}] : memref<16x12x16xf32>, vector<8xf32>
-// CHECK: vector.load %{{.*}} : memref<16xf32>, vector<8xf32>
+// CHECK: scf.parallel (%[[TH:.*]], %[[CV:.*]]) = (%c0, %c0) to (%c3, %c2) step (%c1, %c1)
+// CHECK: %[[OC:.*]] = arith.muli %[[CV]], %c8
+// CHECK: scf.for %[[TW:.*]] = %c0 to %c3 step %c1
+// CHECK: %[[TI:.*]] = arith.addi %{{.*}}, %[[TW]]
+// CHECK: vector.load %[[M]][%c0, %[[TI]], %[[OC]]] : memref<16x12x16xf32>, vector<8xf32>
+// CHECK-COUNT-15: vector.load %[[M]][{{.*}}] : memref<16x12x16xf32>, vector<8xf32>
+// CHECK: vector.load %{{.*}}[%[[OC]]] : memref<16xf32>, vector<8xf32>
 // CHECK: %[[LASTCOL:.*]] = arith.cmpi eq, %[[TW]], %c2
 // CHECK: scf.if %[[LASTCOL]] {
 // CHECK: vector.shuffle %{{.*}}, %{{.*}} [0, 8] : vector<8xf32>, vector<8xf32>
@@ -207,3 +211,29 @@ func.func @main(%x: tensor<1x16x7x7xf32> {mnn.name = "x"}) -> (tensor<1x16x7x7xf
   %y = mnn.conv2d %x, %u {operandSegmentSizes = array<i32: 1, 1, 0, 0>, strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1 : i64, filter_layout = "winograd2t"} : (tensor<1x16x7x7xf32>, tensor<16x4x16x4xf32>) -> tensor<1x16x7x7xf32>
   return %y : tensor<1x16x7x7xf32>
 }
+
+// -----
+
+// With mnn.winograd_output_lanes = 16 (mnn-pack-weights, 512-bit vectors)
+// the output transform takes 16-channel vectors: F(4,3) 32 -> 32 on 8x8
+// (2 x 2 tiles), (tile row, channel vector) = 2 x 2 in parallel, 36 loads
+// of vector<16> from M per tile, then 16 channels x 4 rows of vector<4> from two
+// levels of shuffles. The input transform keeps 8 lanes.
+// CHECK-LABEL: func.func @__mnn_main
+// CHECK: scf.parallel
+// CHECK-COUNT-36: vector.load {{.*}} : memref<1x10x10x32xf32>, vector<8xf32>
+// CHECK: mnn.kernel = "matmul"
+// CHECK: scf.parallel (%{{.*}}, %[[CV:.*]]) = (%c0, %c0) to (%c2, %c2) step (%c1, %c1)
+// CHECK: arith.muli %[[CV]], %c16
+// CHECK: scf.for %{{.*}} = %c0 to %c2 step %c1
+// CHECK-COUNT-36: vector.load {{.*}} : memref<36x4x32xf32>, vector<16xf32>
+// CHECK: vector.interleave {{.*}} : vector<16xf32> -> vector<32xf32>
+// CHECK: vector.shuffle {{.*}} [0, 1, 32, 33] : vector<32xf32>, vector<32xf32>
+// CHECK-COUNT-64: vector.store {{.*}}, %arg1[{{.*}}] : memref<1x32x8x8xf32>, vector<4xf32>
+// CHECK-NOT: vector.store {{.*}}, %arg1
+func.func @main(%x: tensor<1x32x10x10xf32> {mnn.name = "x"}) -> (tensor<1x32x8x8xf32> {mnn.name = "y"}) {
+  %u = mnn.constant dense<0.5> : tensor<36x1x32x32xf32>
+  %y = mnn.conv2d %x, %u {operandSegmentSizes = array<i32: 1, 1, 0, 0>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64, filter_layout = "winograd4", mnn.winograd_output_lanes = 16 : i64} : (tensor<1x32x10x10xf32>, tensor<36x1x32x32xf32>) -> tensor<1x32x8x8xf32>
+  return %y : tensor<1x32x8x8xf32>
+}
+

@@ -33,11 +33,15 @@ func.func @ones_8x8(%x: tensor<1x8x5x5xf32>) -> tensor<1x8x5x5xf32> {
 // -----
 
 // auto: F(4,3) from 32 tiles of 4x4 outputs (32x16: 8 x 4 tiles), panels of
-// 16 output channels (block 8) or 32 (block 16, AVX-512).
+// 16 output channels (block 8) or 32 (block 16, AVX-512). With block 16 the
+// output transform takes 16-channel vectors (mnn.winograd_output_lanes);
+// with block 8 it keeps the transforms' 8 lanes (no attribute).
 // AUTO-LABEL: func.func @auto_f4_32_tiles
-// AUTO: mnn.conv2d {{.*}}filter_layout = "winograd4"{{.*}}tensor<36x2x16x16xf32>
+// AUTO: mnn.conv2d {{.*}}filter_layout = "winograd4"
+// AUTO-NOT: mnn.winograd_output_lanes
+// AUTO-SAME: tensor<36x2x16x16xf32>
 // AVX512-LABEL: func.func @auto_f4_32_tiles
-// AVX512: mnn.conv2d {{.*}}filter_layout = "winograd4"{{.*}}tensor<36x1x16x32xf32>
+// AVX512: mnn.conv2d {{.*}}filter_layout = "winograd4", group = 1 : i64, mnn.winograd_output_lanes = 16 : i64{{.*}}tensor<36x1x16x32xf32>
 func.func @auto_f4_32_tiles(%x: tensor<1x16x32x16xf32>) -> tensor<1x32x32x16xf32> {
   %w = mnn.constant dense<1.0> : tensor<32x16x3x3xf32>
   %y = mnn.conv2d %x, %w {operandSegmentSizes = array<i32: 1, 1, 0, 0>, strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x16x32x16xf32>, tensor<32x16x3x3xf32>) -> tensor<1x32x32x16xf32>
