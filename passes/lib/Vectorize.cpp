@@ -96,6 +96,9 @@ struct Microkernel {
   /// prefetch each reduction step (the panel the next tile will stream), or
   /// past its current element where B is the per-row operand.
   int64_t prefetchDistance = 0;
+  /// mnn.input_prefetch_distance: elements past the lane operand's current
+  /// vector (A, along the lanes) to prefetch each reduction step.
+  int64_t inputPrefetch = 0;
   /// The even-odd-lane-block option (8 on x86 with 256-bit vectors).
   int64_t evenOddBlock = 0;
   /// Whether the tile's lane-varying values are held with their lanes
@@ -227,6 +230,21 @@ struct Microkernel {
         Value ahead = flatView(bb, bMap, at, prefetchDistance + kLineFloats * line, 1);
         b.create<memref::PrefetchOp>(loc, ahead, ValueRange{cst(0)}, /*isWrite=*/false,
                                      /*localityHint=*/kPrefetchLocality, /*isDataCache=*/true);
+      }
+  }
+
+  /// Every cache line of the lane operand's vector this iteration's
+  /// `steps` steps of reduction dim `k` read, mnn.input_prefetch_distance
+  /// elements further along the lanes, into L1.
+  void lanePrefetch(Value a, AffineMap aMap, ArrayRef<Value> dims, unsigned k, int64_t steps) {
+    for (int64_t u = 0; u < steps; ++u)
+      for (int64_t line = 0; line < std::max<int64_t>(1, vw / kLineFloats); ++line) {
+        SmallVector<Value> at(dims);
+        if (u)
+          at[k] = b.create<arith::AddIOp>(loc, dims[k], cst(u));
+        Value ahead = flatView(a, aMap, at, inputPrefetch + kLineFloats * line, 1);
+        b.create<memref::PrefetchOp>(loc, ahead, ValueRange{cst(0)}, /*isWrite=*/false,
+                                     /*localityHint=*/3, /*isDataCache=*/true);
       }
   }
 
@@ -647,6 +665,8 @@ struct Microkernel {
       next.clear();
     }
     int64_t steps = perRow == PerRowLoads::AlongReduction ? indexedLanes : 1;
+    if (inputPrefetch && mapUses(maps[0], colsDim) && !aRows)
+      lanePrefetch(a, maps[0], dims, reductionDims.back(), steps);
     if (prefetchDistance && mapUses(maps[1], colsDim)) {
       // This row tile's share of the next panel (mnn.prefetch_spread), or
       // else the next panel's copy of the rows this step reads.
@@ -881,6 +901,8 @@ LogicalResult vectorizeKernel(linalg::GenericOp op, int64_t vw, int64_t indexedL
                   VectorType::get({width}, b.getF32Type()), indexedLanes, epilogue};
     if (auto d = op->getAttrOfType<IntegerAttr>("mnn.prefetch_distance"))
       k.prefetchDistance = d.getInt();
+    if (auto d = op->getAttrOfType<IntegerAttr>("mnn.input_prefetch_distance"))
+      k.inputPrefetch = d.getInt();
     k.evenOddBlock = evenOddBlock;
     if (!exact)
       k.mask = b.create<vector::CreateMaskOp>(

@@ -1349,6 +1349,11 @@ def gen_pool_conv(s):
     # as whole planes: 13x13 = 169 pixels (a partial last vector), 7x7.
     conv("conv_direct_1x1_13x13_cout40_relu", [1, 256, 13, 13], 40, 1, post="relu")
     conv("conv_direct_1x1_7x7_cout24_bn", [1, 480, 7, 7], 24, 1, post="bn")
+    # A pixel-lane 1x1 conv over at least 128 channels of an input larger
+    # than half the L2 prefetches its lanes 64 elements ahead (SqueezeNet's
+    # fire4 squeeze, 1.55 MB); 3025 pixels end in a partial vector, and the
+    # prefetches of the last tiles run past the plane.
+    conv("conv_direct_1x1_55x55_cin128_input_prefetch", [1, 128, 55, 55], 16, 1, post="relu")
     # With 512-bit vectors a Cout that 16 does not divide is split into a conv
     # over the whole vectors and one over the last 8 channels, concatenated in
     # place (SqueezeNet's 1000-class head, here 200 classes; the 8-channel part
