@@ -229,7 +229,13 @@ func.func @main(%x: tensor<1x16x7x7xf32> {mnn.name = "x"}) -> (tensor<1x16x7x7xf
 // CHECK-COUNT-36: vector.load {{.*}} : memref<36x4x32xf32>, vector<16xf32>
 // CHECK: vector.interleave {{.*}} : vector<16xf32> -> vector<32xf32>
 // CHECK: vector.shuffle {{.*}} [0, 1, 32, 33] : vector<32xf32>, vector<32xf32>
-// CHECK-COUNT-64: vector.store {{.*}}, %arg1[{{.*}}] : memref<1x32x8x8xf32>, vector<4xf32>
+// Each store is preceded by a write prefetch of its row 16 elements on,
+// clamped to the row's last element (7).
+// CHECK: %[[AHEAD:.*]] = arith.addi %[[X0:.*]], %c16
+// CHECK: %[[CLAMP:.*]] = arith.minsi %[[AHEAD]], %c7
+// CHECK: memref.prefetch %arg1[%c0, %{{.*}}, %{{.*}}, %[[CLAMP]]], write, locality<3>, data
+// CHECK-NEXT: vector.store %{{.*}}, %arg1[%c0, %{{.*}}, %{{.*}}, %[[X0]]] : memref<1x32x8x8xf32>, vector<4xf32>
+// CHECK-COUNT-63: vector.store {{.*}}, %arg1[{{.*}}] : memref<1x32x8x8xf32>, vector<4xf32>
 // CHECK-NOT: vector.store {{.*}}, %arg1
 func.func @main(%x: tensor<1x32x10x10xf32> {mnn.name = "x"}) -> (tensor<1x32x8x8xf32> {mnn.name = "y"}) {
   %u = mnn.constant dense<0.5> : tensor<36x1x32x32xf32>
