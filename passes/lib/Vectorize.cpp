@@ -219,32 +219,19 @@ struct Microkernel {
         ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
   }
 
-  /// Every cache line of the B rows this iteration's `steps` steps of
-  /// reduction dim `k` read, one panel (mnn.prefetch_distance) ahead.
-  void rowPrefetch(Value bb, AffineMap bMap, ArrayRef<Value> dims, unsigned k, int64_t steps) {
+  /// Prefetches every cache line of the `vw` elements of `mem` (through
+  /// `map`) that this iteration's `steps` steps of reduction dim `k` read,
+  /// `distance` elements further on, at cache level `locality`.
+  void linePrefetches(Value mem, AffineMap map, ArrayRef<Value> dims, unsigned k,
+                      int64_t steps, int64_t distance, int32_t locality) {
     for (int64_t u = 0; u < steps; ++u)
       for (int64_t line = 0; line < std::max<int64_t>(1, vw / kLineFloats); ++line) {
         SmallVector<Value> at(dims);
         if (u)
           at[k] = b.create<arith::AddIOp>(loc, dims[k], cst(u));
-        Value ahead = flatView(bb, bMap, at, prefetchDistance + kLineFloats * line, 1);
+        Value ahead = flatView(mem, map, at, distance + kLineFloats * line, 1);
         b.create<memref::PrefetchOp>(loc, ahead, ValueRange{cst(0)}, /*isWrite=*/false,
-                                     /*localityHint=*/kPrefetchLocality, /*isDataCache=*/true);
-      }
-  }
-
-  /// Every cache line of the lane operand's vector this iteration's
-  /// `steps` steps of reduction dim `k` read, mnn.input_prefetch_distance
-  /// elements further along the lanes, into L1.
-  void lanePrefetch(Value a, AffineMap aMap, ArrayRef<Value> dims, unsigned k, int64_t steps) {
-    for (int64_t u = 0; u < steps; ++u)
-      for (int64_t line = 0; line < std::max<int64_t>(1, vw / kLineFloats); ++line) {
-        SmallVector<Value> at(dims);
-        if (u)
-          at[k] = b.create<arith::AddIOp>(loc, dims[k], cst(u));
-        Value ahead = flatView(a, aMap, at, inputPrefetch + kLineFloats * line, 1);
-        b.create<memref::PrefetchOp>(loc, ahead, ValueRange{cst(0)}, /*isWrite=*/false,
-                                     /*localityHint=*/3, /*isDataCache=*/true);
+                                     locality, /*isDataCache=*/true);
       }
   }
 
@@ -665,13 +652,16 @@ struct Microkernel {
       next.clear();
     }
     int64_t steps = perRow == PerRowLoads::AlongReduction ? indexedLanes : 1;
+    // The lane operand's lines mnn.input_prefetch_distance on, into L1.
     if (inputPrefetch && mapUses(maps[0], colsDim) && !aRows)
-      lanePrefetch(a, maps[0], dims, reductionDims.back(), steps);
+      linePrefetches(a, maps[0], dims, reductionDims.back(), steps, inputPrefetch,
+                     /*locality=*/3);
     if (prefetchDistance && mapUses(maps[1], colsDim)) {
       // This row tile's share of the next panel (mnn.prefetch_spread), or
       // else the next panel's copy of the rows this step reads.
       if (!spreadPrefetch(a, bb, maps[1], dims, reductionDims, steps))
-        rowPrefetch(bb, maps[1], dims, reductionDims.back(), steps);
+        linePrefetches(bb, maps[1], dims, reductionDims.back(), steps, prefetchDistance,
+                       kPrefetchLocality);
     } else if (prefetchDistance && mapUses(maps[1], rowsDim)) {
       // A per-row B operand streamed along the reduction (the tiles-as-lanes
       // Winograd GEMM's U panel, a few floats per step): one prefetch per
