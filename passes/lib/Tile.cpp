@@ -39,7 +39,8 @@ constexpr int64_t kMinParallelWork = 1 << 14;
 /// gather/scatter of its accumulators.
 constexpr int64_t kLongReduction = 256;
 /// Pixel-lane conv tiles over at least this many input channels (x taps)
-/// prefetch their input, kInputPrefetchDistance elements ahead.
+/// of an input larger than half the L2 budget prefetch their input,
+/// kInputPrefetchDistance elements ahead (scheduleKernel).
 constexpr int64_t kPrefetchedReduction = 128;
 constexpr int64_t kInputPrefetchDistance = 64;
 
