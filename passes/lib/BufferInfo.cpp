@@ -109,47 +109,79 @@ static constexpr int64_t kMinBandedBytes = 2 << 20;
 /// depthwise conv while it is still in L2.
 static constexpr int64_t kBandBufferBytes = 768 << 10;
 
+/// Whether `pool` takes lowerStride2MaxPool (LowerReductions.cpp) and reads
+/// only inside its input: an unpadded f32 max pool of stride 2 along the
+/// width, at most 4 taps wide, over at least 8 output columns.
+static bool bandablePool(Pool2DOp pool) {
+  auto out = cast<RankedTensorType>(pool.getType());
+  auto k = pool.getKernel(), s = pool.getStrides();
+  return pool.getKind() == "max" && out.getElementType().isF32() && s[1] == 2 &&
+         llvm::all_of(pool.getDilations(), [](int64_t d) { return d == 1; }) &&
+         !hasPadding(pool.getPads()) && out.getDimSize(3) >= 8 && k[1] <= 4;
+}
+
 Operation *bandedReader(Value v) {
   auto producer = v.getDefiningOp<Conv2DOp>();
-  if (!producer || !v.hasOneUse() || !isDirectConv(producer) || !isPointwise(producer) ||
-      producer.getGroup() != 1 || producer.getResidual() ||
-      producer->hasAttr(kPackedInputRowsAttr))
+  if (!producer || !v.hasOneUse() || !isDirectConv(producer) || producer.getGroup() != 1 ||
+      producer.getResidual() || producer->hasAttr(kPackedInputRowsAttr) ||
+      producer->hasAttr(kBlockedInputLanesAttr))
     return nullptr;
-  auto dw = dyn_cast<Conv2DOp>(*v.getUsers().begin());
   auto type = cast<RankedTensorType>(v.getType());
-  if (!dw || dw.getInput() != v || !isDirectConv(dw) || dw.getResidual() ||
-      dw->hasAttr(kPackedInputRowsAttr) || dw->hasAttr(kBlockedInputLanesAttr) ||
-      producer->getNextNode() != dw.getOperation() || type.getDimSize(0) != 1 ||
+  Operation *user = *v.getUsers().begin();
+  if (producer->getNextNode() != user || type.getDimSize(0) != 1 ||
+      byteSize(type) <= kMinBandedBytes)
+    return nullptr;
+  // A conv (unpadded, undilated) read by a stride-2 max pool.
+  if (auto pool = dyn_cast<Pool2DOp>(user)) {
+    if (!bandablePool(pool) || hasPadding(producer.getPads()) ||
+        llvm::any_of(producer.getDilations(), [](int64_t d) { return d != 1; }))
+      return nullptr;
+    return pool.getOperation();
+  }
+  // A pointwise conv read by a depthwise conv.
+  auto dw = dyn_cast<Conv2DOp>(user);
+  if (!isPointwise(producer) || !dw || dw.getInput() != v || !isDirectConv(dw) ||
+      dw.getResidual() || dw->hasAttr(kPackedInputRowsAttr) ||
+      dw->hasAttr(kBlockedInputLanesAttr) ||
       static_cast<int64_t>(dw.getGroup()) != type.getDimSize(1) ||
       cast<RankedTensorType>(dw.getType()).getDimSize(1) != type.getDimSize(1) ||
-      llvm::any_of(dw.getDilations(), [](int64_t d) { return d != 1; }) ||
-      byteSize(type) <= kMinBandedBytes)
+      llvm::any_of(dw.getDilations(), [](int64_t d) { return d != 1; }))
     return nullptr;
   return dw.getOperation();
 }
 
-/// Channels and padded width of a banded depthwise conv's band buffer.
-static std::pair<int64_t, int64_t> bandRowShape(Conv2DOp dw) {
+namespace {
+/// The window geometry of a banded reader (a depthwise conv or a pool).
+struct BandReader {
+  int64_t c, wp, oh, kh, sh;
+};
+BandReader bandReaderOf(Operation *op) {
+  if (auto pool = dyn_cast<Pool2DOp>(op)) {
+    auto in = cast<RankedTensorType>(pool.getInput().getType());
+    return {in.getDimSize(1), in.getDimSize(3),
+            cast<RankedTensorType>(pool.getType()).getDimSize(2), pool.getKernel()[0],
+            pool.getStrides()[0]};
+  }
+  auto dw = cast<Conv2DOp>(op);
   auto in = cast<RankedTensorType>(dw.getInput().getType());
   auto pads = dw.getPads();
-  return {in.getDimSize(1), in.getDimSize(3) + pads[1] + pads[3]};
+  return {in.getDimSize(1), in.getDimSize(3) + pads[1] + pads[3],
+          cast<RankedTensorType>(dw.getType()).getDimSize(2), dw.getKernelH(),
+          dw.getStrides()[0]};
 }
+} // namespace
 
 int64_t bandedRows(Operation *op) {
-  auto dw = cast<Conv2DOp>(op);
-  int64_t oh = cast<RankedTensorType>(dw.getType()).getDimSize(2);
-  int64_t s = dw.getStrides()[0], kh = dw.getKernelH();
-  auto [c, wp] = bandRowShape(dw);
+  BandReader r = bandReaderOf(op);
   // The most rows whose buffer fits the budget, then bands of equal size.
-  int64_t rows = std::max<int64_t>(1, (kBandBufferBytes / (c * wp * 4) - kh) / s + 1);
-  int64_t bands = llvm::divideCeil(oh, std::min(rows, oh));
-  return llvm::divideCeil(oh, bands);
+  int64_t rows = std::max<int64_t>(1, (kBandBufferBytes / (r.c * r.wp * 4) - r.kh) / r.sh + 1);
+  int64_t bands = llvm::divideCeil(r.oh, std::min(rows, r.oh));
+  return llvm::divideCeil(r.oh, bands);
 }
 
 SmallVector<int64_t, 4> bandBufferShape(Operation *op) {
-  auto dw = cast<Conv2DOp>(op);
-  auto [c, wp] = bandRowShape(dw);
-  return {1, c, (bandedRows(op) - 1) * dw.getStrides()[0] + dw.getKernelH(), wp};
+  BandReader r = bandReaderOf(op);
+  return {1, r.c, (bandedRows(op) - 1) * r.sh + r.kh, r.wp};
 }
 
 std::optional<SmallVector<int64_t, 4>> paddedStorage(Value v) {
@@ -551,8 +583,13 @@ int64_t scratchBytes(Operation *op) {
       return borderWindowBytes(conv, pieces);
     return paddedCopyBytes(conv.getInput(), conv.getPads());
   }
-  if (auto pool = dyn_cast<Pool2DOp>(op))
+  if (auto pool = dyn_cast<Pool2DOp>(op)) {
+    if (bandedReader(pool.getInput()) == op) {
+      SmallVector<int64_t, 4> shape = bandBufferShape(op);
+      return shape[0] * shape[1] * shape[2] * shape[3] * 4;
+    }
     return paddedCopyBytes(pool.getInput(), pool.getPads());
+  }
   return 0;
 }
 

@@ -373,6 +373,52 @@ LogicalResult Lowering::lowerBandedDepthwise(mnn::Conv2DOp pw, mnn::Conv2DOp dw,
   return success();
 }
 
+LogicalResult Lowering::lowerBandedPool(mnn::Conv2DOp conv, mnn::Pool2DOp pool, Value out) {
+  Location loc = pool.getLoc();
+  Value x = bufferOf(conv.getInput());
+  SmallVector<int64_t> xs;
+  int64_t xOffset;
+  if (failed(staticNchwLayout(x, xs, xOffset)))
+    return conv.emitOpError("input buffer has no static NCHW strides");
+  if (!cast<MemRefType>(out.getType()).getLayout().isIdentity())
+    return pool.emitOpError("a banded pool needs a plain output buffer");
+  auto mid = cast<RankedTensorType>(conv.getType());
+  auto outType = cast<RankedTensorType>(pool.getType());
+  int64_t cin = cast<RankedTensorType>(conv.getInput().getType()).getDimSize(1);
+  int64_t c = mid.getDimSize(1), h = mid.getDimSize(2), w = mid.getDimSize(3);
+  int64_t oh = outType.getDimSize(2), ow = outType.getDimSize(3);
+  int64_t kh = conv.getKernelH(), kw = conv.getKernelW();
+  auto cs = conv.getStrides();
+  auto k = pool.getKernel(), ps = pool.getStrides();
+  SmallVector<int64_t, 4> bandShape = bandBufferShape(pool);
+  int64_t rows = bandedRows(pool), bufRows = bandShape[2];
+  // The band buffer holds conv rows [y0 * S, (y1 - 1) * S + KH) of a band
+  // of pool rows [y0, y1): every row the pool reads, all inside the conv's
+  // output (the pool is unpadded).
+  Value band = scratchBuffer(pool, bandShape, b.getF32Type(), loc);
+  DirectConvSpace space = directConvSpace(conv);
+  for (int64_t y0 = 0; y0 < oh; y0 += rows) {
+    int64_t y1 = std::min(oh, y0 + rows);
+    int64_t r0 = y0 * ps[0], r1 = std::min((y1 - 1) * ps[0] + k[0], h), n = r1 - r0;
+    // The conv's output rows [r0, r1) into the band's first n rows.
+    Value win = stridedView(b, loc, x, {1, 1, cin, kh, kw, n, w},
+                            {xs[0], cin * xs[1], xs[1], xs[2], 1, cs[0] * xs[2], cs[1]},
+                            xOffset + r0 * cs[0] * xs[2]);
+    Value rowsOut = b.create<memref::SubViewOp>(loc, band, SmallVector<int64_t>{0, 0, 0, 0},
+                                                SmallVector<int64_t>{1, c, n, w},
+                                                SmallVector<int64_t>(4, 1));
+    Value out6 = b.create<memref::ExpandShapeOp>(
+        loc, SmallVector<int64_t>{1, 1, space.ob, space.blk, n, w}, rowsOut,
+        SmallVector<ReassociationIndices>{{0}, {1, 2, 3}, {4}, {5}});
+    directConvKernel(conv, win, out6, Value());
+    // The pool's rows [y0, y1) from the band.
+    if (failed(lowerStride2MaxPool(loc, band, out,
+                                   {1, c, bufRows, w, y1 - y0, ow, k[0], k[1], ps[0]}, y0, oh)))
+      return failure();
+  }
+  return success();
+}
+
 void Lowering::initAccumulator(Location loc, Value out, Value bias,
                                ArrayRef<int64_t> biasShape, Value residual,
                                const Scalar &sc) {

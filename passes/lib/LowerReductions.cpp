@@ -22,6 +22,9 @@ LogicalResult Lowering::lowerPool(mnn::Pool2DOp op, Value out) {
   int64_t oh = outType.getDimSize(2), ow = outType.getDimSize(3);
   auto k = op.getKernel(), s = op.getStrides(), d = op.getDilations(),
        p = op.getPads();
+  if (auto conv = op.getInput().getDefiningOp<mnn::Conv2DOp>();
+      conv && mnn::bandedReader(op.getInput()) == op.getOperation())
+    return lowerBandedPool(conv, op, out);
   Scalar sc(outType);
   SmallVector<int64_t> pshape;
   Value init = isMax ? sc.lowest(b, loc) : sc.cst(b, loc, 0);
@@ -89,7 +92,8 @@ LogicalResult Lowering::lowerPool(mnn::Pool2DOp op, Value out) {
 }
 
 LogicalResult Lowering::lowerStride2MaxPool(Location loc, Value input, Value out,
-                                            ArrayRef<int64_t> g) {
+                                            ArrayRef<int64_t> g, int64_t outRow,
+                                            int64_t outRows) {
   // LLVM leaves a linalg max pool that is strided along the width scalar
   // (vmaxss per tap and output). Here each output row is written 8 columns
   // at a time: per window row, one 16-element load serves taps kw = 0 and 1
@@ -104,15 +108,19 @@ LogicalResult Lowering::lowerStride2MaxPool(Location loc, Value input, Value out
   int64_t n = g[0], c = g[1], hp = g[2], wp = g[3], oh = g[4], ow = g[5],
           kh = g[6], kw = g[7], sh = g[8];
   auto idx = [&](int64_t v) { return b.create<arith::ConstantIndexOp>(loc, v); };
+  if (outRows < 0)
+    outRows = oh;
   Value in = reshapeBuffer(b, loc, input, {n * c * hp * wp});
-  Value res = reshapeBuffer(b, loc, out, {n * c * oh * ow});
+  Value res = reshapeBuffer(b, loc, out, {n * c * outRows * ow});
   OpBuilder::InsertionGuard guard(b);
   auto par = parallelOver(b, loc, {n * c, oh});
   Value plane = par.getInductionVars()[0], y = par.getInductionVars()[1];
   auto mul = [&](Value x, int64_t v) { return b.create<arith::MulIOp>(loc, x, idx(v)); };
   auto add = [&](Value x, Value v) { return b.create<arith::AddIOp>(loc, x, v); };
   Value inRow = add(mul(plane, hp * wp), mul(y, sh * wp));
-  Value outRow = add(mul(plane, oh * ow), mul(y, ow));
+  Value outStart = add(mul(plane, outRows * ow), mul(y, ow));
+  if (outRow)
+    outStart = add(outStart, idx(outRow * ow));
   auto loop = b.create<scf::ForOp>(loc, idx(0), idx((ow + 7) / 8), idx(1));
   b.setInsertionPointToStart(loop.getBody());
   Value x0 = b.create<arith::MinSIOp>(loc, mul(loop.getInductionVar(), 8), idx(ow - 8));
@@ -142,7 +150,7 @@ LogicalResult Lowering::lowerStride2MaxPool(Location loc, Value input, Value out
     }
   // The permutation is its own inverse.
   acc = b.create<vector::ShuffleOp>(loc, acc, acc, ArrayRef<int64_t>(mnn::kVshufpsEvenOddOrder));
-  b.create<vector::TransferWriteOp>(loc, acc, res, ValueRange{add(outRow, x0)},
+  b.create<vector::TransferWriteOp>(loc, acc, res, ValueRange{add(outStart, x0)},
                                     ArrayRef<bool>{true});
   return success();
 }

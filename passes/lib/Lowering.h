@@ -201,9 +201,16 @@ struct Lowering {
   LogicalResult lowerPanelMatMul(mnn::MatMulOp op, Value out);
   LogicalResult lowerPool(mnn::Pool2DOp op, Value out);
   /// A float max pool with stride 2 along the width, in vector code
-  /// (g = n, c, padded h and w, oh, ow, kh, kw, stride along h).
+  /// (g = n, c, padded h and w, oh, ow, kh, kw, stride along h). Its oh
+  /// rows go to rows [outRow, outRow + oh) of `out`, whose planes have
+  /// `outRows` rows (-1: oh).
   LogicalResult lowerStride2MaxPool(Location loc, Value input, Value out,
-                                    ArrayRef<int64_t> g);
+                                    ArrayRef<int64_t> g, int64_t outRow = 0,
+                                    int64_t outRows = -1);
+  /// The conv producing a max pool's input, banded into the pool
+  /// (mnn::bandedReader): per band of pool rows, the conv's rows it reads
+  /// into the pool's band buffer, then the pool over them.
+  LogicalResult lowerBandedPool(mnn::Conv2DOp conv, mnn::Pool2DOp pool, Value out);
   LogicalResult lowerReduce(mnn::ReduceOp op, Value out);
   /// A float sum/mean/max/min of each of `rows` contiguous runs of `len`
   /// elements, in vector code.

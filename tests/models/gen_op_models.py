@@ -1205,6 +1205,32 @@ def gen_pool_conv(s):
     banded("conv_banded_inverted_residual", [1, 24, 72, 72], 144, 3, [1, 1], [1, 1, 1, 1],
            "relu6", residual_block=True)
 
+    # An unpadded conv whose output (over 2 MB) only a stride-2 max pool reads
+    # is banded into the pool (mnn::bandedReader): per band of pool rows, the
+    # conv computes the rows the band reads into a band buffer, then the pool
+    # reads them. SqueezeNet's stem (3x3 stride 2 + ReLU, 64 channels on
+    # 111x111, a 3x3 stride-2 ceil-mode pool: five bands of 11 rows); a 3x3
+    # stride-1 conv with bias into a 2x2 pool whose bands are uneven (the
+    # last shorter) and whose conv output has a row no pool window reads.
+    def banded_pool(name, x_shape, cout, k, stride, pool_k, relu, ceil):
+        c = Case(name)
+        c.input("x", x_shape)
+        cin = x_shape[1]
+        c.weight("w", [cout, cin, k, k], scale=(2.0 / (cin * k * k)) ** 0.5)
+        c.weight("b", [cout], scale=0.1)
+        c.node("Conv", ["x", "w", "b"], ["c"], kernel_shape=[k, k], strides=[stride, stride])
+        src = "c"
+        if relu:
+            c.node("Relu", ["c"], ["r"])
+            src = "r"
+        c.node("MaxPool", [src], ["y"], kernel_shape=[pool_k, pool_k], strides=[2, 2],
+               ceil_mode=1 if ceil else 0)
+        c.output("y")
+        s.add(c)
+
+    banded_pool("conv_banded_maxpool_stem", [1, 3, 224, 224], 64, 3, 2, 3, True, True)
+    banded_pool("conv_banded_maxpool_k2_uneven", [1, 8, 133, 118], 48, 3, 1, 2, False, False)
+
     # Stride-2 depthwise convs on pixel lanes (at least 16 output columns; with AVX2
     # their tiles keep the lane order of vshufps and restore it at the store): full
     # tiles and a narrower last one, a fused residual + ReLU (the residual is permuted

@@ -58,15 +58,16 @@ struct ConvRect {
 /// (mobilenet's 3x224x224 input: 0.6 MB read cold and written again).
 llvm::SmallVector<ConvRect, 5> directConvPieces(mlir::Operation *op);
 
-/// The depthwise conv into whose lowering the pointwise conv producing `v`
-/// is banded, or null. Where a 1x1 conv's large output (over 2 MB) is read
-/// only by a depthwise conv right after it, the
-/// depthwise conv computes its output in bands of rows (bandedRows): for
-/// each band the 1x1 conv computes the input rows the band reads into a
-/// zero-bordered band buffer in the depthwise conv's scratch, and the
-/// depthwise conv reads them there while they are in cache. `v` then has
-/// no buffer: mobilenet_v2's 96-channel 112x112 expansion wrote 4.8 MB that
-/// its stride-2 depthwise conv read back from L3.
+/// The op into whose lowering the conv producing `v` is banded, or null.
+/// Where a conv's large output (over 2 MB) is read only by the op right
+/// after it, that reader computes its output in bands of rows (bandedRows):
+/// for each band the conv computes the input rows the band reads into a
+/// band buffer in the reader's scratch, and the reader reads them there
+/// while they are in cache. `v` then has no buffer. Readers: a depthwise
+/// conv after a 1x1 conv (the buffer zero-bordered for its padding;
+/// mobilenet_v2's 96-channel 112x112 expansion wrote 4.8 MB that its
+/// stride-2 depthwise conv read back from L3), and an unpadded stride-2
+/// max pool after an unpadded conv (squeezenet1_1's 3.15 MB stem output).
 mlir::Operation *bandedReader(mlir::Value v);
 
 /// Marks the pixel-lane conv kernel op of a band's 1x1 conv: its parallel
@@ -77,13 +78,13 @@ mlir::Operation *bandedReader(mlir::Value v);
 /// channel tiles of its half.
 inline constexpr llvm::StringLiteral kChannelHalvesAttr = "mnn.channel_halves";
 
-/// Output rows R per band of a depthwise conv whose input is banded
-/// (bandedReader).
-int64_t bandedRows(mlir::Operation *depthwiseConv);
+/// Output rows R per band of a depthwise conv or pool whose input is
+/// banded (bandedReader).
+int64_t bandedRows(mlir::Operation *bandedReader);
 
-/// Shape of that conv's band buffer (its scratch): [1, C, (R-1) * S + KH,
+/// Shape of that op's band buffer (its scratch): [1, C, (R-1) * S + KH,
 /// W + left and right pads].
-llvm::SmallVector<int64_t, 4> bandBufferShape(mlir::Operation *depthwiseConv);
+llvm::SmallVector<int64_t, 4> bandBufferShape(mlir::Operation *bandedReader);
 
 /// The rows and columns of the padded input that the output rect `r` of
 /// `conv` reads (padded coordinates: input row y is padded row y + top pad).
