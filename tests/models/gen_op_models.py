@@ -1211,8 +1211,10 @@ def gen_pool_conv(s):
     # reads them. SqueezeNet's stem (3x3 stride 2 + ReLU, 64 channels on
     # 111x111, a 3x3 stride-2 ceil-mode pool: five bands of 11 rows); a 3x3
     # stride-1 conv with bias into a 2x2 pool whose bands are uneven (the
-    # last shorter) and whose conv output has a row no pool window reads.
-    def banded_pool(name, x_shape, cout, k, stride, pool_k, relu, ceil):
+    # last shorter) and whose conv output has a row no pool window reads;
+    # the stem again with the pool writing its rows into its slice of a
+    # concat (in place) that a ReLU reads.
+    def banded_pool(name, x_shape, cout, k, stride, pool_k, relu, ceil, concat=False):
         c = Case(name)
         c.input("x", x_shape)
         cin = x_shape[1]
@@ -1223,13 +1225,19 @@ def gen_pool_conv(s):
         if relu:
             c.node("Relu", ["c"], ["r"])
             src = "r"
-        c.node("MaxPool", [src], ["y"], kernel_shape=[pool_k, pool_k], strides=[2, 2],
-               ceil_mode=1 if ceil else 0)
+        c.node("MaxPool", [src], ["p" if concat else "y"], kernel_shape=[pool_k, pool_k],
+               strides=[2, 2], ceil_mode=1 if ceil else 0)
+        if concat:
+            c.input("z", [1, 8, 55, 55])
+            c.node("Concat", ["z", "p"], ["q"], axis=1)
+            c.node("Relu", ["q"], ["y"])
         c.output("y")
         s.add(c)
 
     banded_pool("conv_banded_maxpool_stem", [1, 3, 224, 224], 64, 3, 2, 3, True, True)
     banded_pool("conv_banded_maxpool_k2_uneven", [1, 8, 133, 118], 48, 3, 1, 2, False, False)
+    banded_pool("conv_banded_maxpool_into_concat", [1, 3, 224, 224], 64, 3, 2, 3, True, True,
+                concat=True)
 
     # Stride-2 depthwise convs on pixel lanes (at least 16 output columns; with AVX2
     # their tiles keep the lane order of vshufps and restore it at the store): full
