@@ -298,13 +298,28 @@ linalg::GenericOp Lowering::directConvKernel(mnn::Conv2DOp op, Value windows, Va
   return kernel;
 }
 
+/// The input of a conv banded into its reader (mnn::bandedReader): its
+/// buffer, read through views at static NCHW strides from its offset.
+struct BandedInput {
+  Value buffer;
+  SmallVector<int64_t> strides;
+  int64_t offset = 0;
+};
+
+static FailureOr<BandedInput> bandedInput(Lowering &lowering, mnn::Conv2DOp conv) {
+  BandedInput in;
+  in.buffer = lowering.bufferOf(conv.getInput());
+  if (failed(staticNchwLayout(in.buffer, in.strides, in.offset)))
+    return conv.emitOpError("input buffer has no static NCHW strides");
+  return in;
+}
+
 LogicalResult Lowering::lowerBandedDepthwise(mnn::Conv2DOp pw, mnn::Conv2DOp dw, Value out) {
   Location loc = dw.getLoc();
-  Value x = bufferOf(pw.getInput());
-  SmallVector<int64_t> xs;
-  int64_t xOffset;
-  if (failed(staticNchwLayout(x, xs, xOffset)))
-    return pw.emitOpError("input buffer has no static NCHW strides");
+  FailureOr<BandedInput> in = bandedInput(*this, pw);
+  if (failed(in))
+    return failure();
+  auto &[x, xs, xOffset] = *in;
   auto mid = cast<RankedTensorType>(pw.getType());
   auto outType = cast<RankedTensorType>(dw.getType());
   int64_t cin = cast<RankedTensorType>(pw.getInput().getType()).getDimSize(1);
@@ -375,11 +390,10 @@ LogicalResult Lowering::lowerBandedDepthwise(mnn::Conv2DOp pw, mnn::Conv2DOp dw,
 
 LogicalResult Lowering::lowerBandedPool(mnn::Conv2DOp conv, mnn::Pool2DOp pool, Value out) {
   Location loc = pool.getLoc();
-  Value x = bufferOf(conv.getInput());
-  SmallVector<int64_t> xs;
-  int64_t xOffset;
-  if (failed(staticNchwLayout(x, xs, xOffset)))
-    return conv.emitOpError("input buffer has no static NCHW strides");
+  FailureOr<BandedInput> in = bandedInput(*this, conv);
+  if (failed(in))
+    return failure();
+  auto &[x, xs, xOffset] = *in;
   if (!cast<MemRefType>(out.getType()).getLayout().isIdentity())
     return pool.emitOpError("a banded pool needs a plain output buffer");
   auto mid = cast<RankedTensorType>(conv.getType());
