@@ -109,15 +109,15 @@ static constexpr int64_t kMinBandedBytes = 2 << 20;
 /// depthwise conv while it is still in L2.
 static constexpr int64_t kBandBufferBytes = 768 << 10;
 
-/// Whether `pool` takes lowerStride2MaxPool (LowerReductions.cpp) and reads
-/// only inside its input: an unpadded f32 max pool of stride 2 along the
-/// width, at most 4 taps wide, over at least 8 output columns.
+/// Whether `pool` takes lowerStride2MaxPool (LowerReductions.cpp): an f32
+/// max pool of stride 2 along the width, at most 4 taps wide, over at least
+/// 8 output columns.
 static bool bandablePool(Pool2DOp pool) {
   auto out = cast<RankedTensorType>(pool.getType());
   auto k = pool.getKernel(), s = pool.getStrides();
   return pool.getKind() == "max" && out.getElementType().isF32() && s[1] == 2 &&
          llvm::all_of(pool.getDilations(), [](int64_t d) { return d == 1; }) &&
-         !hasPadding(pool.getPads()) && out.getDimSize(3) >= 8 && k[1] <= 4;
+         out.getDimSize(3) >= 8 && k[1] <= 4;
 }
 
 Operation *bandedReader(Value v) {
@@ -131,9 +131,9 @@ Operation *bandedReader(Value v) {
   if (producer->getNextNode() != user || type.getDimSize(0) != 1 ||
       byteSize(type) <= kMinBandedBytes)
     return nullptr;
-  // A conv (unpadded, undilated) read by a stride-2 max pool.
+  // An undilated conv read by a stride-2 max pool.
   if (auto pool = dyn_cast<Pool2DOp>(user)) {
-    if (!bandablePool(pool) || hasPadding(producer.getPads()) ||
+    if (!bandablePool(pool) ||
         llvm::any_of(producer.getDilations(), [](int64_t d) { return d != 1; }))
       return nullptr;
     return pool.getOperation();
@@ -158,7 +158,8 @@ struct BandReader {
 BandReader bandReaderOf(Operation *op) {
   if (auto pool = dyn_cast<Pool2DOp>(op)) {
     auto in = cast<RankedTensorType>(pool.getInput().getType());
-    return {in.getDimSize(1), in.getDimSize(3),
+    auto pads = pool.getPads();
+    return {in.getDimSize(1), in.getDimSize(3) + pads[1] + pads[3],
             cast<RankedTensorType>(pool.getType()).getDimSize(2), pool.getKernel()[0],
             pool.getStrides()[0]};
   }
@@ -177,6 +178,11 @@ int64_t bandedRows(Operation *op) {
   int64_t rows = std::max<int64_t>(1, (kBandBufferBytes / (r.c * r.wp * 4) - r.kh) / r.sh + 1);
   int64_t bands = llvm::divideCeil(r.oh, std::min(rows, r.oh));
   return llvm::divideCeil(r.oh, bands);
+}
+
+int64_t bandedPoolBandOffset(Operation *pool) {
+  auto conv = cast<Pool2DOp>(pool).getInput().getDefiningOp<Conv2DOp>();
+  return llvm::alignTo(paddedCopyBytes(conv.getInput(), conv.getPads()), kArenaAlignment);
 }
 
 SmallVector<int64_t, 4> bandBufferShape(Operation *op) {
@@ -584,10 +590,11 @@ int64_t scratchBytes(Operation *op) {
     return paddedCopyBytes(conv.getInput(), conv.getPads());
   }
   if (auto pool = dyn_cast<Pool2DOp>(op)) {
-    if (bandedReader(pool.getInput()) == op) {
-      SmallVector<int64_t, 4> shape = bandBufferShape(op);
-      return shape[0] * shape[1] * shape[2] * shape[3] * 4;
-    }
+    if (bandedReader(pool.getInput()) == op)
+      return bandedPoolBandOffset(op) + [&] {
+        SmallVector<int64_t, 4> shape = bandBufferShape(op);
+        return shape[0] * shape[1] * shape[2] * shape[3] * 4;
+      }();
     return paddedCopyBytes(pool.getInput(), pool.getPads());
   }
   return 0;

@@ -306,9 +306,9 @@ struct BandedInput {
   int64_t offset = 0;
 };
 
-static FailureOr<BandedInput> bandedInput(Lowering &lowering, mnn::Conv2DOp conv) {
+static FailureOr<BandedInput> bandedInput(Value buffer, mnn::Conv2DOp conv) {
   BandedInput in;
-  in.buffer = lowering.bufferOf(conv.getInput());
+  in.buffer = buffer;
   if (failed(staticNchwLayout(in.buffer, in.strides, in.offset)))
     return conv.emitOpError("input buffer has no static NCHW strides");
   return in;
@@ -316,7 +316,7 @@ static FailureOr<BandedInput> bandedInput(Lowering &lowering, mnn::Conv2DOp conv
 
 LogicalResult Lowering::lowerBandedDepthwise(mnn::Conv2DOp pw, mnn::Conv2DOp dw, Value out) {
   Location loc = dw.getLoc();
-  FailureOr<BandedInput> in = bandedInput(*this, pw);
+  FailureOr<BandedInput> in = bandedInput(bufferOf(pw.getInput()), pw);
   if (failed(in))
     return failure();
   auto &[x, xs, xOffset] = *in;
@@ -390,44 +390,70 @@ LogicalResult Lowering::lowerBandedDepthwise(mnn::Conv2DOp pw, mnn::Conv2DOp dw,
 
 LogicalResult Lowering::lowerBandedPool(mnn::Conv2DOp conv, mnn::Pool2DOp pool, Value out) {
   Location loc = pool.getLoc();
-  FailureOr<BandedInput> in = bandedInput(*this, conv);
-  if (failed(in))
-    return failure();
-  auto &[x, xs, xOffset] = *in;
   if (!cast<MemRefType>(out.getType()).getLayout().isIdentity())
     return pool.emitOpError("a banded pool needs a plain output buffer");
   auto mid = cast<RankedTensorType>(conv.getType());
   auto outType = cast<RankedTensorType>(pool.getType());
+  Scalar sc(outType);
+  // A padded conv reads a padded copy of its input, at the start of the
+  // pool's scratch (unless its producer stored it padded).
+  SmallVector<int64_t> pshape;
+  FailureOr<BandedInput> in = bandedInput(
+      padded(pool, bufferOf(conv.getInput()), conv.getPads(), sc.cst(b, loc, 0), loc, pshape),
+      conv);
+  if (failed(in))
+    return failure();
+  auto &[x, xs, xOffset] = *in;
   int64_t cin = cast<RankedTensorType>(conv.getInput().getType()).getDimSize(1);
   int64_t c = mid.getDimSize(1), h = mid.getDimSize(2), w = mid.getDimSize(3);
   int64_t oh = outType.getDimSize(2), ow = outType.getDimSize(3);
   int64_t kh = conv.getKernelH(), kw = conv.getKernelW();
   auto cs = conv.getStrides();
-  auto k = pool.getKernel(), ps = pool.getStrides();
+  auto k = pool.getKernel(), ps = pool.getStrides(), q = pool.getPads();
   SmallVector<int64_t, 4> bandShape = bandBufferShape(pool);
-  int64_t rows = bandedRows(pool), bufRows = bandShape[2];
-  // The band buffer holds conv rows [y0 * S, (y1 - 1) * S + KH) of a band
-  // of pool rows [y0, y1): every row the pool reads, all inside the conv's
-  // output (the pool is unpadded).
-  Value band = scratchBuffer(pool, bandShape, b.getF32Type(), loc);
+  int64_t rows = bandedRows(pool), bufRows = bandShape[2], wp = bandShape[3];
+  // The band buffer holds the pool's padded input rows [y0 * S, (y1 - 1) *
+  // S + KH) for a band of pool rows [y0, y1): the conv's rows there, and
+  // the lowest value in the pool's padding (its columns filled once, rows
+  // above and below the conv's output per band).
+  Value band = scratchBuffer(pool, bandShape, b.getF32Type(), loc, bandedPoolBandOffset(pool));
+  Value lowest = sc.lowest(b, loc);
+  auto fill = [&](int64_t row, int64_t rowCount, int64_t col, int64_t colCount) {
+    if (rowCount <= 0 || colCount <= 0)
+      return;
+    b.create<linalg::FillOp>(
+        loc, lowest,
+        b.create<memref::SubViewOp>(loc, band, SmallVector<int64_t>{0, 0, row, col},
+                                    SmallVector<int64_t>{1, c, rowCount, colCount},
+                                    SmallVector<int64_t>(4, 1))
+            .getResult());
+  };
+  fill(0, bufRows, 0, q[1]);
+  fill(0, bufRows, q[1] + w, q[3]);
   DirectConvSpace space = directConvSpace(conv);
   for (int64_t y0 = 0; y0 < oh; y0 += rows) {
     int64_t y1 = std::min(oh, y0 + rows);
-    int64_t r0 = y0 * ps[0], r1 = std::min((y1 - 1) * ps[0] + k[0], h), n = r1 - r0;
-    // The conv's output rows [r0, r1) into the band's first n rows.
-    Value win = stridedView(b, loc, x, {1, 1, cin, kh, kw, n, w},
-                            {xs[0], cin * xs[1], xs[1], xs[2], 1, cs[0] * xs[2], cs[1]},
-                            xOffset + r0 * cs[0] * xs[2]);
-    Value rowsOut = b.create<memref::SubViewOp>(loc, band, SmallVector<int64_t>{0, 0, 0, 0},
-                                                SmallVector<int64_t>{1, c, n, w},
-                                                SmallVector<int64_t>(4, 1));
-    Value out6 = b.create<memref::ExpandShapeOp>(
-        loc, SmallVector<int64_t>{1, 1, space.ob, space.blk, n, w}, rowsOut,
-        SmallVector<ReassociationIndices>{{0}, {1, 2, 3}, {4}, {5}});
-    directConvKernel(conv, win, out6, Value());
+    // Padded rows [p0, p1); the conv's rows [i0, i1) among them.
+    int64_t p0 = y0 * ps[0], p1 = (y1 - 1) * ps[0] + k[0];
+    int64_t i0 = std::max<int64_t>(p0 - q[0], 0), i1 = std::min(p1 - q[0], h);
+    fill(0, i0 + q[0] - p0, q[1], w);
+    fill(i1 + q[0] - p0, p1 - q[0] - i1, q[1], w);
+    if (i0 < i1) {
+      int64_t n = i1 - i0;
+      Value win = stridedView(b, loc, x, {1, 1, cin, kh, kw, n, w},
+                              {xs[0], cin * xs[1], xs[1], xs[2], 1, cs[0] * xs[2], cs[1]},
+                              xOffset + i0 * cs[0] * xs[2]);
+      Value interior = b.create<memref::SubViewOp>(
+          loc, band, SmallVector<int64_t>{0, 0, i0 + q[0] - p0, q[1]},
+          SmallVector<int64_t>{1, c, n, w}, SmallVector<int64_t>(4, 1));
+      Value out6 = b.create<memref::ExpandShapeOp>(
+          loc, SmallVector<int64_t>{1, 1, space.ob, space.blk, n, w}, interior,
+          SmallVector<ReassociationIndices>{{0}, {1, 2, 3}, {4}, {5}});
+      directConvKernel(conv, win, out6, Value());
+    }
     // The pool's rows [y0, y1) from the band.
     if (failed(lowerStride2MaxPool(loc, band, out,
-                                   {1, c, bufRows, w, y1 - y0, ow, k[0], k[1], ps[0]}, y0, oh)))
+                                   {1, c, bufRows, wp, y1 - y0, ow, k[0], k[1], ps[0]}, y0, oh)))
       return failure();
   }
   return success();

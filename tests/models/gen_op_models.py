@@ -1205,28 +1205,33 @@ def gen_pool_conv(s):
     banded("conv_banded_inverted_residual", [1, 24, 72, 72], 144, 3, [1, 1], [1, 1, 1, 1],
            "relu6", residual_block=True)
 
-    # An unpadded conv whose output (over 2 MB) only a stride-2 max pool reads
-    # is banded into the pool (mnn::bandedReader): per band of pool rows, the
-    # conv computes the rows the band reads into a band buffer, then the pool
+    # A conv whose output (over 2 MB) only a stride-2 max pool reads is banded
+    # into the pool (mnn::bandedReader): per band of pool rows, the conv
+    # computes the rows the band reads into a band buffer, then the pool
     # reads them. SqueezeNet's stem (3x3 stride 2 + ReLU, 64 channels on
     # 111x111, a 3x3 stride-2 ceil-mode pool: five bands of 11 rows); a 3x3
     # stride-1 conv with bias into a 2x2 pool whose bands are uneven (the
     # last shorter) and whose conv output has a row no pool window reads;
-    # the stem again with the pool writing its rows into its slice of a
-    # concat (in place) that a ReLU reads.
-    def banded_pool(name, x_shape, cout, k, stride, pool_k, relu, ceil, concat=False):
+    # the SqueezeNet stem again with the pool writing its rows into its slice
+    # of a concat (in place) that a ReLU reads; ResNet's stem (7x7 stride 2,
+    # pads 3, a 3x3 stride-2 pool with pads 1: -inf borders, a padded copy
+    # of the input); a padded 3x3 conv into a ceil-mode pool whose windows
+    # run past the conv's last row and column (end padding).
+    def banded_pool(name, x_shape, cout, k, stride, pool_k, relu, ceil, concat=False,
+                    conv_pad=0, pool_pad=0):
         c = Case(name)
         c.input("x", x_shape)
         cin = x_shape[1]
         c.weight("w", [cout, cin, k, k], scale=(2.0 / (cin * k * k)) ** 0.5)
         c.weight("b", [cout], scale=0.1)
-        c.node("Conv", ["x", "w", "b"], ["c"], kernel_shape=[k, k], strides=[stride, stride])
+        c.node("Conv", ["x", "w", "b"], ["c"], kernel_shape=[k, k], strides=[stride, stride],
+               pads=[conv_pad] * 4)
         src = "c"
         if relu:
             c.node("Relu", ["c"], ["r"])
             src = "r"
         c.node("MaxPool", [src], ["p" if concat else "y"], kernel_shape=[pool_k, pool_k],
-               strides=[2, 2], ceil_mode=1 if ceil else 0)
+               strides=[2, 2], ceil_mode=1 if ceil else 0, pads=[pool_pad] * 4)
         if concat:
             c.input("z", [1, 8, 55, 55])
             c.node("Concat", ["z", "p"], ["q"], axis=1)
@@ -1238,6 +1243,10 @@ def gen_pool_conv(s):
     banded_pool("conv_banded_maxpool_k2_uneven", [1, 8, 133, 118], 48, 3, 1, 2, False, False)
     banded_pool("conv_banded_maxpool_into_concat", [1, 3, 224, 224], 64, 3, 2, 3, True, True,
                 concat=True)
+    banded_pool("conv_banded_maxpool_resnet_stem", [1, 3, 224, 224], 64, 7, 2, 3, True, False,
+                conv_pad=3, pool_pad=1)
+    banded_pool("conv_banded_maxpool_padded_ceil", [1, 4, 150, 170], 32, 3, 1, 3, False, True,
+                conv_pad=1)
 
     # Stride-2 depthwise convs on pixel lanes (at least 16 output columns; with AVX2
     # their tiles keep the lane order of vshufps and restore it at the store): full

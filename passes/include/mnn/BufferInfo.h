@@ -86,6 +86,10 @@ int64_t bandedRows(mlir::Operation *bandedReader);
 /// W + left and right pads].
 llvm::SmallVector<int64_t, 4> bandBufferShape(mlir::Operation *bandedReader);
 
+/// Bytes into a banded pool's scratch at which its band buffer starts:
+/// after the padded copy of its conv's input (that conv's padding), if any.
+int64_t bandedPoolBandOffset(mlir::Operation *pool);
+
 /// The rows and columns of the padded input that the output rect `r` of
 /// `conv` reads (padded coordinates: input row y is padded row y + top pad).
 ConvRect convBorderWindow(mlir::Operation *conv, const ConvRect &r);

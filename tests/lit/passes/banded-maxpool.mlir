@@ -1,8 +1,9 @@
 // RUN: mnn-opt %s --mnn-pack-weights="block=16" --mnn-plan-memory --mnn-lower-to-linalg | FileCheck %s
 // RUN: sed -e 's/pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, count/pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, count/' -e 's/47x47/48x48/g' %s | mnn-opt --mnn-pack-weights="block=16" --mnn-plan-memory --mnn-lower-to-linalg | FileCheck %s --check-prefix=PADDED
+// RUN: sed -e 's/kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>/kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>/' -e 's/47x47/94x94/g' %s | mnn-opt --mnn-pack-weights="block=16" --mnn-plan-memory --mnn-lower-to-linalg | FileCheck %s --check-prefix=STRIDE1
 
-// An unpadded conv whose 2.36 MB output (64x96x96) only a stride-2 max pool
-// reads, right after it, is banded into the pool: no buffer of its own. The
+// A conv whose 2.36 MB output (64x96x96) only a stride-2 max pool reads,
+// right after it, is banded into the pool: no buffer of its own. The
 // pool computes its 47 output rows in bands of 12, 12, 12 and 11; for each,
 // the conv first computes the 25 rows the band reads (23 for the last:
 // rows 72-94, row 95 is read by no window) into the band buffer
@@ -32,12 +33,35 @@
 // CHECK: arith.constant 1692 : index
 // CHECK-NOT: linalg.generic
 //
-// A padded pool is not banded: the conv writes its whole output, stored
-// padded for the pool (98x98).
+// A padded pool (pads 1, 48 output rows in four bands of 12) reads a band
+// buffer with its padding (64x25x98): the pad columns are filled with -inf
+// once, the first band's top row too; the conv computes rows 0-23 into
+// band rows 1-24, then rows 23-47, 47-71 and 71-95 into rows 0-24.
 // PADDED-LABEL: func.func @__mnn_main
-// PADDED: memref.view {{.*}} to memref<1x64x98x98xf32>
+// PADDED-SAME: mnn.arena_bytes = 627200
+// PADDED: %[[BAND:.*]] = memref.view {{.*}} to memref<1x64x25x98xf32>
+// PADDED: %[[LOW:.*]] = arith.constant 0xFF800000 : f32
+// PADDED: %[[LEFT:.*]] = memref.subview %[[BAND]][0, 0, 0, 0] [1, 64, 25, 1]
+// PADDED: linalg.fill ins(%[[LOW]] : f32) outs(%[[LEFT]] :
+// PADDED: %[[RIGHT:.*]] = memref.subview %[[BAND]][0, 0, 0, 97] [1, 64, 25, 1]
+// PADDED: linalg.fill ins(%[[LOW]] : f32) outs(%[[RIGHT]] :
+// PADDED: %[[TOP:.*]] = memref.subview %[[BAND]][0, 0, 0, 1] [1, 64, 1, 96]
+// PADDED: linalg.fill ins(%[[LOW]] : f32) outs(%[[TOP]] :
+// PADDED: memref.reinterpret_cast %{{.*}} to offset: [0], sizes: [1, 1, 3, 3, 3, 24, 96]
+// PADDED: memref.subview %[[BAND]][0, 0, 1, 1] [1, 64, 24, 96]
 // PADDED: mnn.kernel = "conv"
-// PADDED-NOT: mnn.kernel = "conv"
+// PADDED: scf.parallel {{.*}} to (%c64, %c12)
+// PADDED-NOT: linalg.fill
+// PADDED: memref.reinterpret_cast %{{.*}} to offset: [8924], sizes: [1, 1, 3, 3, 3, 25, 96]
+// PADDED: memref.subview %[[BAND]][0, 0, 0, 1] [1, 64, 25, 96]
+// PADDED: memref.reinterpret_cast %{{.*}} to offset: [27548], sizes: [1, 1, 3, 3, 3, 25, 96]
+// PADDED-NOT: linalg.fill
+//
+// A pool of stride 1 is not banded: the conv writes its whole output.
+// STRIDE1-LABEL: func.func @__mnn_main
+// STRIDE1: memref.view {{.*}} to memref<1x64x96x96xf32>
+// STRIDE1: mnn.kernel = "conv"
+// STRIDE1-NOT: mnn.kernel = "conv"
 func.func @main(%x: tensor<1x3x194x194xf32> {mnn.name = "x"}) -> (tensor<1x64x47x47xf32> {mnn.name = "y"}) {
   %w = mnn.constant dense<0.5> : tensor<64x3x3x3xf32>
   %c = mnn.conv2d %x, %w {operandSegmentSizes = array<i32: 1, 1, 0, 0>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64, activation = "relu"} : (tensor<1x3x194x194xf32>, tensor<64x3x3x3xf32>) -> tensor<1x64x96x96xf32>
