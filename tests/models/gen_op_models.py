@@ -1209,7 +1209,7 @@ def gen_pool_conv(s):
     # into the pool (mnn::bandedReader): per band of pool rows, the conv
     # computes the rows the band reads into a band buffer, then the pool
     # reads them. SqueezeNet's stem (3x3 stride 2 + ReLU, 64 channels on
-    # 111x111, a 3x3 stride-2 ceil-mode pool: five bands of 11 rows); a 3x3
+    # 111x111, a 3x3 stride-2 ceil-mode pool: two bands of 28 and 27 rows); a 3x3
     # stride-1 conv with bias into a 2x2 pool whose bands are uneven (the
     # last shorter) and whose conv output has a row no pool window reads;
     # the SqueezeNet stem again with the pool writing its rows into its slice
