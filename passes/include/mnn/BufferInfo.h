@@ -66,8 +66,9 @@ llvm::SmallVector<ConvRect, 5> directConvPieces(mlir::Operation *op);
 /// while they are in cache. `v` then has no buffer. Readers: a depthwise
 /// conv after a 1x1 conv (the buffer zero-bordered for its padding;
 /// mobilenet_v2's 96-channel 112x112 expansion wrote 4.8 MB that its
-/// stride-2 depthwise conv read back from L3), and an unpadded stride-2
-/// max pool after an unpadded conv (squeezenet1_1's 3.15 MB stem output).
+/// stride-2 depthwise conv read back from L3), and a stride-2 max pool
+/// after an undilated conv (the stems of squeezenet1_1 and resnet18; the
+/// buffer bordered with -inf for the pool's padding).
 mlir::Operation *bandedReader(mlir::Value v);
 
 /// Marks the pixel-lane conv kernel op of a band's 1x1 conv: its parallel
