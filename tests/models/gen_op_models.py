@@ -1248,6 +1248,19 @@ def gen_pool_conv(s):
     banded_pool("conv_banded_maxpool_padded_ceil", [1, 4, 150, 170], 32, 3, 1, 3, False, True,
                 conv_pad=1)
 
+    # The banded conv's input stored padded by the conv before it (12 channels:
+    # not Winograd), read in place; the pool padded.
+    c = Case("conv_banded_maxpool_padded_input_stored")
+    c.input("x", [1, 8, 120, 120])
+    c.weight("wa", [12, 8, 3, 3], scale=(2.0 / 72) ** 0.5)
+    c.node("Conv", ["x", "wa"], ["a"], kernel_shape=[3, 3])
+    c.node("Relu", ["a"], ["ar"])
+    c.weight("wb", [48, 12, 3, 3], scale=(2.0 / 108) ** 0.5)
+    c.node("Conv", ["ar", "wb"], ["b"], kernel_shape=[3, 3], pads=[1, 1, 1, 1])
+    c.node("MaxPool", ["b"], ["y"], kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1])
+    c.output("y")
+    s.add(c)
+
     # Stride-2 depthwise convs on pixel lanes (at least 16 output columns; with AVX2
     # their tiles keep the lane order of vshufps and restore it at the store): full
     # tiles and a narrower last one, a fused residual + ReLU (the residual is permuted
