@@ -130,8 +130,7 @@ static bool bandablePool(Pool2DOp pool) {
 Operation *bandedReader(Value v) {
   auto producer = v.getDefiningOp<Conv2DOp>();
   if (!producer || !v.hasOneUse() || !isDirectConv(producer) || producer.getGroup() != 1 ||
-      producer.getResidual() || producer->hasAttr(kPackedInputRowsAttr) ||
-      producer->hasAttr(kBlockedInputLanesAttr))
+      producer.getResidual() || producer->hasAttr(kPackedInputRowsAttr))
     return nullptr;
   auto type = cast<RankedTensorType>(v.getType());
   Operation *user = *v.getUsers().begin();
@@ -199,6 +198,12 @@ int64_t bandedPoolBandOffset(Operation *pool) {
 SmallVector<int64_t, 4> bandBufferShape(Operation *op) {
   BandReader r = bandReaderOf(op);
   return {1, r.c, (bandedRows(op) - 1) * r.sh + r.kh, r.wp};
+}
+
+/// Bytes of a banded reader's band buffer (f32).
+static int64_t bandBufferBytes(Operation *op) {
+  SmallVector<int64_t, 4> shape = bandBufferShape(op);
+  return shape[0] * shape[1] * shape[2] * shape[3] * 4;
 }
 
 std::optional<SmallVector<int64_t, 4>> paddedStorage(Value v) {
@@ -589,10 +594,8 @@ int64_t scratchBytes(Operation *op) {
   // (no padded copy); other convs and pools need a padded copy unless the
   // input is stored padded.
   if (auto conv = dyn_cast<Conv2DOp>(op)) {
-    if (bandedReader(conv.getInput()) == op) {
-      SmallVector<int64_t, 4> shape = bandBufferShape(op);
-      return shape[0] * shape[1] * shape[2] * shape[3] * 4;
-    }
+    if (bandedReader(conv.getInput()) == op)
+      return bandBufferBytes(op);
     if (blockedInputLanes(op))
       return blockedStorageLanes(conv.getInput()) ? 0
                                                    : paddedBytes(conv.getInput(), conv.getPads());
@@ -602,10 +605,7 @@ int64_t scratchBytes(Operation *op) {
   }
   if (auto pool = dyn_cast<Pool2DOp>(op)) {
     if (bandedReader(pool.getInput()) == op)
-      return bandedPoolBandOffset(op) + [&] {
-        SmallVector<int64_t, 4> shape = bandBufferShape(op);
-        return shape[0] * shape[1] * shape[2] * shape[3] * 4;
-      }();
+      return bandedPoolBandOffset(op) + bandBufferBytes(op);
     return paddedCopyBytes(pool.getInput(), pool.getPads());
   }
   return 0;
