@@ -61,6 +61,7 @@ static void addStage(OpPassManager &pm, Stage stage,
     pack.panel = mnn::kMatrixVectorLaneMultiple * mnn::matmulLanes(options.vectorBits);
     pm.addNestedPass<func::FuncOp>(createPackWeights(pack));
     pm.addNestedPass<func::FuncOp>(createFoldConstants());
+    pm.addNestedPass<func::FuncOp>(createFoldChannelScale());
     break;
   }
   case Stage::Bufferized: {

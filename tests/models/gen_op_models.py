@@ -1522,6 +1522,44 @@ def gen_composites(s):
     c.output("y")
     s.add(c)
 
+    # Squeeze-and-excitation gates read by a 1x1 conv (mnn-fold-channel-scale
+    # moves the gate into the conv's weights where they are the smaller).
+    def se_conv(name, x_shape, cout, residual=False, gate_input=False):
+        c = Case(name)
+        n, ch, h, w = x_shape
+        c.input("x", x_shape)
+        if gate_input:
+            # One gate for the whole batch, given as an input.
+            c.input("gate", [1, ch, 1, 1], gen=positive)
+        else:
+            c.weight("w1", [ch // 4, ch, 1, 1], scale=0.3)
+            c.weight("b1", [ch // 4], scale=0.1)
+            c.weight("w2", [ch, ch // 4, 1, 1], scale=0.3)
+            c.weight("b2", [ch], scale=0.1)
+            c.node("GlobalAveragePool", ["x"], ["pooled"])
+            c.node("Conv", ["pooled", "w1", "b1"], ["fc1"], kernel_shape=[1, 1])
+            c.node("Relu", ["fc1"], ["fc1r"])
+            c.node("Conv", ["fc1r", "w2", "b2"], ["fc2"], kernel_shape=[1, 1])
+            c.node("HardSigmoid", ["fc2"], ["gate"], alpha=1.0 / 6, beta=0.5)
+        c.node("Mul", ["x", "gate"], ["scaled"])
+        c.weight("w", [cout, ch, 1, 1], scale=ch ** -0.5)
+        c.weight("b", [cout], scale=0.1)
+        c.node("Conv", ["scaled", "w", "b"], ["proj" if residual else "y"], kernel_shape=[1, 1])
+        if residual:
+            c.input("res", [n, cout, h, w])
+            c.node("Add", ["proj", "res"], ["y"])
+        c.output("y")
+        s.add(c)
+
+    se_conv("se_gate_conv_pixel_lanes", [1, 96, 14, 14], 40)
+    se_conv("se_gate_conv_packed_residual", [1, 144, 14, 14], 48, residual=True)
+    se_conv("se_gate_conv_blocked_56", [1, 16, 56, 56], 16)
+    # 96 x 576 weights, 576 x 7 x 7 activations: the product stays.
+    se_conv("se_gate_conv_not_folded", [1, 576, 7, 7], 96, residual=True)
+    # A per-sample gate over a batch of two stays; one shared gate folds.
+    se_conv("se_gate_conv_batch2", [2, 32, 8, 8], 8)
+    se_conv("se_gate_input_batch2_shared", [2, 32, 8, 8], 8, gate_input=True)
+
     # Two outputs, one of them an intermediate also consumed inside the graph.
     c = Case("multi_output_intermediate")
     c.input("x", [2, 8])

@@ -93,6 +93,17 @@ def PackWeights : Pass<"mnn-pack-weights", "mlir::func::FuncOp"> {
   let dependentDialects = ["mnn::MNNDialect"];
 }
 
+def FoldChannelScale : Pass<"mnn-fold-channel-scale", "mlir::func::FuncOp"> {
+  let summary = "Move a run-time input-channel scale of a conv into its weights";
+  let description = [{
+    conv2d(x * s, W) with s [1, C, 1, 1] (a squeeze-and-excitation gate) and
+    the product read only by the conv becomes conv2d(x, W * s'), s' the
+    scale reshaped along the filter layout's input-channel dim, where the
+    filter has no more elements than x (group 1, f32).
+  }];
+  let dependentDialects = ["mnn::MNNDialect"];
+}
+
 def PlanMemory : Pass<"mnn-plan-memory", "mlir::func::FuncOp"> {
   let summary = "Assign every intermediate tensor an offset in one arena";
   let description = [{
