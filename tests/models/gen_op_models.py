@@ -1304,6 +1304,13 @@ def gen_pool_conv(s):
     # depthwise one.
     conv("conv_pieces_stem_3x3_s2", [1, 3, 100, 130], 16, 3, post="relu6",
          strides=[2, 2], pads=[1, 1, 1, 1])
+    # 16 output channels over a short reduction on maps whose pieces are
+    # multiples of 16 wide: 16-pixel channel-lane tiles with 512-bit vectors
+    # (mobilenet_v3_small's stem), padded (pieces) and not.
+    conv("conv_stem_3x3_s2_16px_tiles_pieces", [1, 3, 128, 192], 16, 3, post="relu6",
+         strides=[2, 2], pads=[1, 1, 1, 1])
+    conv("conv_stem_3x3_s2_16px_tiles", [2, 3, 65, 97], 16, 3, post="relu",
+         strides=[2, 2])
     conv("conv_pieces_dilated_asym_residual_batch2", [2, 4, 20, 70], 4, 3,
          post="residual", dilations=[2, 2], pads=[1, 2, 3, 2])
     conv("conv_pieces_depthwise_34x50", [1, 16, 34, 50], 16, 3, group=16,
