@@ -62,6 +62,7 @@ static void addStage(OpPassManager &pm, Stage stage,
     pm.addNestedPass<func::FuncOp>(createPackWeights(pack));
     pm.addNestedPass<func::FuncOp>(createFoldConstants());
     pm.addNestedPass<func::FuncOp>(createFoldChannelScale());
+    pm.addNestedPass<func::FuncOp>(createFoldConstants());
     break;
   }
   case Stage::Bufferized: {

@@ -10,11 +10,15 @@
 // 196 pixels) and its 56x56 one, not its 7x7 ones (96 channels, 49 pixels).
 //
 // Runs after mnn-pack-weights: the scale is reshaped to broadcast along the
-// input-channel dim of whichever layout the filter has.
+// input-channel dim of whichever layout the filter has. A constant scale
+// (x / std of an input normalization) always moves: mnn-fold-constants then
+// computes the scaled weights at compile time.
 //
 //===----------------------------------------------------------------------===//
 #include "mnn/MNNDialect.h"
 #include "mnn/Passes.h"
+
+#include "mlir/IR/Matchers.h"
 
 namespace mnn {
 #define GEN_PASS_DEF_FOLDCHANNELSCALE
@@ -37,10 +41,14 @@ int64_t inputChannelDim(StringRef layout) {
   return -1;
 }
 
-/// Whether `type` is a per-channel scale [1, C, 1, 1] of `channels`.
+/// Whether `type` broadcasts against NCHW as a per-channel scale of
+/// `channels`: [1, C, 1, 1], [C, 1, 1] (aligned from the right).
 bool isChannelScale(RankedTensorType type, int64_t channels) {
-  return type.hasStaticShape() && type.getRank() == 4 && type.getDimSize(0) == 1 &&
-         type.getDimSize(1) == channels && type.getDimSize(2) == 1 && type.getDimSize(3) == 1;
+  if (!type.hasStaticShape() || type.getRank() < 3 || type.getRank() > 4)
+    return false;
+  ArrayRef<int64_t> shape = type.getShape().take_back(3);
+  return shape[0] == channels && shape[1] == 1 && shape[2] == 1 &&
+         (type.getRank() == 3 || type.getDimSize(0) == 1);
 }
 
 void foldIntoWeights(mnn::Conv2DOp conv) {
@@ -61,7 +69,10 @@ void foldIntoWeights(mnn::Conv2DOp conv) {
   auto scaleType = cast<RankedTensorType>(scale.getType());
   if (x.getType() != xType || !isChannelScale(scaleType, xType.getDimSize(1)))
     return;
-  if (filterType.getNumElements() > xType.getNumElements())
+  // A constant scale (an input normalization) folds into constant
+  // weights at compile time (mnn-fold-constants after this pass).
+  if (filterType.getNumElements() > xType.getNumElements() &&
+      !matchPattern(scale, m_Constant()))
     return;
   OpBuilder b(conv);
   Location loc = mul.getLoc();

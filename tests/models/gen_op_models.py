@@ -1567,6 +1567,23 @@ def gen_composites(s):
     se_conv("se_gate_conv_batch2", [2, 32, 8, 8], 8)
     se_conv("se_gate_input_batch2_shared", [2, 32, 8, 8], 8, gate_input=True)
 
+    # An input normalization, (x - mean) * (1 / std) with constants [3, 1, 1],
+    # before a padded stride-2 stem: the scale folds into the stem's weights
+    # at compile time (the mean stays: the padding is of x - mean).
+    c = Case("input_normalization_stem")
+    c.input("x", [1, 3, 40, 40])
+    c.f32("mean", np.array([0.485, 0.456, 0.406], np.float32).reshape(3, 1, 1))
+    c.f32("inv_std", (1 / np.array([0.229, 0.224, 0.225], np.float32)).reshape(3, 1, 1))
+    c.weight("w", [16, 3, 3, 3], scale=0.3)
+    c.weight("b", [16], scale=0.1)
+    c.node("Sub", ["x", "mean"], ["centered"])
+    c.node("Mul", ["centered", "inv_std"], ["normed"])
+    c.node("Conv", ["normed", "w", "b"], ["conv"], kernel_shape=[3, 3], strides=[2, 2],
+           pads=[1, 1, 1, 1])
+    c.node("Relu", ["conv"], ["y"])
+    c.output("y")
+    s.add(c)
+
     # Two outputs, one of them an intermediate also consumed inside the graph.
     c = Case("multi_output_intermediate")
     c.input("x", [2, 8])

@@ -99,7 +99,8 @@ def FoldChannelScale : Pass<"mnn-fold-channel-scale", "mlir::func::FuncOp"> {
     conv2d(x * s, W) with s [1, C, 1, 1] (a squeeze-and-excitation gate) and
     the product read only by the conv becomes conv2d(x, W * s'), s' the
     scale reshaped along the filter layout's input-channel dim, where the
-    filter has no more elements than x (group 1, f32).
+    filter has no more elements than x or s is a constant (group 1, f32;
+    s may also be [C, 1, 1]).
   }];
   let dependentDialects = ["mnn::MNNDialect"];
 }

@@ -1,4 +1,5 @@
 // RUN: mnn-opt %s --mnn-fold-channel-scale --split-input-file | FileCheck %s
+// RUN: mnn-opt %s --mnn-fold-channel-scale --mnn-fold-constants --split-input-file | FileCheck %s --check-prefix=FOLD
 
 // A squeeze-and-excitation gate before a 1x1 conv (hwigo weights, 4 -> 2 on
 // 4x4): the conv reads x and its weights are scaled along dim 2 (Cin).
@@ -92,4 +93,24 @@ func.func @grouped(%x: tensor<1x4x4x4xf32>, %s: tensor<1x4x1x1xf32>) -> tensor<1
   %m = mnn.mul %x, %s : (tensor<1x4x4x4xf32>, tensor<1x4x1x1xf32>) -> tensor<1x4x4x4xf32>
   %y = mnn.conv2d %m, %w {operandSegmentSizes = array<i32: 1, 1, 0, 0>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 2 : i64, filter_layout = "hwigo"} : (tensor<1x4x4x4xf32>, tensor<1x1x2x2x2xf32>) -> tensor<1x4x4x4xf32>
   return %y : tensor<1x4x4x4xf32>
+}
+
+// -----
+
+// A constant scale [C, 1, 1] (an input normalization's 1 / std) moves into
+// the weights even where they are the larger, and mnn-fold-constants then
+// scales them at compile time: W = 1 everywhere, s = [2, 4, 0.5].
+// CHECK-LABEL: func.func @constant_scale
+// CHECK:       mnn.reshape %{{.*}} : (tensor<3x1x1xf32>) -> tensor<1x3x1x1xf32>
+// CHECK:       mnn.conv2d %arg0,
+// FOLD-LABEL:  func.func @constant_scale
+// FOLD:        %[[W:.*]] = mnn.constant dense<{{\[\[}}{{\[}}[2.000000e+00, 2.000000e+00], [2.000000e+00, 2.000000e+00]], {{\[}}[4.000000e+00, 4.000000e+00], [4.000000e+00, 4.000000e+00]], {{\[}}[5.000000e-01, 5.000000e-01], [5.000000e-01, 5.000000e-01]]]]> : tensor<1x3x2x2xf32>
+// FOLD-NOT:    mnn.mul
+// FOLD:        mnn.conv2d %arg0, %[[W]]
+func.func @constant_scale(%x: tensor<1x3x2x2xf32>) -> tensor<1x1x1x1xf32> {
+  %s = mnn.constant dense<[[[2.0]], [[4.0]], [[0.5]]]> : tensor<3x1x1xf32>
+  %w = mnn.constant dense<1.0> : tensor<1x3x2x2xf32>
+  %m = mnn.mul %x, %s : (tensor<1x3x2x2xf32>, tensor<3x1x1xf32>) -> tensor<1x3x2x2xf32>
+  %y = mnn.conv2d %m, %w {operandSegmentSizes = array<i32: 1, 1, 0, 0>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x3x2x2xf32>, tensor<1x3x2x2xf32>) -> tensor<1x1x1x1xf32>
+  return %y : tensor<1x1x1x1xf32>
 }
