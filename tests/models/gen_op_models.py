@@ -1531,7 +1531,7 @@ def gen_composites(s):
 
     # Squeeze-and-excitation gates read by a 1x1 conv (mnn-fold-channel-scale
     # moves the gate into the conv's weights where they are the smaller).
-    def se_conv(name, x_shape, cout, residual=False, gate_input=False):
+    def se_conv(name, x_shape, cout, residual=False, gate_input=False, k=1):
         c = Case(name)
         n, ch, h, w = x_shape
         c.input("x", x_shape)
@@ -1549,9 +1549,10 @@ def gen_composites(s):
             c.node("Conv", ["fc1r", "w2", "b2"], ["fc2"], kernel_shape=[1, 1])
             c.node("HardSigmoid", ["fc2"], ["gate"], alpha=1.0 / 6, beta=0.5)
         c.node("Mul", ["x", "gate"], ["scaled"])
-        c.weight("w", [cout, ch, 1, 1], scale=ch ** -0.5)
+        c.weight("w", [cout, ch, k, k], scale=(ch * k * k) ** -0.5)
         c.weight("b", [cout], scale=0.1)
-        c.node("Conv", ["scaled", "w", "b"], ["proj" if residual else "y"], kernel_shape=[1, 1])
+        c.node("Conv", ["scaled", "w", "b"], ["proj" if residual else "y"], kernel_shape=[k, k],
+               pads=[k // 2] * 4)
         if residual:
             c.input("res", [n, cout, h, w])
             c.node("Add", ["proj", "res"], ["y"])
@@ -1566,6 +1567,8 @@ def gen_composites(s):
     # A per-sample gate over a batch of two stays; one shared gate folds.
     se_conv("se_gate_conv_batch2", [2, 32, 8, 8], 8)
     se_conv("se_gate_input_batch2_shared", [2, 32, 8, 8], 8, gate_input=True)
+    # A Winograd 3x3 conv: the gate scales its transformed weights.
+    se_conv("se_gate_conv_winograd_3x3", [1, 16, 56, 56], 16, k=3)
 
     # An input normalization, (x - mean) * (1 / std) with constants [3, 1, 1],
     # before a padded stride-2 stem: the scale folds into the stem's weights
