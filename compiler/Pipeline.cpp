@@ -60,7 +60,6 @@ static void addStage(OpPassManager &pm, Stage stage,
     // The columns of mnn-tile's matrix-vector register tile.
     pack.panel = mnn::kMatrixVectorLaneMultiple * mnn::matmulLanes(options.vectorBits);
     pm.addNestedPass<func::FuncOp>(createPackWeights(pack));
-    pm.addNestedPass<func::FuncOp>(createFoldConstants());
     pm.addNestedPass<func::FuncOp>(createFoldChannelScale());
     pm.addNestedPass<func::FuncOp>(createFoldConstants());
     break;
