@@ -361,7 +361,7 @@ llvm::Error addModelGlue(llvm::Module &module, const ModelInterface &model) {
                  llvm::Twine(model.outputs.size()) +
                  " outputs (inputs, outputs, arena, pool)");
 
-  for (llvm::StringRef name : {kEntryFunctionName, kModelDescName})
+  for (llvm::StringRef name : {kEntryFunctionName, kModelDescName, kThreadScratchBytesName})
     if (module.getNamedValue(name))
       return error("the module already has a symbol named " + name);
 
@@ -454,6 +454,12 @@ llvm::Error addModelGlue(llvm::Module &module, const ModelInterface &model) {
   desc->setVisibility(llvm::GlobalValue::HiddenVisibility);
   desc->setAlignment(module.getDataLayout().getABITypeAlign(modelDescTy));
 
+  // __mnn_thread_scratch_bytes
+  auto *scratchBytes = new llvm::GlobalVariable(
+      module, i64, true, llvm::GlobalValue::ExternalLinkage,
+      llvm::ConstantInt::get(i64, model.threadScratchBytes), kThreadScratchBytesName);
+  scratchBytes->setVisibility(llvm::GlobalValue::HiddenVisibility);
+
   // Exported wrappers.
   std::vector<std::string> exported = exportedSymbols(model.name);
   if (llvm::Error err = addForwarder(module, exported[0], *rtCreate))
@@ -477,6 +483,7 @@ llvm::Error addModelGlue(llvm::Module &module, const ModelInterface &model) {
     keep.insert(name);
   keep.insert(kEntryFunctionName);
   keep.insert(kModelDescName);
+  keep.insert(kThreadScratchBytesName);
   for (llvm::GlobalValue &gv : module.global_values()) {
     if (gv.isDeclaration()) {
       if (gv.getName().starts_with("mnnrt_"))

@@ -44,6 +44,8 @@ struct ModelInterface {
   std::vector<TensorSpec> inputs;
   std::vector<TensorSpec> outputs;
   uint64_t arenaBytes = 0; ///< scratch the entry needs (0: none)
+  /// Scratch each pool worker needs besides the arena (mnnrt_thread_scratch).
+  uint64_t threadScratchBytes = 0;
   std::string arch;        ///< "x86_64" or "aarch64"
   /// Names of the profiled ops (models compiled with --profile), else empty.
   std::vector<std::string> opNames;
@@ -53,6 +55,7 @@ struct ModelInterface {
 inline constexpr llvm::StringLiteral kMainFunctionName = "__mnn_main";
 inline constexpr llvm::StringLiteral kEntryFunctionName = "__mnn_entry";
 inline constexpr llvm::StringLiteral kModelDescName = "__mnn_model_desc";
+inline constexpr llvm::StringLiteral kThreadScratchBytesName = "__mnn_thread_scratch_bytes";
 inline constexpr llvm::StringLiteral kDescriptorFunctionName =
     MNN_MODEL_DESCRIPTOR_SYMBOL;
 

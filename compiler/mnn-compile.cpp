@@ -296,6 +296,8 @@ int main(int argc, char **argv) {
   if (auto main = module->lookupSymbol(mnn::kMainFunction)) {
     if (auto a = main->getAttrOfType<mlir::IntegerAttr>(mnn::kArenaBytesAttr))
       iface.arenaBytes = a.getInt();
+    if (auto a = main->getAttrOfType<mlir::IntegerAttr>(mnn::kThreadScratchBytesAttr))
+      iface.threadScratchBytes = a.getInt();
     if (verbose)
       if (auto u = main->getAttrOfType<mlir::IntegerAttr>(mnn::kUnplannedBytesAttr))
         errs() << format("mnn-compile: arena %llu bytes; without reuse %llu bytes (%.1f%%)\n",

@@ -190,6 +190,16 @@ int64_t bandedRows(Operation *op) {
   return llvm::divideCeil(r.oh, bands);
 }
 
+int64_t bandCount(Operation *op) {
+  return llvm::divideCeil(bandReaderOf(op).oh, bandedRows(op));
+}
+
+int64_t bandTaskThreads(Operation *op) {
+  // Two bands per thread at least, so that a slow thread's last band can be
+  // taken by another.
+  return isa<Pool2DOp>(op) ? 0 : bandCount(op) / 2;
+}
+
 int64_t bandedPoolBandOffset(Operation *pool) {
   auto conv = cast<Pool2DOp>(pool).getInput().getDefiningOp<Conv2DOp>();
   return llvm::alignTo(paddedCopyBytes(conv.getInput(), conv.getPads()), kArenaAlignment);
@@ -571,6 +581,13 @@ static int64_t borderWindowBytes(Conv2DOp conv, ArrayRef<ConvRect> pieces) {
                            kArenaAlignment);
   }
   return bytes;
+}
+
+int64_t threadScratchBytes(Operation *op) {
+  auto conv = dyn_cast<Conv2DOp>(op);
+  if (!conv || bandedReader(conv.getInput()) != op || bandTaskThreads(op) < 2)
+    return 0;
+  return llvm::alignTo(bandBufferBytes(op), kArenaAlignment);
 }
 
 int64_t scratchBytes(Operation *op) {

@@ -171,6 +171,15 @@ Value stridedView(OpBuilder &b, Location loc, Value buf,
                                              strides);
 }
 
+func::FuncOp Lowering::runtimeFunction(StringRef name, FunctionType type) {
+  if (auto fn = module.lookupSymbol<func::FuncOp>(name))
+    return fn;
+  OpBuilder mb(target);
+  auto fn = mb.create<func::FuncOp>(target.getLoc(), name, type);
+  fn.setPrivate();
+  return fn;
+}
+
 scf::ParallelOp parallelOver(OpBuilder &b, Location loc, ArrayRef<int64_t> bounds) {
   auto idx = [&](int64_t v) -> Value { return b.create<arith::ConstantIndexOp>(loc, v); };
   SmallVector<Value> lower, upper, steps;
@@ -673,6 +682,7 @@ LogicalResult Lowering::run() {
   for (unsigned i = 0; i < numOut; ++i)
     outputs.push_back(entry->getArgument(numIn + i));
   arena = entry->getArgument(numIn + numOut);
+  pool = entry->getArgument(numIn + numOut + 1);
 
   // Profile hooks: runtime functions taking the op's index.
   func::FuncOp profileBegin, profileEnd;

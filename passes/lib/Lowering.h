@@ -109,6 +109,8 @@ struct Lowering {
   DenseMap<Value, Value> panelBuffers;
   SmallVector<Value> outputs;
   Value arena;
+  /// The thread pool argument (!llvm.ptr; NULL at run time on one thread).
+  Value pool;
   unsigned globalCounter = 0;
 
   Lowering(ModuleOp m, func::FuncOp src) : module(m), source(src), b(m) {}
@@ -135,6 +137,9 @@ struct Lowering {
                                      off, ValueRange{});
   }
   Value constantBuffer(ElementsAttr value, Location loc);
+  /// The declaration of runtime function `name` (runtime_abi.h), added to
+  /// the module on first use.
+  func::FuncOp runtimeFunction(StringRef name, FunctionType type);
 
   // Building blocks.
   void elementwise(Location loc, Value out, ValueRange ins, BodyFn body);

@@ -2,7 +2,7 @@
 //
 // The runtime's mnnrt_parallel_for takes a C function pointer and a context,
 // which the MLIR func dialect cannot express. So each top-level scf.parallel
-// of __mnn_main becomes:
+// of __mnn_main (or of a top-level scf.if in it) becomes:
 //   - @__mnn_task_N(main's args..., begin, end): runs the linearized
 //     iterations [begin, end) of the loop body;
 //   - a call to the declaration @__mnn_parallel_N(main's args..., count),
@@ -140,10 +140,20 @@ struct OutlineParallelPass
     auto main = module.lookupSymbol<func::FuncOp>(mnn::kMainFunction);
     if (!main || main.isExternal())
       return;
+    // Top-level loops, also those inside a top-level scf.if (a schedule
+    // chosen at run time).
     SmallVector<scf::ParallelOp> loops;
-    for (Operation &op : main.front())
-      if (auto p = dyn_cast<scf::ParallelOp>(op))
-        loops.push_back(p);
+    std::function<void(Block &)> collect = [&](Block &block) {
+      for (Operation &op : block) {
+        if (auto p = dyn_cast<scf::ParallelOp>(op))
+          loops.push_back(p);
+        if (isa<scf::IfOp>(op))
+          for (Region &r : op.getRegions())
+            for (Block &b : r)
+              collect(b);
+      }
+    };
+    collect(main.front());
     unsigned id = 0;
     for (scf::ParallelOp loop : loops)
       if (failed(outline(loop, main, id++)))

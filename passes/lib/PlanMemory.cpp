@@ -110,7 +110,9 @@ struct PlanMemoryPass : mnn::impl::PlanMemoryBase<PlanMemoryPass> {
     };
 
     std::vector<Slot> slots;
+    int64_t threadScratch = 0;
     for (Operation &op : body) {
+      threadScratch = std::max(threadScratch, mnn::threadScratchBytes(&op));
       if (&op == terminator || op.hasTrait<OpTrait::ConstantLike>())
         continue;
       int64_t at = position[&op];
@@ -169,6 +171,8 @@ struct PlanMemoryPass : mnn::impl::PlanMemoryBase<PlanMemoryPass> {
       op->setAttr(mnn::kOffsetAttr, b.getDenseI64ArrayAttr(list));
     func->setAttr(mnn::kArenaBytesAttr, b.getI64IntegerAttr(arena));
     func->setAttr(mnn::kUnplannedBytesAttr, b.getI64IntegerAttr(unplanned));
+    if (threadScratch > 0)
+      func->setAttr(mnn::kThreadScratchBytesAttr, b.getI64IntegerAttr(threadScratch));
   }
 };
 

@@ -445,12 +445,33 @@ struct TilePass : mnn::impl::TileBase<TilePass> {
     func::FuncOp func = getOperation();
     int64_t vectorWidth = mnn::matmulLanes(vectorBits);
     SmallVector<linalg::LinalgOp> ops;
-    // Only top-level ops: nothing is tiled twice when the pass reruns.
+    // Only untiled ops: those at the top level (also inside a top-level
+    // scf.if, a choice of schedule at run time), and the kernels of a band
+    // task (mnn.band_tasks) right inside their band's case; nothing is tiled
+    // twice when the pass reruns. A band task's kernels get register tiles
+    // only, keeping the order of their parallel tiles as sequential loops:
+    // each band is one task already.
     if (func.isExternal())
       return;
-    for (Operation &op : func.front())
-      if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op))
-        ops.push_back(linalgOp);
+    llvm::DenseSet<Operation *> inTask;
+    std::function<void(Block &)> collect = [&](Block &block) {
+      for (Operation &op : block) {
+        if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op))
+          ops.push_back(linalgOp);
+        if (isa<scf::IfOp>(op))
+          for (Region &r : op.getRegions())
+            for (Block &b : r)
+              collect(b);
+        if (isa<scf::ParallelOp>(op) && op.hasAttr(mnn::kBandTasksAttr))
+          op.walk([&](linalg::GenericOp kernel) {
+            if (kernel->hasAttr(mnn::kKernelAttr) && isa<scf::IndexSwitchOp>(kernel->getParentOp())) {
+              ops.push_back(kernel);
+              inTask.insert(kernel);
+            }
+          });
+      }
+    };
+    collect(func.front());
     IRRewriter rewriter(&getContext());
     // The target's weight block; a conv may carry its own (mnn.channel_lanes).
     int64_t targetLanes = channelLanes > 0 ? channelLanes : vectorBits / 32;
@@ -503,7 +524,9 @@ struct TilePass : mnn::impl::TileBase<TilePass> {
       SmallVector<int64_t> fullRanges = op.getStaticLoopRanges();
       FailureOr<linalg::LinalgOp> outer =
           tileWith(rewriter, op, s->parallelTiles,
-                   linalg::LinalgTilingLoopType::ParallelLoops, s->interchange);
+                   inTask.contains(op.getOperation()) ? linalg::LinalgTilingLoopType::Loops
+                                                      : linalg::LinalgTilingLoopType::ParallelLoops,
+                   s->interchange);
       if (failed(outer)) {
         op->emitError("parallel tiling failed");
         return signalPassFailure();

@@ -25,6 +25,8 @@ extern void __mnn_entry(void* const* inputs, void* const* outputs,
     __attribute__((visibility("hidden")));
 extern const mnn_model_desc __mnn_model_desc
     __attribute__((visibility("hidden")));
+extern const uint64_t __mnn_thread_scratch_bytes
+    __attribute__((visibility("hidden")));
 
 struct mnn_model {
   mnnrt_pool* pool;     /* NULL when the model runs on one thread */
@@ -172,6 +174,14 @@ int mnnrt_create(const mnn_options* options, mnn_model** model,
       return set_status(status, MNN_ERROR_INTERNAL,
                         "create: cannot start %d threads (errno %d)",
                         (int)num_threads, err);
+    }
+    if (mnnrt_pool_reserve_scratch(m->pool, __mnn_thread_scratch_bytes) != 0) {
+      mnnrt_destroy(m);
+      return set_status(status, MNN_ERROR_OUT_OF_MEMORY,
+                        "create: cannot allocate %llu bytes of scratch for "
+                        "each of %d threads",
+                        (unsigned long long)__mnn_thread_scratch_bytes,
+                        (int)num_threads - 1);
     }
   }
 

@@ -74,6 +74,9 @@ typedef struct mnnrt_worker {
   pthread_t thread;
   struct mnnrt_pool* pool;
   int32_t index; /* 1..num_threads-1; the dispatcher is 0 */
+  /* This worker's scratch (mnnrt_thread_scratch), 64-byte aligned; NULL
+   * until mnnrt_pool_reserve_scratch. */
+  uint8_t* scratch;
 } mnnrt_worker;
 
 struct mnnrt_pool {
@@ -117,6 +120,10 @@ struct mnnrt_pool {
 /* Set on worker threads, and on a dispatcher while it dispatches: a
  * parallel_for issued from there runs inline. */
 static _Thread_local int tls_in_parallel_region;
+
+/* The worker a pool thread is (NULL on any other thread), for
+ * mnnrt_thread_scratch. */
+static _Thread_local mnnrt_worker* tls_worker;
 
 static inline void cpu_relax(void) {
 #if defined(__x86_64__) || defined(__i386__)
@@ -282,6 +289,7 @@ static void* worker_main(void* arg) {
   mnnrt_worker* self = (mnnrt_worker*)arg;
   mnnrt_pool* pool = self->pool;
   tls_in_parallel_region = 1;
+  tls_worker = self;
   uint64_t seen = 0;
   for (;;) {
     seen = wait_for_work(pool, seen);
@@ -378,6 +386,8 @@ void mnnrt_pool_destroy(mnnrt_pool* pool) {
   pthread_cond_destroy(&pool->done_cv);
   pthread_cond_destroy(&pool->work_cv);
   pthread_mutex_destroy(&pool->mutex);
+  for (int32_t i = 0; i + 1 < pool->num_threads && pool->workers; ++i)
+    free(pool->workers[i].scratch);
   free(pool->workers);
   free(pool->slots);
   free(pool);
@@ -385,6 +395,28 @@ void mnnrt_pool_destroy(mnnrt_pool* pool) {
 
 int32_t mnnrt_pool_num_threads(const mnnrt_pool* pool) {
   return pool ? pool->num_threads : 1;
+}
+
+int mnnrt_pool_reserve_scratch(mnnrt_pool* pool, uint64_t bytes) {
+  if (!pool || bytes == 0) return 0;
+  if (bytes > SIZE_MAX - MNNRT_CACHE_LINE) return ENOMEM;
+  size_t rounded = ((size_t)bytes + MNNRT_CACHE_LINE - 1) / MNNRT_CACHE_LINE * MNNRT_CACHE_LINE;
+  for (int32_t i = 0; i < pool->num_workers; ++i) {
+    void* mem = NULL;
+    if (posix_memalign(&mem, MNNRT_CACHE_LINE, rounded) != 0) return ENOMEM;
+    free(pool->workers[i].scratch);
+    pool->workers[i].scratch = (uint8_t*)mem;
+  }
+  return 0;
+}
+
+int32_t mnnrt_num_threads(void* pool) {
+  return mnnrt_pool_num_threads((const mnnrt_pool*)pool);
+}
+
+uint8_t* mnnrt_thread_scratch(void* pool, uint8_t* own) {
+  mnnrt_worker* w = tls_worker;
+  return w && w->pool == (mnnrt_pool*)pool && w->scratch ? w->scratch : own;
 }
 
 void mnnrt_parallel_for(void* pool_ptr, int64_t n, mnnrt_task_fn fn,

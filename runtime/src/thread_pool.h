@@ -34,6 +34,10 @@ void mnnrt_pool_destroy(mnnrt_pool* pool);
 /* Threads of the pool, the caller included; 1 for NULL. */
 int32_t mnnrt_pool_num_threads(const mnnrt_pool* pool);
 
+/* Gives every worker `bytes` of scratch of its own (mnnrt_thread_scratch);
+ * 0 or ENOMEM. */
+int mnnrt_pool_reserve_scratch(mnnrt_pool* pool, uint64_t bytes);
+
 #ifdef __cplusplus
 }
 #endif

@@ -94,6 +94,16 @@ MNN_HIDDEN void mnnrt_parallel_for(void* pool, int64_t n, mnnrt_task_fn fn,
     fn(ctx, 0, n);
 }
 
+MNN_HIDDEN int32_t mnnrt_num_threads(void* pool) {
+  (void)pool;
+  return 1;
+}
+
+MNN_HIDDEN uint8_t* mnnrt_thread_scratch(void* pool, uint8_t* own) {
+  (void)pool;
+  return own;
+}
+
 MNN_EXPORT const mnn_model_desc* mnn_model_descriptor(void) {
   return &__mnn_model_desc;
 }

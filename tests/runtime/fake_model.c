@@ -76,6 +76,8 @@ __attribute__((visibility("hidden"))) void __mnn_entry(
 
 #endif
 
+__attribute__((visibility("hidden"))) const uint64_t __mnn_thread_scratch_bytes = 0;
+
 __attribute__((visibility("hidden"))) const mnn_model_desc __mnn_model_desc = {
     FAKE_ABI,
     FAKE_NAME,

@@ -147,6 +147,81 @@ TEST(ThreadPool, UsesAllThreadsConcurrently) {
   EXPECT_TRUE(ctx.ids.count(std::this_thread::get_id()));
 }
 
+TEST(ThreadPool, EachThreadHasScratchOfItsOwn) {
+  // Four threads that all wait for each other (as in UsesAllThreadsConcurrently)
+  // each get a different buffer: the caller its `own`, every worker the
+  // buffer mnnrt_pool_reserve_scratch gave it, which it can fill without
+  // disturbing the others.
+  constexpr int kThreads = 4;
+  constexpr size_t kBytes = 100000;
+  PoolPtr pool = MakePool(kThreads);
+  ASSERT_EQ(mnnrt_pool_reserve_scratch(pool.get(), kBytes), 0);
+  std::vector<uint8_t> own(kBytes);
+  struct Ctx {
+    mnnrt_pool* pool;
+    uint8_t* own;
+    std::atomic<int> arrived{0};
+    std::atomic<bool> timed_out{false};
+    std::mutex mutex;
+    std::set<uint8_t*> buffers;
+    std::set<std::thread::id> ids;
+    std::atomic<int> intact{0};
+  } ctx;
+  ctx.pool = pool.get();
+  ctx.own = own.data();
+  auto task = [](void* p, int64_t begin, int64_t) {
+    auto* c = static_cast<Ctx*>(p);
+    uint8_t* mine = mnnrt_thread_scratch(c->pool, c->own);
+    std::memset(mine, static_cast<int>(begin + 1), kBytes);
+    {
+      std::lock_guard<std::mutex> lock(c->mutex);
+      c->buffers.insert(mine);
+      c->ids.insert(std::this_thread::get_id());
+    }
+    c->arrived.fetch_add(1);
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (c->arrived.load() < kThreads) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        c->timed_out = true;
+        return;
+      }
+      std::this_thread::yield();
+    }
+    if (std::all_of(mine, mine + kBytes, [&](uint8_t v) { return v == begin + 1; }))
+      c->intact.fetch_add(1);
+  };
+  mnnrt_parallel_for(pool.get(), kThreads, task, &ctx);
+  ASSERT_FALSE(ctx.timed_out.load());
+  EXPECT_EQ(ctx.ids.size(), static_cast<size_t>(kThreads));
+  EXPECT_EQ(ctx.buffers.size(), static_cast<size_t>(kThreads));
+  EXPECT_TRUE(ctx.buffers.count(own.data()));
+  EXPECT_FALSE(ctx.buffers.count(nullptr));
+  EXPECT_EQ(ctx.intact.load(), kThreads);
+}
+
+TEST(ThreadPool, ScratchOfAnotherPoolOrNoPoolIsTheCallersOwn) {
+  PoolPtr pool = MakePool(2), other = MakePool(2);
+  ASSERT_EQ(mnnrt_pool_reserve_scratch(pool.get(), 64), 0);
+  uint8_t own[64];
+  EXPECT_EQ(mnnrt_thread_scratch(nullptr, own), own);
+  EXPECT_EQ(mnnrt_thread_scratch(pool.get(), own), own);
+  // A worker of `pool` asking for `other`'s scratch (a model run from a task
+  // of another model) gets the own buffer it passes.
+  struct Ctx {
+    mnnrt_pool* other;
+    uint8_t* own;
+    std::atomic<int> wrong{0};
+  } ctx{other.get(), own};
+  auto task = [](void* p, int64_t, int64_t) {
+    auto* c = static_cast<Ctx*>(p);
+    if (mnnrt_thread_scratch(c->other, c->own) != c->own) c->wrong.fetch_add(1);
+  };
+  mnnrt_parallel_for(pool.get(), 64, task, &ctx);
+  EXPECT_EQ(ctx.wrong.load(), 0);
+  EXPECT_EQ(mnnrt_num_threads(pool.get()), 2);
+  EXPECT_EQ(mnnrt_num_threads(nullptr), 1);
+}
+
 TEST(ThreadPool, NestedCallRunsInlineOnTheSameThread) {
   PoolPtr pool = MakePool(4);
   struct Ctx {

@@ -79,6 +79,24 @@ mlir::Operation *bandedReader(mlir::Value v);
 /// channel tiles of its half.
 inline constexpr llvm::StringLiteral kChannelHalvesAttr = "mnn.channel_halves";
 
+/// Marks the parallel loop over a banded depthwise conv's bands (one task
+/// per band, bandTaskThreads): mnn-tile gives the kernels inside register
+/// tiles only.
+inline constexpr llvm::StringLiteral kBandTasksAttr = "mnn.band_tasks";
+
+/// Bands of a banded reader (bandedRows each, the last one shorter).
+int64_t bandCount(mlir::Operation *bandedReader);
+
+/// The most threads at which a banded depthwise conv runs each band as one
+/// task (both ops of a band on one thread, in a band buffer of that
+/// thread's own: mnnrt_thread_scratch); with more threads, each band's ops
+/// are split among all of them.
+int64_t bandTaskThreads(mlir::Operation *bandedReader);
+
+/// Scratch each pool worker needs for `op` besides the arena (its band
+/// buffer where it runs band tasks; 0 otherwise).
+int64_t threadScratchBytes(mlir::Operation *op);
+
 /// Output rows R per band of a depthwise conv or pool whose input is
 /// banded (bandedReader).
 int64_t bandedRows(mlir::Operation *bandedReader);

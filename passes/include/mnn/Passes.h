@@ -29,6 +29,8 @@ namespace mnn {
 inline constexpr llvm::StringLiteral kOffsetAttr = "mnn.offset";
 inline constexpr llvm::StringLiteral kArenaBytesAttr = "mnn.arena_bytes";
 inline constexpr llvm::StringLiteral kUnplannedBytesAttr = "mnn.unplanned_bytes";
+/// Scratch each pool worker needs besides the arena (mnnrt_thread_scratch).
+inline constexpr llvm::StringLiteral kThreadScratchBytesAttr = "mnn.thread_scratch_bytes";
 inline constexpr llvm::StringLiteral kKernelAttr = "mnn.kernel";
 /// Name of the function that computes the whole model after lowering.
 inline constexpr llvm::StringLiteral kMainFunction = "__mnn_main";

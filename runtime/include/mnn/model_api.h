@@ -95,7 +95,9 @@ typedef struct mnn_options {
   /* Threads used by run(); 0 means 1. The calling thread is one of them. */
   int32_t num_threads;
   /* Optional arena of at least desc->arena_bytes, MNN_ARENA_ALIGNMENT-aligned.
-   * NULL: the model allocates its own. */
+   * NULL: the model allocates its own. Its size does not depend on
+   * num_threads: with more than one thread, create also allocates the
+   * threads and any scratch of their own that the model needs. */
   void* arena;
   uint64_t arena_size;
 } mnn_options;

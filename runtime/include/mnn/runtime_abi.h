@@ -30,6 +30,20 @@ typedef void (*mnnrt_task_fn)(void* ctx, int64_t begin, int64_t end);
  * calls from inside a task run inline. */
 void mnnrt_parallel_for(void* pool, int64_t n, mnnrt_task_fn fn, void* ctx);
 
+/* Threads of the pool (1 for NULL): generated code picks a schedule by it. */
+int32_t mnnrt_num_threads(void* pool);
+
+/* Scratch private to the calling thread while it runs a task of `pool`:
+ * on a worker, its own __mnn_thread_scratch_bytes (reserved at create);
+ * on the thread that called run (or with no pool), `own`, a slot of the
+ * arena. Lets a parallel loop's iterations each use a buffer of their own
+ * without the arena holding one per thread. */
+uint8_t* mnnrt_thread_scratch(void* pool, uint8_t* own);
+
+/* Emitted by the compiler: the bytes of scratch each worker needs for
+ * mnnrt_thread_scratch (0: none). */
+extern const uint64_t __mnn_thread_scratch_bytes;
+
 /* Signature of __mnn_entry. inputs/outputs follow the order of the
  * descriptor; arena has desc->arena_bytes bytes, MNN_ARENA_ALIGNMENT-aligned. */
 typedef void (*mnnrt_entry_fn)(void* const* inputs, void* const* outputs,

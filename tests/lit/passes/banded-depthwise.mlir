@@ -5,14 +5,53 @@
 // right after it, is banded into that conv: no buffer of its own. The
 // depthwise conv (3x3, stride 2, pads 1) computes its 48 output rows in four
 // bands of 12. Each band reads 25 padded rows from a band buffer (32x25x194,
-// the scratch and the whole arena; its pad columns zeroed once) into which
-// the 1x1 conv first computes the image rows the band covers: rows 0-23
-// into buffer rows 1-24 (row 0, the top padding, is zeroed), then rows
-// 23-47 into rows 0-24, and so on.
+// the scratch and the whole arena; its pad columns zeroed) into which the
+// 1x1 conv first computes the image rows the band covers: rows 0-23 into
+// buffer rows 1-24 (row 0, the top padding, is zeroed), then rows 23-47
+// into rows 0-24, and so on.
+//
+// Up to two threads (four bands, two per thread), each band is one task of
+// a parallel loop (mnn.band_tasks) in the band buffer of the thread that
+// runs it (mnnrt_thread_scratch: the arena's on the thread that called run,
+// a worker's own otherwise, 620800 bytes each); with more threads the bands
+// run in turn, each op split among all threads.
+// CHECK: func.func private @mnnrt_num_threads(!llvm.ptr) -> i32
+// CHECK: func.func private @mnnrt_thread_scratch(!llvm.ptr, memref<620800xi8>) -> memref<620800xi8>
 // CHECK-LABEL: func.func @__mnn_main
 // CHECK-SAME: %[[X:[a-z0-9]+]]: memref<1x16x96x192xf32>
+// CHECK-SAME: %[[ARENA:[a-z0-9]+]]: memref<620800xi8>, %[[POOL:[a-z0-9]+]]: !llvm.ptr
 // CHECK-SAME: mnn.arena_bytes = 620800
-// CHECK: %[[BAND:.*]] = memref.view {{.*}} to memref<1x32x25x194xf32>
+// CHECK-SAME: mnn.thread_scratch_bytes = 620800
+// CHECK: %[[THREADS:.*]] = call @mnnrt_num_threads(%[[POOL]])
+// CHECK: %[[TASKS:.*]] = arith.cmpi sle, %[[THREADS]], %c2_i32
+// CHECK: scf.if %[[TASKS]] {
+// CHECK: scf.parallel (%[[K:.*]]) = (%{{.*}}) to (%c4{{.*}}) step
+// CHECK: %[[OWN:.*]] = memref.view %[[ARENA]]
+// CHECK: %[[MINE:.*]] = func.call @mnnrt_thread_scratch(%[[POOL]], %[[OWN]])
+// CHECK: %[[TBAND:.*]] = memref.view %[[MINE]]{{.*}} to memref<1x32x25x194xf32>
+// CHECK: memref.subview %[[TBAND]][0, 0, 0, 0] [1, 32, 25, 1]
+// CHECK: linalg.fill
+// CHECK: memref.subview %[[TBAND]][0, 0, 0, 193] [1, 32, 25, 1]
+// CHECK: linalg.fill
+// CHECK: scf.index_switch %[[K]]
+// CHECK: case 0 {
+// CHECK: memref.subview %[[TBAND]][0, 0, 0, 1] [1, 32, 1, 192]
+// CHECK: linalg.fill
+// CHECK: memref.subview %[[TBAND]][0, 0, 1, 1] [1, 32, 24, 192]
+// CHECK: linalg.generic
+// CHECK-SAME: mnn.channel_halves
+// CHECK-SAME: mnn.kernel = "conv"
+// CHECK: memref.subview {{.*}}[0, 0, 0, 0, 0, 0] [1, 32, 1, 1, 12, 96]
+// CHECK: mnn.kernel = "depthwise_conv"
+// CHECK: case 1 {
+// CHECK: memref.subview {{.*}}[0, 0, 0, 0, 12, 0] [1, 32, 1, 1, 12, 96]
+// CHECK: case 3 {
+// CHECK: memref.subview {{.*}}[0, 0, 0, 0, 36, 0] [1, 32, 1, 1, 12, 96]
+// CHECK: mnn.kernel = "depthwise_conv"
+// CHECK: default {
+// CHECK: } {mnn.band_tasks}
+// CHECK: } else {
+// CHECK: %[[BAND:.*]] = memref.view %[[ARENA]]{{.*}} to memref<1x32x25x194xf32>
 // CHECK: %[[LEFT:.*]] = memref.subview %[[BAND]][0, 0, 0, 0] [1, 32, 25, 1]
 // CHECK: linalg.fill {{.*}} outs(%[[LEFT]] :
 // CHECK: %[[RIGHT:.*]] = memref.subview %[[BAND]][0, 0, 0, 193] [1, 32, 25, 1]
@@ -40,10 +79,23 @@
 // CHECK-SAME: mnn.kernel = "depthwise_conv"
 // CHECK-NOT: linalg.generic
 //
-// The band's 1x1 conv splits its two blocks of 16 output channels into two
-// parallel halves, outermost, by one row each (rows inside), as two threads
-// split the depthwise conv's channels.
+// In a band task the kernels take register tiles in sequential loops, the
+// 1x1 conv's two halves of its channels outermost. Bands in turn: the 1x1
+// conv splits its two blocks of 16 output channels into two parallel
+// halves, outermost, by one row each (rows inside), as two threads split
+// the depthwise conv's channels.
 // TILE-LABEL: func.func @__mnn_main
+// TILE: scf.parallel {{.*}} to (%c4{{.*}}) step
+// TILE-NOT: scf.parallel
+// TILE: case 0 {
+// TILE: scf.for {{.*}} to %c2 step
+// TILE: scf.for {{.*}} to %c16{{.*}} step %c16
+// TILE: scf.for {{.*}} to %c24 step
+// TILE: mnn.kernel = "conv"
+// TILE: scf.for {{.*}} to %c32{{.*}} step %c4
+// TILE: mnn.kernel = "depthwise_conv"
+// TILE: } {mnn.band_tasks}
+// TILE: } else {
 // TILE: scf.parallel {{.*}} to ({{.*}}%c2, %c16{{.*}}, %c24{{.*}}) step ({{.*}}%c1{{.*}}, %c16{{.*}}, %c1{{.*}})
 // TILE: mnn.kernel = "conv"
 // TILE: scf.parallel {{.*}} to ({{.*}}%c32{{.*}}%c12{{.*}}) step ({{.*}}%c4{{.*}}%c1{{.*}})
