@@ -464,7 +464,8 @@ struct TilePass : mnn::impl::TileBase<TilePass> {
               collect(b);
         if (isa<scf::ParallelOp>(op) && op.hasAttr(mnn::kBandTasksAttr))
           op.walk([&](linalg::GenericOp kernel) {
-            if (kernel->hasAttr(mnn::kKernelAttr) && isa<scf::IndexSwitchOp>(kernel->getParentOp())) {
+            if (kernel->hasAttr(mnn::kKernelAttr) &&
+                isa<scf::IndexSwitchOp>(kernel->getParentOp())) {
               ops.push_back(kernel);
               inTask.insert(kernel);
             }
