@@ -14,6 +14,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "mnn/Passes.h"
+#include "mnn/TopLevelOps.h"
 
 #include "mlir/IR/IRMapping.h"
 
@@ -143,17 +144,10 @@ struct OutlineParallelPass
     // Top-level loops, also those inside a top-level scf.if (a schedule
     // chosen at run time).
     SmallVector<scf::ParallelOp> loops;
-    std::function<void(Block &)> collect = [&](Block &block) {
-      for (Operation &op : block) {
-        if (auto p = dyn_cast<scf::ParallelOp>(op))
-          loops.push_back(p);
-        if (isa<scf::IfOp>(op))
-          for (Region &r : op.getRegions())
-            for (Block &b : r)
-              collect(b);
-      }
-    };
-    collect(main.front());
+    mnn::forEachTopLevelOp(main.front(), [&](Operation &op) {
+      if (auto p = dyn_cast<scf::ParallelOp>(op))
+        loops.push_back(p);
+    });
     unsigned id = 0;
     for (scf::ParallelOp loop : loops)
       if (failed(outline(loop, main, id++)))

@@ -17,6 +17,7 @@
 #include "KernelEpilogue.h"
 #include "mnn/BufferInfo.h"
 #include "mnn/Passes.h"
+#include "mnn/TopLevelOps.h"
 
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/IR/PatternMatch.h"
@@ -454,25 +455,18 @@ struct TilePass : mnn::impl::TileBase<TilePass> {
     if (func.isExternal())
       return;
     llvm::DenseSet<Operation *> inTask;
-    std::function<void(Block &)> collect = [&](Block &block) {
-      for (Operation &op : block) {
-        if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op))
-          ops.push_back(linalgOp);
-        if (isa<scf::IfOp>(op))
-          for (Region &r : op.getRegions())
-            for (Block &b : r)
-              collect(b);
-        if (isa<scf::ParallelOp>(op) && op.hasAttr(mnn::kBandTasksAttr))
-          op.walk([&](linalg::GenericOp kernel) {
-            if (kernel->hasAttr(mnn::kKernelAttr) &&
-                isa<scf::IndexSwitchOp>(kernel->getParentOp())) {
-              ops.push_back(kernel);
-              inTask.insert(kernel);
-            }
-          });
-      }
-    };
-    collect(func.front());
+    mnn::forEachTopLevelOp(func.front(), [&](Operation &op) {
+      if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op))
+        ops.push_back(linalgOp);
+      if (isa<scf::ParallelOp>(op) && op.hasAttr(mnn::kBandTasksAttr))
+        op.walk([&](linalg::GenericOp kernel) {
+          if (kernel->hasAttr(mnn::kKernelAttr) &&
+              isa<scf::IndexSwitchOp>(kernel->getParentOp())) {
+            ops.push_back(kernel);
+            inTask.insert(kernel);
+          }
+        });
+    });
     IRRewriter rewriter(&getContext());
     // The target's weight block; a conv may carry its own (mnn.channel_lanes).
     int64_t targetLanes = channelLanes > 0 ? channelLanes : vectorBits / 32;

@@ -52,6 +52,18 @@ struct Recorder {
   }
 };
 
+// Counts the caller in `arrived` and waits until `count` have arrived; false
+// if that takes over 20 s (fewer threads than `count` run at once).
+bool ArriveAndWaitForAll(std::atomic<int>& arrived, int count) {
+  arrived.fetch_add(1);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (arrived.load() < count) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::yield();
+  }
+  return true;
+}
+
 TEST(ThreadPool, VisitsEveryIndexExactlyOnceInContiguousRanges) {
   const int32_t thread_counts[] = {1, 2, 3, 4, 7, 8};
   const int64_t sizes[] = {1, 2, 3, 5, 7, 8, 9, 16, 63, 100, 1000, 12345};
@@ -131,15 +143,7 @@ TEST(ThreadPool, UsesAllThreadsConcurrently) {
       std::lock_guard<std::mutex> lock(c->mutex);
       c->ids.insert(std::this_thread::get_id());
     }
-    c->arrived.fetch_add(1);
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (c->arrived.load() < kThreads) {
-      if (std::chrono::steady_clock::now() > deadline) {
-        c->timed_out = true;
-        return;
-      }
-      std::this_thread::yield();
-    }
+    if (!ArriveAndWaitForAll(c->arrived, kThreads)) c->timed_out = true;
   };
   mnnrt_parallel_for(pool.get(), kThreads, task, &ctx);
   EXPECT_FALSE(ctx.timed_out.load());
@@ -178,14 +182,9 @@ TEST(ThreadPool, EachThreadHasScratchOfItsOwn) {
       c->buffers.insert(mine);
       c->ids.insert(std::this_thread::get_id());
     }
-    c->arrived.fetch_add(1);
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (c->arrived.load() < kThreads) {
-      if (std::chrono::steady_clock::now() > deadline) {
-        c->timed_out = true;
-        return;
-      }
-      std::this_thread::yield();
+    if (!ArriveAndWaitForAll(c->arrived, kThreads)) {
+      c->timed_out = true;
+      return;
     }
     if (std::all_of(mine, mine + kBytes, [&](uint8_t v) { return v == begin + 1; }))
       c->intact.fetch_add(1);
