@@ -157,7 +157,10 @@ std::string renderModelHeader(const ModelInterface &model) {
      << "#define " << n << "_NUM_OUTPUTS " << model.outputs.size() << "\n"
      << "/* Scratch memory run() needs; pass at least this much in\n"
      << " * mnn_options.arena, or leave arena NULL to let create() allocate. */\n"
-     << "#define " << n << "_ARENA_BYTES " << model.arenaBytes << "\n\n";
+     << "#define " << n << "_ARENA_BYTES " << model.arenaBytes << "\n"
+     << "/* With num_threads T > 1, create() also allocates this much for each\n"
+     << " * of the T - 1 worker threads (their own scratch; 0: none). */\n"
+     << "#define " << n << "_THREAD_SCRATCH_BYTES " << model.threadScratchBytes << "\n\n";
   for (auto [i, t] : llvm::enumerate(model.inputs))
     writeTensorMacros(os, n, "INPUT", i, t);
   for (auto [i, t] : llvm::enumerate(model.outputs))

@@ -304,6 +304,9 @@ int main(int argc, char **argv) {
                          (unsigned long long)iface.arenaBytes,
                          (unsigned long long)u.getInt(),
                          u.getInt() ? 100.0 * iface.arenaBytes / u.getInt() : 0.0);
+    if (verbose && iface.threadScratchBytes)
+      errs() << format("mnn-compile: scratch of each worker thread %llu bytes\n",
+                       (unsigned long long)iface.threadScratchBytes);
   }
 
   if (auto ops = (*module)->getAttrOfType<mlir::ArrayAttr>("mnn.profile_ops"))

@@ -17,6 +17,7 @@ ModelInterface otherInterface() {
   model.inputs = {{"weird \"name\"\\ ?\?= \xc3\xa9\n", MNN_DTYPE_U8, {1, 3, 2, 2}}};
   model.outputs = {{"score", MNN_DTYPE_I64, {}}};
   model.arenaBytes = uint64_t(8) << 30;
+  model.threadScratchBytes = 744192;
   return model;
 }
 
@@ -40,6 +41,7 @@ TEST(HeaderWriter, Macros) {
   EXPECT_TRUE(contains(h, "#define vadd_NUM_INPUTS 2\n"));
   EXPECT_TRUE(contains(h, "#define vadd_NUM_OUTPUTS 1\n"));
   EXPECT_TRUE(contains(h, "#define vadd_ARENA_BYTES 64\n"));
+  EXPECT_TRUE(contains(h, "#define vadd_THREAD_SCRATCH_BYTES 0\n"));
   EXPECT_TRUE(contains(h, "#define vadd_INPUT_1_NAME \"b\"\n"));
   EXPECT_TRUE(contains(h, "#define vadd_INPUT_0_DTYPE MNN_DTYPE_F32\n"));
   EXPECT_TRUE(contains(h, "#define vadd_INPUT_0_LAYOUT MNN_LAYOUT_ROW_MAJOR\n"));
@@ -63,6 +65,7 @@ TEST(HeaderWriter, Macros) {
   EXPECT_TRUE(contains(o, "#define other_OUTPUT_0_NUM_ELEMENTS 1\n"));
   EXPECT_TRUE(contains(o, "#define other_OUTPUT_0_SIZE_BYTES 8\n"));
   EXPECT_TRUE(contains(o, "#define other_ARENA_BYTES 8589934592\n"));
+  EXPECT_TRUE(contains(o, "#define other_THREAD_SCRATCH_BYTES 744192\n"));
 }
 
 TEST(HeaderWriter, RejectsInvalidInterface) {

@@ -14,6 +14,7 @@
 STATIC_CHECK(vadd_inputs, vadd_NUM_INPUTS == 2);
 STATIC_CHECK(vadd_outputs, vadd_NUM_OUTPUTS == 1);
 STATIC_CHECK(vadd_arena, vadd_ARENA_BYTES == 64);
+STATIC_CHECK(vadd_thread_scratch, vadd_THREAD_SCRATCH_BYTES == 0);
 STATIC_CHECK(vadd_rank, vadd_INPUT_0_RANK == 1);
 STATIC_CHECK(vadd_elements, vadd_OUTPUT_0_NUM_ELEMENTS == 4);
 STATIC_CHECK(vadd_bytes, vadd_INPUT_1_SIZE_BYTES == 16);
