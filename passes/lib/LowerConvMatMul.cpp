@@ -409,7 +409,9 @@ LogicalResult Lowering::lowerBandedDepthwise(mnn::Conv2DOp pw, mnn::Conv2DOp dw,
   // time of bandsInTurn at two threads (interleaved profile), the network
   // 0.976-0.986x.
   int64_t bands = bandCount(dw);
-  // Typed by the largest worker scratch of the model (one declaration).
+  // Typed by the largest worker scratch of the model (mnnrt_thread_scratch
+  // has one declaration); the band uses only its own bandShape bytes, which
+  // this op's arena scratch (`own`) holds.
   auto scratchType = MemRefType::get(
       {target->getAttrOfType<IntegerAttr>(kThreadScratchBytesAttr).getInt()}, b.getI8Type());
   func::FuncOp numThreads = runtimeFunction(
