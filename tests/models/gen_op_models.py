@@ -1279,6 +1279,28 @@ def gen_pool_conv(s):
     conv("conv_dw_s2_pixel_lanes_5x5_relu6", [1, 8, 40, 40], 8, 5, group=8, post="relu6",
          strides=[2, 2], pads=[2, 2, 2, 2])
 
+    # Pixel-lane depthwise convs whose register tiles are output rows of one
+    # channel (4 rows where 4 divides the map's rows, else 2): a fused residual
+    # + ReLU6 over 28 rows, 2-row tiles (30 rows) with a narrower last column
+    # tile, and stride 2 over 4-row tiles (AVX-512) with a 5x5 kernel.
+    c = Case("conv_dw_row_tiles_residual_relu6")
+    c.input("x", [1, 24, 28, 28])
+    c.input("r", [1, 24, 28, 28])
+    c.weight("w", [24, 1, 3, 3], scale=(2.0 / 9) ** 0.5)
+    c.weight("b", [24], scale=0.1)
+    c.node("Conv", ["x", "w", "b"], ["conv_out"], kernel_shape=[3, 3], group=24,
+           pads=[1, 1, 1, 1])
+    c.node("Add", ["conv_out", "r"], ["sum"])
+    c.f32("lo", 0.0)
+    c.f32("hi", 6.0)
+    c.node("Clip", ["sum", "lo", "hi"], ["y"])
+    c.output("y")
+    s.add(c)
+    conv("conv_dw_row_tiles_2_rows", [1, 12, 30, 37], 12, 3, group=12, post="relu",
+         pads=[1, 1, 1, 1])
+    conv("conv_dw_row_tiles_s2_5x5", [1, 8, 48, 64], 8, 5, group=8, strides=[2, 2],
+         pads=[2, 2, 2, 2])
+
     # Direct convs over long reductions (not Winograd: 5x5, dilated, Cin not a
     # multiple of 8) take two vectors of output channels per tile: 7 pixels
     # with 512-bit vectors (14 and 7 columns whole, 28 as 4 x 7), 6 with AVX2

@@ -83,7 +83,8 @@
 // 1x1 conv's two halves of its channels outermost. Bands in turn: the 1x1
 // conv splits its two blocks of 16 output channels into two parallel
 // halves, outermost, by one row each (rows inside), as two threads split
-// the depthwise conv's channels.
+// the depthwise conv's channels. The depthwise conv (stride 2, 512-bit
+// vectors) takes tiles of 4 output rows of one channel (tile-depthwise.mlir).
 // TILE-LABEL: func.func @__mnn_main
 // TILE: scf.parallel {{.*}} to (%c4{{.*}}) step
 // TILE-NOT: scf.parallel
@@ -92,13 +93,14 @@
 // TILE: scf.for {{.*}} to %c16{{.*}} step %c16
 // TILE: scf.for {{.*}} to %c24 step
 // TILE: mnn.kernel = "conv"
-// TILE: scf.for {{.*}} to %c32{{.*}} step %c4
+// TILE: scf.for {{.*}} to %c32{{.*}} step %c1
+// TILE: scf.for {{.*}} to %c12 step %c4
 // TILE: mnn.kernel = "depthwise_conv"
 // TILE: } {mnn.band_tasks}
 // TILE: } else {
 // TILE: scf.parallel {{.*}} to ({{.*}}%c2, %c16{{.*}}, %c24{{.*}}) step ({{.*}}%c1{{.*}}, %c16{{.*}}, %c1{{.*}})
 // TILE: mnn.kernel = "conv"
-// TILE: scf.parallel {{.*}} to ({{.*}}%c32{{.*}}%c12{{.*}}) step ({{.*}}%c4{{.*}}%c1{{.*}})
+// TILE: scf.parallel {{.*}} to ({{.*}}%c32{{.*}}%c12{{.*}}) step ({{.*}}%c1{{.*}}%c4{{.*}})
 // TILE: mnn.kernel = "depthwise_conv"
 func.func @main(%x: tensor<1x16x96x192xf32> {mnn.name = "x"}) -> (tensor<1x32x48x96xf32> {mnn.name = "y"}) {
   %w1 = mnn.constant dense<0.5> : tensor<32x16x1x1xf32>
