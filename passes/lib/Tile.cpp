@@ -309,11 +309,19 @@ std::optional<KernelSchedule> scheduleKernel(linalg::GenericOp op,
     // vectors (two per row, 32 registers) 8 where 6 does not divide: 16
     // accumulators, and each input vector is read by half as many tiles as
     // with 4 (SqueezeNet's 128 -> 16 squeeze conv on 55x55 0.95x, whole
-    // networks 0.97-0.99x). A depthwise conv's channels share nothing: 4
-    // of them where its output rows do not take the tile.
+    // networks 0.97-0.99x). Over a long reduction from an input larger than
+    // half the L2 (streamed from L2 or further, prefetched: below) 12 rows
+    // (24 accumulators), so that each input vector is read by half as many
+    // tiles again: mobilenet_v2's 144 -> 24 conv on 56x56 0.86-0.89x in the
+    // network (alone 0.6x); over short reductions 12 rows lost (its
+    // 112x112 16 -> 96 conv 1.06x). A depthwise conv's channels share
+    // nothing: 4 of them where its output rows do not take the tile.
+    bool streamedInput = kind == "conv" && reduction >= kPrefetchedReduction && l2Bytes > 0 &&
+                         spannedBytes(op.getDpsInputOperand(0)->get()) > l2Bytes / 2;
     SmallVector<int64_t> convRows = {6, 4, 2};
     if (vectorWidth >= 32)
-      convRows = {6, 8, 4, 2};
+      convRows = streamedInput ? SmallVector<int64_t>{12, 6, 8, 4, 2}
+                               : SmallVector<int64_t>{6, 8, 4, 2};
     int64_t rows = kind == "conv" ? largestDivisor(ranges[s.rowsDim], convRows)
                                   : largestDivisor(ranges[s.rowsDim], {4, 2});
     if (int64_t outRows = kind == "conv" ? 0 : depthwiseRows(op, ranges, vectorWidth)) {
@@ -335,8 +343,7 @@ std::optional<KernelSchedule> scheduleKernel(linalg::GenericOp op,
     // SqueezeNet's 128 -> 16 squeeze conv on 55x55 (a 1.55 MB concat)
     // 0.72x the time. Inputs that stay in cache lost: 128 -> 32 on 27x27
     // (373 KB) 1.12x, mobilenet_v2's 192 -> 32 on 28x28 (602 KB) 1.08-1.11x.
-    if (kind == "conv" && reduction >= kPrefetchedReduction && l2Bytes > 0 &&
-        spannedBytes(op.getDpsInputOperand(0)->get()) > l2Bytes / 2)
+    if (streamedInput)
       s.inputPrefetch = kInputPrefetchDistance;
     // One long pixel row (a 1x1 conv's flattened map): parallel tiles of
     // at most kPixelChunk pixels, so that a tile's inputs stay in cache.

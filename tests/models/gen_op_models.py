@@ -1439,6 +1439,17 @@ def gen_pool_conv(s):
     # fire4 squeeze, 1.55 MB); 3025 pixels end in a partial vector, and the
     # prefetches of the last tiles run past the plane.
     conv("conv_direct_1x1_55x55_cin128_input_prefetch", [1, 128, 55, 55], 16, 1, post="relu")
+    # The same over 144 channels into 24 (mobilenet_v2's 56x56 projection, with
+    # its residual; 1.8 MB): 12 output channels per tile with 512-bit vectors.
+    c = Case("conv_direct_1x1_56x56_cin144_12_rows")
+    c.input("x", [1, 144, 56, 56])
+    c.input("r", [1, 24, 56, 56])
+    c.weight("w", [24, 144, 1, 1], scale=(2.0 / 144) ** 0.5)
+    c.weight("b", [24], scale=0.1)
+    c.node("Conv", ["x", "w", "b"], ["conv_out"], kernel_shape=[1, 1])
+    c.node("Add", ["conv_out", "r"], ["y"])
+    c.output("y")
+    s.add(c)
     # With 512-bit vectors a Cout that 16 does not divide is split into a conv
     # over the whole vectors and one over the last 8 channels, concatenated in
     # place (SqueezeNet's 1000-class head, here 200 classes; the 8-channel part

@@ -44,3 +44,21 @@ func.func @main(%x: tensor<1x64x55x55xf32> {mnn.name = "x"}) -> (tensor<1x16x55x
   %y = mnn.conv2d %x, %w {operandSegmentSizes = array<i32: 1, 1, 0, 0>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x64x55x55xf32>, tensor<16x64x1x1xf32>) -> tensor<1x16x55x55xf32>
   return %y : tensor<1x16x55x55xf32>
 }
+
+// -----
+
+// mobilenet_v2's 144 -> 24 conv on 56x56 (a 1.8 MB input, prefetched): 12
+// output channels per register tile (24 accumulators with 512-bit vectors),
+// so that each input vector is read by two tiles instead of four. With the
+// input in cache (4 MB budget): 6.
+// CHECK-LABEL: func.func @__mnn_main
+// CHECK: outs({{.*}} : memref<1x1x1x12x1x32xf32
+// CHECK-SAME: mnn.input_prefetch_distance = 64 : i64, mnn.kernel = "conv"
+// BIGL2-LABEL: func.func @__mnn_main
+// BIGL2: outs({{.*}} : memref<1x1x1x6x1x32xf32
+// BIGL2-NOT: mnn.input_prefetch_distance
+func.func @main(%x: tensor<1x144x56x56xf32> {mnn.name = "x"}) -> (tensor<1x24x56x56xf32> {mnn.name = "y"}) {
+  %w = mnn.constant dense<0.5> : tensor<24x144x1x1xf32>
+  %y = mnn.conv2d %x, %w {operandSegmentSizes = array<i32: 1, 1, 0, 0>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x144x56x56xf32>, tensor<24x144x1x1xf32>) -> tensor<1x24x56x56xf32>
+  return %y : tensor<1x24x56x56xf32>
+}
