@@ -1439,17 +1439,22 @@ def gen_pool_conv(s):
     # fire4 squeeze, 1.55 MB); 3025 pixels end in a partial vector, and the
     # prefetches of the last tiles run past the plane.
     conv("conv_direct_1x1_55x55_cin128_input_prefetch", [1, 128, 55, 55], 16, 1, post="relu")
+
+    def conv1x1_plus_residual(name, cin, cout, hw):
+        """A biased 1x1 conv plus another input of its output's shape."""
+        c = Case(name)
+        c.input("x", [1, cin, hw, hw])
+        c.input("r", [1, cout, hw, hw])
+        c.weight("w", [cout, cin, 1, 1], scale=(2.0 / cin) ** 0.5)
+        c.weight("b", [cout], scale=0.1)
+        c.node("Conv", ["x", "w", "b"], ["conv_out"], kernel_shape=[1, 1])
+        c.node("Add", ["conv_out", "r"], ["y"])
+        c.output("y")
+        s.add(c)
+
     # The same over 144 channels into 24 (mobilenet_v2's 56x56 projection, with
     # its residual; 1.8 MB): 12 output channels per tile with 512-bit vectors.
-    c = Case("conv_direct_1x1_56x56_cin144_12_rows")
-    c.input("x", [1, 144, 56, 56])
-    c.input("r", [1, 24, 56, 56])
-    c.weight("w", [24, 144, 1, 1], scale=(2.0 / 144) ** 0.5)
-    c.weight("b", [24], scale=0.1)
-    c.node("Conv", ["x", "w", "b"], ["conv_out"], kernel_shape=[1, 1])
-    c.node("Add", ["conv_out", "r"], ["y"])
-    c.output("y")
-    s.add(c)
+    conv1x1_plus_residual("conv_direct_1x1_56x56_cin144_12_rows", 144, 24, 56)
     # With 512-bit vectors a Cout that 16 does not divide is split into a conv
     # over the whole vectors and one over the last 8 channels, concatenated in
     # place (SqueezeNet's 1000-class head, here 200 classes; the 8-channel part
@@ -1466,15 +1471,7 @@ def gen_pool_conv(s):
     s.add(c)
     # mobilenet_v3_small's 240 -> 40 projections plus their block's input:
     # pixel lanes over the flattened 14x14 map with the residual fused.
-    c = Case("conv_direct_1x1_14x14_cout40_residual")
-    c.input("x", [1, 240, 14, 14])
-    c.input("r", [1, 40, 14, 14])
-    c.weight("w", [40, 240, 1, 1], scale=(2.0 / 240) ** 0.5)
-    c.weight("b", [40], scale=0.1)
-    c.node("Conv", ["x", "w", "b"], ["conv_out"], kernel_shape=[1, 1])
-    c.node("Add", ["conv_out", "r"], ["y"])
-    c.output("y")
-    s.add(c)
+    conv1x1_plus_residual("conv_direct_1x1_14x14_cout40_residual", 240, 40, 14)
     # Read by a padded conv, the 240 -> 40 conv's output would be stored padded
     # (its 14-pixel rows too short for pixel lanes): it keeps the panels, split
     # into 32 + 8 channels; with a residual (and no activation after it) the
