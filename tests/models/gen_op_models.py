@@ -1265,14 +1265,19 @@ def gen_pool_conv(s):
     # their tiles keep the lane order of vshufps and restore it at the store): full
     # tiles and a narrower last one, a fused residual + ReLU (the residual is permuted
     # as it is read), a 5x5 kernel with relu6.
-    c = Case("conv_dw_s2_pixel_lanes_residual_relu")
-    c.input("x", [1, 16, 66, 66])
-    c.input("r", [1, 16, 33, 33])
-    c.weight("w", [16, 1, 3, 3], scale=(2.0 / 9) ** 0.5)
-    c.weight("b", [16], scale=0.1)
-    c.node("Conv", ["x", "w", "b"], ["conv_out"], kernel_shape=[3, 3], group=16,
-           strides=[2, 2], pads=[1, 1, 1, 1])
-    c.node("Add", ["conv_out", "r"], ["sum"])
+    def depthwise3x3_plus_residual(name, channels, hw, stride):
+        """A biased 3x3 depthwise conv (pads 1) plus another input: "sum"."""
+        c = Case(name)
+        c.input("x", [1, channels, hw, hw])
+        c.input("r", [1, channels, hw // stride, hw // stride])
+        c.weight("w", [channels, 1, 3, 3], scale=(2.0 / 9) ** 0.5)
+        c.weight("b", [channels], scale=0.1)
+        c.node("Conv", ["x", "w", "b"], ["conv_out"], kernel_shape=[3, 3], group=channels,
+               strides=[stride, stride], pads=[1, 1, 1, 1])
+        c.node("Add", ["conv_out", "r"], ["sum"])
+        return c
+
+    c = depthwise3x3_plus_residual("conv_dw_s2_pixel_lanes_residual_relu", 16, 66, 2)
     c.node("Relu", ["sum"], ["y"])
     c.output("y")
     s.add(c)
@@ -1283,14 +1288,7 @@ def gen_pool_conv(s):
     # channel (4 rows where 4 divides the map's rows, else 2): a fused residual
     # + ReLU6 over 28 rows, 2-row tiles (30 rows) with a narrower last column
     # tile, and stride 2 over 4-row tiles (AVX-512) with a 5x5 kernel.
-    c = Case("conv_dw_row_tiles_residual_relu6")
-    c.input("x", [1, 24, 28, 28])
-    c.input("r", [1, 24, 28, 28])
-    c.weight("w", [24, 1, 3, 3], scale=(2.0 / 9) ** 0.5)
-    c.weight("b", [24], scale=0.1)
-    c.node("Conv", ["x", "w", "b"], ["conv_out"], kernel_shape=[3, 3], group=24,
-           pads=[1, 1, 1, 1])
-    c.node("Add", ["conv_out", "r"], ["sum"])
+    c = depthwise3x3_plus_residual("conv_dw_row_tiles_residual_relu6", 24, 28, 1)
     c.f32("lo", 0.0)
     c.f32("hi", 6.0)
     c.node("Clip", ["sum", "lo", "hi"], ["y"])
