@@ -687,12 +687,9 @@ LogicalResult Lowering::run() {
   // Profile hooks: runtime functions taking the op's index.
   func::FuncOp profileBegin, profileEnd;
   if (profile) {
-    OpBuilder mb(target);
     auto hookType = FunctionType::get(ctx, {b.getI32Type()}, {});
-    profileBegin = mb.create<func::FuncOp>(source.getLoc(), "mnnrt_profile_begin", hookType);
-    profileEnd = mb.create<func::FuncOp>(source.getLoc(), "mnnrt_profile_end", hookType);
-    profileBegin.setPrivate();
-    profileEnd.setPrivate();
+    profileBegin = runtimeFunction("mnnrt_profile_begin", hookType);
+    profileEnd = runtimeFunction("mnnrt_profile_end", hookType);
   }
 
   Operation *terminator = source.front().getTerminator();

@@ -202,7 +202,7 @@ int64_t pixelChunk(int64_t pixels, int64_t vectorWidth) {
 /// broadcast per tap for all rows) and their windows overlap: with stride
 /// 1, R rows read R + KH - 1 input rows per tap column instead of R x KH
 /// (LLVM merges the loads of the same row). 4 rows where they divide the
-/// map: mobilenet_v2's 28x28 depthwise convs took 0.62x the time in the
+/// map, else 2: mobilenet_v2's 28x28 depthwise convs took 0.62x the time in the
 /// network, a 56x56 one 0.95x, mobilenet_v3_small's 88-channel 28x28 one
 /// 0.56-0.61x (AVX-512). With stride 2 only 2R + 1 of 3R rows are shared
 /// and each needs its even/odd shuffles: with AVX2 (16 registers) a
