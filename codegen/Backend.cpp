@@ -111,6 +111,7 @@ llvm::Expected<BackendResult> buildModelLibrary(llvm::Module &module,
   link.exportedSymbols = exportedSymbols(model.name);
   link.linkerPath = options.linkerPath;
   link.systemLibDir = options.systemLibDir;
+  link.stripAll = !options.keepSymbols;
   if (llvm::Error err = linkSharedLibrary(link))
     return std::move(err);
 

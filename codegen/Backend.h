@@ -31,6 +31,7 @@ struct BackendOptions {
   std::string objectPath;   ///< if set, also keep the object file here
   std::string assemblyPath; ///< if set, also write the assembly here
   bool writeHeader = true;
+  bool keepSymbols = false; ///< link without --strip-all (profiling, debugging)
   /// Threads (module parts) for LLVM optimization and code generation; 0:
   /// one per core, at most 8. A kept object or assembly listing needs 1.
   unsigned codegenThreads = 0;

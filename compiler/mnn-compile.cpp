@@ -94,6 +94,10 @@ cl::opt<bool> profile("profile",
                       cl::desc("Time every fused op at run time (read it with "
                                "mnn-run --profile); adds a little overhead"),
                       cl::cat(category));
+cl::opt<bool> keepSymbols("keep-symbols",
+                          cl::desc("Keep the symbol table in the .so (function "
+                                   "names for perf and debuggers; default: stripped)"),
+                          cl::cat(category));
 
 [[noreturn]] void fail(const Twine &message) {
   errs() << "mnn-compile: error: " << message << "\n";
@@ -333,6 +337,7 @@ int main(int argc, char **argv) {
   backend.outputDir = outputDir;
   backend.runtimeArchive = *runtime;
   backend.codegenThreads = codegenThreads;
+  backend.keepSymbols = keepSymbols;
   Expected<mnn::codegen::BackendResult> result =
       mnn::codegen::buildModelLibrary(*llvmModule, iface, *target, backend);
   if (!result) {
