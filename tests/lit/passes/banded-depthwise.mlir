@@ -8,7 +8,9 @@
 // the scratch and the whole arena; its pad columns zeroed) into which the
 // 1x1 conv first computes the image rows the band covers: rows 0-23 into
 // buffer rows 1-24 (row 0, the top padding, is zeroed), then rows 23-47
-// into rows 0-24, and so on.
+// into rows 0-24, and so on. The pad columns are zeroed as runs: row 0's
+// left one, each row's right one with the next row's left one (across the
+// channel planes too: 32 x 25 rows of 194), the last row's right one.
 //
 // Up to two threads (four bands, two per thread), each band is one task of
 // a parallel loop (mnn.band_tasks) in the band buffer of the thread that
@@ -29,10 +31,12 @@
 // CHECK: %[[OWN:.*]] = memref.view %[[ARENA]]
 // CHECK: %[[MINE:.*]] = func.call @mnnrt_thread_scratch(%[[POOL]], %[[OWN]])
 // CHECK: %[[TBAND:.*]] = memref.view %[[MINE]]{{.*}} to memref<1x32x25x194xf32>
-// CHECK: memref.subview %[[TBAND]][0, 0, 0, 0] [1, 32, 25, 1]
-// CHECK: linalg.fill
-// CHECK: memref.subview %[[TBAND]][0, 0, 0, 193] [1, 32, 25, 1]
-// CHECK: linalg.fill
+// CHECK: %[[TFLAT:.*]] = memref.collapse_shape %[[TBAND]] {{.*}} into memref<155200xf32>
+// CHECK: vector.transfer_write %{{.*}}, %[[TFLAT]][%c0{{.*}}] {{.*}} : vector<1xf32>
+// CHECK: scf.for %[[R:.*]] = %c193 to %c155006 step %c194 {
+// CHECK: vector.transfer_write %{{.*}}, %[[TFLAT]][%[[R]]] {{.*}} : vector<2xf32>
+// CHECK: vector.transfer_write %{{.*}}, %[[TFLAT]][%c155199] {{.*}} : vector<1xf32>
+// CHECK-NOT: linalg.fill
 // CHECK: scf.index_switch %[[K]]
 // CHECK: case 0 {
 // CHECK: memref.subview %[[TBAND]][0, 0, 0, 1] [1, 32, 1, 192]
@@ -52,10 +56,11 @@
 // CHECK: } {mnn.band_tasks}
 // CHECK: } else {
 // CHECK: %[[BAND:.*]] = memref.view %[[ARENA]]{{.*}} to memref<1x32x25x194xf32>
-// CHECK: %[[LEFT:.*]] = memref.subview %[[BAND]][0, 0, 0, 0] [1, 32, 25, 1]
-// CHECK: linalg.fill {{.*}} outs(%[[LEFT]] :
-// CHECK: %[[RIGHT:.*]] = memref.subview %[[BAND]][0, 0, 0, 193] [1, 32, 25, 1]
-// CHECK: linalg.fill {{.*}} outs(%[[RIGHT]] :
+// CHECK: %[[FLAT:.*]] = memref.collapse_shape %[[BAND]] {{.*}} into memref<155200xf32>
+// CHECK: vector.transfer_write %{{.*}}, %[[FLAT]][%c0{{.*}}] {{.*}} : vector<1xf32>
+// CHECK: scf.for %[[R2:.*]] = %c193{{.*}} to %c155006{{.*}} step %c194
+// CHECK: vector.transfer_write %{{.*}}, %[[FLAT]][%[[R2]]] {{.*}} : vector<2xf32>
+// CHECK: vector.transfer_write %{{.*}}, %[[FLAT]][%c155199{{.*}}] {{.*}} : vector<1xf32>
 // CHECK: %[[TOP:.*]] = memref.subview %[[BAND]][0, 0, 0, 1] [1, 32, 1, 192]
 // CHECK: linalg.fill {{.*}} outs(%[[TOP]] :
 // CHECK: %[[IN0:.*]] = memref.reinterpret_cast %[[X]] to offset: [0], sizes: [1, 1, 16, 1, 1, 24, 192], strides: [294912, 294912, 18432, 192, 1, 192, 1]

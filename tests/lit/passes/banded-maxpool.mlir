@@ -30,16 +30,20 @@
 //
 // A padded pool (pads 1, 48 output rows in two bands of 24) reads a band
 // buffer with its padding (64x49x98): the pad columns are filled with -inf
-// once, the first band's top row too; the conv computes rows 0-47 into
-// band rows 1-48, then rows 47-95 into rows 0-48.
+// once (row r's right one and row r + 1's left one as one run), the first
+// band's top row too; the conv computes rows 0-47 into band rows 1-48, then
+// rows 47-95 into rows 0-48.
 // PADDED-LABEL: func.func @__mnn_main
 // PADDED-SAME: mnn.arena_bytes = 1229312
 // PADDED: %[[BAND:.*]] = memref.view {{.*}} to memref<1x64x49x98xf32>
 // PADDED: %[[LOW:.*]] = arith.constant 0xFF800000 : f32
-// PADDED: %[[LEFT:.*]] = memref.subview %[[BAND]][0, 0, 0, 0] [1, 64, 49, 1]
-// PADDED: linalg.fill ins(%[[LOW]] : f32) outs(%[[LEFT]] :
-// PADDED: %[[RIGHT:.*]] = memref.subview %[[BAND]][0, 0, 0, 97] [1, 64, 49, 1]
-// PADDED: linalg.fill ins(%[[LOW]] : f32) outs(%[[RIGHT]] :
+// PADDED: %[[FLAT:.*]] = memref.collapse_shape %[[BAND]] {{.*}} into memref<307328xf32>
+// PADDED: %[[L:.*]] = vector.broadcast %[[LOW]] : f32 to vector<1xf32>
+// PADDED: vector.transfer_write %[[L]], %[[FLAT]][%c0{{.*}}]
+// PADDED: scf.for %[[R:.*]] = %c97 to %c307230 step %c98 {
+// PADDED: %[[LR:.*]] = vector.broadcast %[[LOW]] : f32 to vector<2xf32>
+// PADDED: vector.transfer_write %[[LR]], %[[FLAT]][%[[R]]]
+// PADDED: vector.transfer_write %{{.*}}, %[[FLAT]][%c307327]
 // PADDED: %[[TOP:.*]] = memref.subview %[[BAND]][0, 0, 0, 1] [1, 64, 1, 96]
 // PADDED: linalg.fill ins(%[[LOW]] : f32) outs(%[[TOP]] :
 // PADDED: memref.reinterpret_cast %{{.*}} to offset: [0], sizes: [1, 1, 3, 3, 3, 48, 96]
