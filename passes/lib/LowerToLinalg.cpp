@@ -501,7 +501,33 @@ Value Lowering::padded(Operation *op, Value input, ArrayRef<int64_t> pads,
       fillRow(y);
     for (int64_t y = pads[0] + h; y < pads[0] + h + pads[2]; ++y)
       fillRow(y);
-    if (pads[1] + pads[3] > 0 && h > 0) {
+    // In a plain buffer an image row's right pad and the next row's left
+    // pad are one run: one short vector store per row. (Stores per column
+    // element became scatters of single floats.)
+    int64_t hp = paddedShape[2], run = pads[1] + pads[3];
+    if (run > 0 && h > 0 && isPlainBuffer(scratch)) {
+      Value flat = reshapeBuffer(b, loc, scratch, {n * c * hp * wp});
+      Value plane = b.create<arith::MulIOp>(
+          loc, b.create<arith::AddIOp>(loc, b.create<arith::MulIOp>(loc, ni, idx(c)), ci),
+          idx(hp * wp));
+      auto add = [&](Value a, Value c) { return b.create<arith::AddIOp>(loc, a, c); };
+      auto store = [&](Value at, int64_t count) {
+        b.create<vector::TransferWriteOp>(loc, splat(count), flat, ValueRange{at},
+                                          ArrayRef<bool>{true});
+      };
+      int64_t y0 = pads[0], y1 = pads[0] + h, right = pads[1] + w;
+      if (pads[1] > 0)
+        store(add(plane, idx(y0 * wp)), pads[1]);
+      if (h > 1) {
+        OpBuilder::InsertionGuard inner(b);
+        auto rows = b.create<scf::ForOp>(loc, idx(y0 * wp + right), idx((y1 - 1) * wp + right),
+                                         idx(wp));
+        b.setInsertionPointToStart(rows.getBody());
+        store(add(plane, rows.getInductionVar()), run);
+      }
+      if (pads[3] > 0)
+        store(add(plane, idx((y1 - 1) * wp + right)), pads[3]);
+    } else if (run > 0 && h > 0) {
       auto rows = b.create<scf::ForOp>(loc, idx(pads[0]), idx(pads[0] + h), idx(1));
       b.setInsertionPointToStart(rows.getBody());
       Value y = rows.getInductionVar();
