@@ -39,10 +39,12 @@ constexpr int64_t kMinParallelWork = 1 << 14;
 /// Reduction length from which a channel-lane conv tile amortizes the
 /// gather/scatter of its accumulators.
 constexpr int64_t kLongReduction = 256;
-/// Pixel-lane conv tiles over at least this many input channels (x taps)
-/// of an input larger than half the L2 budget prefetch their input,
-/// kInputPrefetchDistance elements ahead (scheduleKernel).
-constexpr int64_t kPrefetchedReduction = 128;
+/// Pixel-lane conv tiles over at least kPrefetchedReduction input channels
+/// (x taps) of an input larger than half the L2 budget prefetch their
+/// input, kInputPrefetchDistance elements ahead; from kStreamedReduction on
+/// they also take 12 rows with 512-bit vectors (scheduleKernel).
+constexpr int64_t kPrefetchedReduction = 32;
+constexpr int64_t kStreamedReduction = 128;
 constexpr int64_t kInputPrefetchDistance = 64;
 
 int64_t largestDivisor(int64_t n, ArrayRef<int64_t> candidates) {
@@ -316,8 +318,9 @@ std::optional<KernelSchedule> scheduleKernel(linalg::GenericOp op,
     // network (alone 0.6x); over short reductions 12 rows lost (its
     // 112x112 16 -> 96 conv 1.06x). A depthwise conv's channels share
     // nothing: 4 of them where its output rows do not take the tile.
-    bool streamedInput = kind == "conv" && reduction >= kPrefetchedReduction && l2Bytes > 0 &&
-                         spannedBytes(op.getDpsInputOperand(0)->get()) > l2Bytes / 2;
+    bool largeInput = kind == "conv" && l2Bytes > 0 &&
+                      spannedBytes(op.getDpsInputOperand(0)->get()) > l2Bytes / 2;
+    bool streamedInput = largeInput && reduction >= kStreamedReduction;
     SmallVector<int64_t> convRows = {6, 4, 2};
     if (vectorWidth >= 32)
       convRows = streamedInput ? SmallVector<int64_t>{12, 6, 8, 4, 2}
@@ -341,9 +344,12 @@ std::optional<KernelSchedule> scheduleKernel(linalg::GenericOp op,
     // the time its reader runs), the tile prefetches its lanes 4 lines ahead
     // in the same plane, which the next tiles along the row read:
     // SqueezeNet's 128 -> 16 squeeze conv on 55x55 (a 1.55 MB concat)
-    // 0.72x the time. Inputs that stay in cache lost: 128 -> 32 on 27x27
-    // (373 KB) 1.12x, mobilenet_v2's 192 -> 32 on 28x28 (602 KB) 1.08-1.11x.
-    if (streamedInput)
+    // 0.72x the time; over shorter reductions too, mobilenet_v2's 32 -> 16
+    // conv on 112x112 (1.6 MB) 0.88-0.90x and its 96 -> 24 one on 56x56
+    // 0.95-0.97x in the network (interleaved profiles, both orders). Inputs
+    // that stay in cache lost: 128 -> 32 on 27x27 (373 KB) 1.12x,
+    // mobilenet_v2's 192 -> 32 on 28x28 (602 KB) 1.08-1.11x.
+    if (largeInput && reduction >= kPrefetchedReduction)
       s.inputPrefetch = kInputPrefetchDistance;
     // One long pixel row (a 1x1 conv's flattened map): parallel tiles of
     // at most kPixelChunk pixels, so that a tile's inputs stay in cache.

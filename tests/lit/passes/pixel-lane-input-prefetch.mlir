@@ -34,8 +34,8 @@ func.func @main(%x: tensor<1x128x55x55xf32> {mnn.name = "x"}) -> (tensor<1x16x55
 
 // -----
 
-// 64 input channels (SqueezeNet's fire3 squeeze, 774 KB): a short reduction,
-// whose planes the prefetchers follow: no prefetch.
+// 64 input channels (SqueezeNet's fire3 squeeze, 774 KB): under half the L2
+// budget, no prefetch.
 // CHECK-LABEL: func.func @__mnn_main
 // CHECK-NOT: mnn.input_prefetch_distance
 // CHECK: mnn.kernel = "conv"
@@ -43,6 +43,34 @@ func.func @main(%x: tensor<1x64x55x55xf32> {mnn.name = "x"}) -> (tensor<1x16x55x
   %w = mnn.constant dense<0.5> : tensor<16x64x1x1xf32>
   %y = mnn.conv2d %x, %w {operandSegmentSizes = array<i32: 1, 1, 0, 0>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x64x55x55xf32>, tensor<16x64x1x1xf32>) -> tensor<1x16x55x55xf32>
   return %y : tensor<1x16x55x55xf32>
+}
+
+// -----
+
+// mobilenet_v2's 32 -> 16 conv on 112x112: a 1.6 MB input over 32 input
+// channels is prefetched too (8 rows: 12 only from 128 channels on).
+// CHECK-LABEL: func.func @__mnn_main
+// CHECK: outs({{.*}} : memref<1x1x1x8x1x32xf32
+// CHECK-SAME: mnn.input_prefetch_distance = 64 : i64, mnn.kernel = "conv"
+// BIGL2-LABEL: func.func @__mnn_main
+// BIGL2-NOT: mnn.input_prefetch_distance
+func.func @main(%x: tensor<1x32x112x112xf32> {mnn.name = "x"}) -> (tensor<1x16x112x112xf32> {mnn.name = "y"}) {
+  %w = mnn.constant dense<0.5> : tensor<16x32x1x1xf32>
+  %y = mnn.conv2d %x, %w {operandSegmentSizes = array<i32: 1, 1, 0, 0>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x32x112x112xf32>, tensor<16x32x1x1xf32>) -> tensor<1x16x112x112xf32>
+  return %y : tensor<1x16x112x112xf32>
+}
+
+// -----
+
+// 16 input channels from 1.6 MB (16x160x160): too short a reduction, no
+// prefetch.
+// CHECK-LABEL: func.func @__mnn_main
+// CHECK-NOT: mnn.input_prefetch_distance
+// CHECK: mnn.kernel = "conv"
+func.func @main(%x: tensor<1x16x160x160xf32> {mnn.name = "x"}) -> (tensor<1x32x160x160xf32> {mnn.name = "y"}) {
+  %w = mnn.constant dense<0.5> : tensor<32x16x1x1xf32>
+  %y = mnn.conv2d %x, %w {operandSegmentSizes = array<i32: 1, 1, 0, 0>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x16x160x160xf32>, tensor<32x16x1x1xf32>) -> tensor<1x32x160x160xf32>
+  return %y : tensor<1x32x160x160xf32>
 }
 
 // -----
