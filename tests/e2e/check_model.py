@@ -157,6 +157,8 @@ def check_case(case, manifest, args, work_root):
     cmd += ["--output-dir", out_dir]
     if args.threads:
         cmd += ["--threads", str(args.threads)]
+    if args.poison_arena:
+        cmd += ["--poison-arena"]
     r = run(cmd, args.timeout)
     if r.timed_out or r.returncode != 0:
         return fail(f"mnn-run failed ({r.describe_exit()})", r)
@@ -209,6 +211,8 @@ def main():
                     "\"qemu-aarch64 -cpu cortex-a76 -L /usr/aarch64-linux-gnu\"")
     ap.add_argument("--work", help="work directory (kept); default: a temp dir in /tmp")
     ap.add_argument("--threads", type=int, help="pass --threads T to mnn-run")
+    ap.add_argument("--poison-arena", action="store_true",
+                    help="pass --poison-arena to mnn-run (the arena starts as NaNs)")
     ap.add_argument("--timeout", type=float, default=600,
                     help="seconds allowed per mnn-compile / mnn-run call (default 600)")
     ap.add_argument("--keep", action="store_true", help="keep the temp work directory")

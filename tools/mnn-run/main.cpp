@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <new>
@@ -49,6 +50,9 @@ const char kUsage[] =
     "  --warmup W             warm-up runs of --bench (default 3)\n"
     "  --profile              after the runs, print the time of each fused op\n"
     "                         (model compiled with mnn-compile --profile)\n"
+    "  --poison-arena         run in an arena of NaNs that mnn-run allocates,\n"
+    "                         refilled before every run (a test aid: a value\n"
+    "                         read before the run writes it shows as NaN)\n"
     "  --help                 print this help\n"
     "\n"
     ".npy files: versions 1.0/2.0/3.0, C order, little-endian, dtypes\n"
@@ -80,6 +84,7 @@ struct Options {
   int64_t bench = 0;  // 0: no benchmark
   int64_t warmup = 3;
   bool profile = false;
+  bool poison_arena = false;
   bool has_warmup = false;
   bool help = false;
 };
@@ -118,6 +123,10 @@ Options ParseArgs(int argc, char** argv) {
     }
     if (arg == "--profile") {
       opts.profile = true;
+      continue;
+    }
+    if (arg == "--poison-arena") {
+      opts.poison_arena = true;
       continue;
     }
     // --name value or --name=value
@@ -245,6 +254,7 @@ class LoadedModel {
   ~LoadedModel() {
     if (model_) desc_->destroy(model_);
     if (handle_) dlclose(handle_);
+    std::free(arena_);
   }
 
   void Load(const std::string& path) {
@@ -274,9 +284,18 @@ class LoadedModel {
     CheckDesc(desc_);
   }
 
-  void Create(int32_t threads) {
+  // poison: the arena is ours, filled with NaNs before every run.
+  void Create(int32_t threads, bool poison) {
     mnn_options options = MNN_OPTIONS_INIT;
     options.num_threads = threads;
+    if (poison && desc_->arena_bytes > 0) {
+      arena_bytes_ = (desc_->arena_bytes + MNN_ARENA_ALIGNMENT - 1) /
+                     MNN_ARENA_ALIGNMENT * MNN_ARENA_ALIGNMENT;
+      arena_ = std::aligned_alloc(MNN_ARENA_ALIGNMENT, arena_bytes_);
+      if (!arena_) Fail("--poison-arena: cannot allocate the arena");
+      options.arena = arena_;
+      options.arena_size = arena_bytes_;
+    }
     mnn_status status = {};
     if (desc_->create(&options, &model_, &status) != MNN_OK) {
       model_ = nullptr;
@@ -286,6 +305,10 @@ class LoadedModel {
 
   void Run(const std::vector<const void*>& inputs,
            const std::vector<void*>& outputs) {
+    if (arena_) {
+      // 0xFF bytes: a quiet NaN in every float and double.
+      std::memset(arena_, 0xFF, arena_bytes_);
+    }
     mnn_status status = {};
     if (desc_->run(model_, inputs.data(), outputs.data(), &status) != MNN_OK) {
       Fail("run failed: " + std::string(status.message));
@@ -299,6 +322,8 @@ class LoadedModel {
   void* handle_ = nullptr;
   const mnn_model_desc* desc_ = nullptr;
   mnn_model* model_ = nullptr;
+  void* arena_ = nullptr;  // --poison-arena
+  size_t arena_bytes_ = 0;
 };
 
 // ---- Inputs ------------------------------------------------------------------
@@ -515,7 +540,7 @@ int Main(int argc, char** argv) {
     Fail("--profile: the model has no profile hooks (compile it with "
          "mnn-compile --profile)");
   }
-  model.Create(opts.threads);
+  model.Create(opts.threads, opts.poison_arena);
   if (opts.bench == 0) {
     model.Run(input_ptrs, output_ptrs);
   } else {
