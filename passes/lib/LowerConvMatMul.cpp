@@ -224,8 +224,19 @@ LogicalResult Lowering::lowerConv(mnn::Conv2DOp op, Value out) {
           SmallVector<int64_t>{n, g, ob, blk, r.y1 - r.y0, r.x1 - r.x0},
           SmallVector<int64_t>(6, 1));
     };
-    for (auto &[windows, rect] : windowPieces)
-      directConvKernel(op, windows, rectOf(out6, rect), rectOf(residual6, rect));
+    for (auto &[windows, rect] : windowPieces) {
+      linalg::GenericOp kernel =
+          directConvKernel(op, windows, rectOf(out6, rect), rectOf(residual6, rect));
+      // One kernel writing all of a padded buffer's interior zeroes its
+      // column pads as it goes (mnn::kPadRunAttr).
+      Value full = paddedBuffers.lookup(out);
+      if (full && windowPieces.size() == 1 && isPlainBuffer(full) &&
+          isa<mnn::Conv2DOp>(*op->getUsers().begin())) {
+        int64_t run = cast<MemRefType>(full.getType()).getDimSize(3) - ow;
+        kernel->setAttr(kPadRunAttr, b.getI64IntegerAttr(run));
+        padRunBuffers.insert(full);
+      }
+    }
     return success();
   }
   assert(windowPieces.size() == 1 && "only f32 convs are split into pieces");

@@ -518,14 +518,16 @@ Value Lowering::padded(Operation *op, Value input, ArrayRef<int64_t> pads,
       int64_t y0 = pads[0], y1 = pads[0] + h, right = pads[1] + w;
       if (pads[1] > 0)
         store(add(plane, idx(y0 * wp)), pads[1]);
-      if (h > 1) {
+      // The rest, if the producer zeroed them after each row (kPadRunAttr).
+      bool producerRuns = stored && padRunBuffers.contains(stored);
+      if (h > 1 && !producerRuns) {
         OpBuilder::InsertionGuard inner(b);
         auto rows = b.create<scf::ForOp>(loc, idx(y0 * wp + right), idx((y1 - 1) * wp + right),
                                          idx(wp));
         b.setInsertionPointToStart(rows.getBody());
         store(add(plane, rows.getInductionVar()), run);
       }
-      if (pads[3] > 0)
+      if (pads[3] > 0 && !producerRuns)
         store(add(plane, idx((y1 - 1) * wp + right)), pads[3]);
     } else if (run > 0 && h > 0) {
       auto rows = b.create<scf::ForOp>(loc, idx(pads[0]), idx(pads[0] + h), idx(1));

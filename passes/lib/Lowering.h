@@ -104,6 +104,8 @@ struct Lowering {
   /// Interior view -> whole padded buffer, for tensors stored padded
   /// (mnn::paddedStorage).
   DenseMap<Value, Value> paddedBuffers;
+  /// Padded buffers whose producer zeroes the column pads (kPadRunAttr).
+  llvm::DenseSet<Value> padRunBuffers;
   /// NCHW view -> its [N, H, C, W] buffer, for tensors stored in whole-row
   /// pixel panels (mnn::panelStorage).
   DenseMap<Value, Value> panelBuffers;

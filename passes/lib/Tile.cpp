@@ -431,6 +431,39 @@ SmallVector<int64_t> scheduleGeneric(linalg::LinalgOp op) {
   return tiles;
 }
 
+/// Zeroes, after the last column of each output row of `out` (a conv
+/// kernel's [N, G, OB, OI, OH, OW] output view into a padded buffer), the
+/// `run` pad elements up to the next row's first column (mnn::kPadRunAttr),
+/// at the builder's insertion point.
+void zeroPadRuns(OpBuilder &b, Location loc, Value out, int64_t run) {
+  auto type = cast<MemRefType>(out.getType());
+  auto meta = b.create<memref::ExtractStridedMetadataOp>(loc, out);
+  unsigned last = type.getRank() - 1;
+  auto cst = [&](int64_t v) -> Value { return b.create<arith::ConstantIndexOp>(loc, v); };
+  // Row ends: offset + (index . strides) + OW * stride(OW).
+  Value at = b.create<arith::AddIOp>(
+      loc, meta.getOffset(),
+      b.create<arith::MulIOp>(loc, meta.getSizes()[last], meta.getStrides()[last]));
+  for (unsigned d = 0; d < last; ++d) {
+    if (!type.isDynamicDim(d) && type.getDimSize(d) == 1)
+      continue;
+    auto loop = b.create<scf::ForOp>(loc, cst(0), meta.getSizes()[d], cst(1));
+    b.setInsertionPointToStart(loop.getBody());
+    at = b.create<arith::AddIOp>(
+        loc, at, b.create<arith::MulIOp>(loc, loop.getInductionVar(), meta.getStrides()[d]));
+  }
+  auto flatType = MemRefType::get(
+      {run}, type.getElementType(),
+      StridedLayoutAttr::get(b.getContext(), ShapedType::kDynamic, {1}));
+  Value flat = b.create<memref::ReinterpretCastOp>(
+      loc, flatType, meta.getBaseBuffer(), OpFoldResult(at),
+      ArrayRef<OpFoldResult>{b.getIndexAttr(run)}, ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
+  Value zero = b.create<arith::ConstantOp>(
+      loc, DenseElementsAttr::get(VectorType::get({run}, type.getElementType()),
+                                  b.getZeroAttr(type.getElementType())));
+  b.create<vector::TransferWriteOp>(loc, zero, flat, ValueRange{cst(0)}, ArrayRef<bool>{true});
+}
+
 FailureOr<linalg::LinalgOp> tileWith(RewriterBase &rewriter, linalg::LinalgOp op,
                                      ArrayRef<int64_t> tiles,
                                      linalg::LinalgTilingLoopType loopType,
@@ -547,6 +580,13 @@ struct TilePass : mnn::impl::TileBase<TilePass> {
       if (generic && kind)
         s = scheduleKernel(generic, kind.getValue(), vectorWidth, lanes,
                            lanes == 2 * targetLanes, cacheBytes, l2Bytes);
+      if (!s && op->hasAttr(mnn::kPadRunAttr)) {
+        OpBuilder pb(op);
+        pb.setInsertionPointAfter(op);
+        zeroPadRuns(pb, op->getLoc(), op.getDpsInits()[0],
+                    op->getAttrOfType<IntegerAttr>(mnn::kPadRunAttr).getInt());
+        op->removeAttr(mnn::kPadRunAttr);
+      }
       if (!s) {
         if (failed(tileWith(rewriter, op, scheduleGeneric(op),
                             linalg::LinalgTilingLoopType::ParallelLoops))) {
@@ -561,6 +601,9 @@ struct TilePass : mnn::impl::TileBase<TilePass> {
       if (!s->interchange.empty() || !s->reductionTiles.empty())
         op->removeAttr("mnn.prefetch_spread");
       SmallVector<int64_t> fullRanges = op.getStaticLoopRanges();
+      auto padRun = op->getAttrOfType<IntegerAttr>(mnn::kPadRunAttr);
+      Value fullOut = op.getDpsInits()[0];
+      Operation *parent = op->getParentOp();
       FailureOr<linalg::LinalgOp> outer =
           tileWith(rewriter, op, s->parallelTiles,
                    inTask.contains(op.getOperation()) ? linalg::LinalgTilingLoopType::Loops
@@ -569,6 +612,24 @@ struct TilePass : mnn::impl::TileBase<TilePass> {
       if (failed(outer)) {
         op->emitError("parallel tiling failed");
         return signalPassFailure();
+      }
+      // The column pads after the rows of this parallel tile, while they
+      // are in L1, where the tile spans whole rows; else after all of them.
+      if (padRun) {
+        (*outer)->removeAttr(mnn::kPadRunAttr);
+        Value tileOut = (*outer).getDpsInits()[0];
+        auto tileType = cast<MemRefType>(tileOut.getType());
+        OpBuilder pb(*outer);
+        if (tileType.getShape().back() == fullRanges[OW]) {
+          pb.setInsertionPointAfter(*outer);
+          zeroPadRuns(pb, op->getLoc(), tileOut, padRun.getInt());
+        } else {
+          Operation *top = *outer;
+          while (top->getParentOp() != parent)
+            top = top->getParentOp();
+          pb.setInsertionPointAfter(top);
+          zeroPadRuns(pb, op->getLoc(), fullOut, padRun.getInt());
+        }
       }
       if (!s->reductionTiles.empty()) {
         // The epilogue cannot ride in the registers across reduction

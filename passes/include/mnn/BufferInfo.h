@@ -79,6 +79,14 @@ mlir::Operation *bandedReader(mlir::Value v);
 /// channel tiles of its half.
 inline constexpr llvm::StringLiteral kChannelHalvesAttr = "mnn.channel_halves";
 
+/// On a conv kernel op whose output is the interior of a padded buffer
+/// (paddedStorage): the number of pad elements between the end of each
+/// output row and the start of the next (its right pad plus the next row's
+/// left pad), which mnn-tile zeroes in each parallel tile right after the
+/// tile's rows, while their cache lines are still in L1. The reader then
+/// fills only the top and bottom rows and the first row's left pad.
+inline constexpr llvm::StringLiteral kPadRunAttr = "mnn.pad_run";
+
 /// Marks the parallel loop over a banded depthwise conv's bands (one task
 /// per band, bandTaskThreads): mnn-tile gives the kernels inside register
 /// tiles only.
