@@ -604,6 +604,7 @@ struct TilePass : mnn::impl::TileBase<TilePass> {
       auto padRun = op->getAttrOfType<IntegerAttr>(mnn::kPadRunAttr);
       Value fullOut = op.getDpsInits()[0];
       Operation *parent = op->getParentOp();
+      Location loc = op->getLoc(); // op is gone after the tiling
       FailureOr<linalg::LinalgOp> outer =
           tileWith(rewriter, op, s->parallelTiles,
                    inTask.contains(op.getOperation()) ? linalg::LinalgTilingLoopType::Loops
@@ -622,13 +623,13 @@ struct TilePass : mnn::impl::TileBase<TilePass> {
         OpBuilder pb(*outer);
         if (tileType.getShape().back() == fullRanges[OW]) {
           pb.setInsertionPointAfter(*outer);
-          zeroPadRuns(pb, op->getLoc(), tileOut, padRun.getInt());
+          zeroPadRuns(pb, loc, tileOut, padRun.getInt());
         } else {
           Operation *top = *outer;
           while (top->getParentOp() != parent)
             top = top->getParentOp();
           pb.setInsertionPointAfter(top);
-          zeroPadRuns(pb, op->getLoc(), fullOut, padRun.getInt());
+          zeroPadRuns(pb, loc, fullOut, padRun.getInt());
         }
       }
       if (!s->reductionTiles.empty()) {

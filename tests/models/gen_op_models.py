@@ -1218,6 +1218,16 @@ def gen_pool_conv(s):
                         [2, 1, 2, 3], "bn")
     pointwise_depthwise("conv_pad_runs_pw_dw_s2_relu6", [1, 16, 48, 56], 48, 3, [2, 2],
                         [1, 1, 1, 1], "relu6")
+    # A one-row map whose 1x1 conv splits the row among its parallel tiles:
+    # the runs follow all of them.
+    c = Case("conv_pad_runs_long_row")
+    c.input("x", [1, 16, 1, 4096])
+    c.weight("w1", [32, 16, 1, 1], scale=(2.0 / 16) ** 0.5)
+    c.node("Conv", ["x", "w1"], ["e"], kernel_shape=[1, 1])
+    c.weight("w2", [32, 1, 1, 3], scale=(2.0 / 3) ** 0.5)
+    c.node("Conv", ["e", "w2"], ["y"], kernel_shape=[1, 3], group=32, pads=[0, 1, 0, 1])
+    c.output("y")
+    s.add(c)
 
     # A conv whose output (over 2 MB) only a stride-2 max pool reads is banded
     # into the pool (mnn::bandedReader): per band of pool rows, the conv

@@ -1,5 +1,5 @@
-// RUN: mnn-opt %s --mnn-pack-weights="block=16" --mnn-plan-memory --mnn-lower-to-linalg | FileCheck %s
-// RUN: mnn-opt %s --mnn-pack-weights="block=16" --mnn-plan-memory --mnn-lower-to-linalg --mnn-tile="vector-bits=512 channel-lanes=16 l2-bytes=2097152" | FileCheck %s --check-prefix=TILE
+// RUN: mnn-opt %s --split-input-file --mnn-pack-weights="block=16" --mnn-plan-memory --mnn-lower-to-linalg | FileCheck %s
+// RUN: mnn-opt %s --split-input-file --mnn-pack-weights="block=16" --mnn-plan-memory --mnn-lower-to-linalg --mnn-tile="vector-bits=512 channel-lanes=16 l2-bytes=2097152" | FileCheck %s --check-prefix=TILE
 
 // A 1x1 conv whose output a padded 3x3 depthwise conv reads stores it padded
 // (64x58x58) and zeroes, after each output row, the row's right pad and the
@@ -44,4 +44,30 @@ func.func @main(%x: tensor<1x16x56x56xf32> {mnn.name = "x"}) -> (tensor<1x64x56x
   %w2 = mnn.constant dense<0.25> : tensor<64x1x3x3xf32>
   %y = mnn.conv2d %e, %w2 {operandSegmentSizes = array<i32: 1, 1, 0, 0>, strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 64 : i64} : (tensor<1x64x56x56xf32>, tensor<64x1x3x3xf32>) -> tensor<1x64x56x56xf32>
   return %y : tensor<1x64x56x56xf32>
+}
+
+// -----
+
+// A one-row map of 4096 pixels: the 1x1 conv's parallel tiles split the row
+// (chunks of pixels), so the runs follow the whole parallel loop, one per
+// channel row of the full output.
+// CHECK-LABEL: func.func @__mnn_main
+// CHECK: mnn.pad_run = 2 : i64
+// TILE-LABEL: func.func @__mnn_main
+// TILE: scf.parallel
+// TILE: mnn.kernel = "conv"
+// TILE: scf.reduce
+// TILE-NEXT: }
+// TILE-NEXT: %[[BASE:.*]], %[[OFF:.*]], %[[SIZES:.*]]:6, %[[STRIDES:.*]]:6 = memref.extract_strided_metadata %{{.*}} : memref<1x1x2x16x1x4096xf32
+// TILE: scf.for %{{.*}} to %[[SIZES]]#2 step
+// TILE: scf.for %{{.*}} to %[[SIZES]]#3 step
+// TILE: vector.transfer_write {{.*}} : vector<2xf32>
+// TILE: scf.parallel
+// TILE: mnn.kernel = "depthwise_conv"
+func.func @main(%x: tensor<1x16x1x4096xf32> {mnn.name = "x"}) -> (tensor<1x32x1x4096xf32> {mnn.name = "y"}) {
+  %w1 = mnn.constant dense<0.5> : tensor<32x16x1x1xf32>
+  %e = mnn.conv2d %x, %w1 {operandSegmentSizes = array<i32: 1, 1, 0, 0>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x16x1x4096xf32>, tensor<32x16x1x1xf32>) -> tensor<1x32x1x4096xf32>
+  %w2 = mnn.constant dense<0.25> : tensor<32x1x1x3xf32>
+  %y = mnn.conv2d %e, %w2 {operandSegmentSizes = array<i32: 1, 1, 0, 0>, strides = array<i64: 1, 1>, pads = array<i64: 0, 1, 0, 1>, dilations = array<i64: 1, 1>, group = 32 : i64} : (tensor<1x32x1x4096xf32>, tensor<32x1x1x3xf32>) -> tensor<1x32x1x4096xf32>
+  return %y : tensor<1x32x1x4096xf32>
 }
