@@ -1218,6 +1218,20 @@ def gen_pool_conv(s):
                         [2, 1, 2, 3], "bn")
     pointwise_depthwise("conv_pad_runs_pw_dw_s2_relu6", [1, 16, 48, 56], 48, 3, [2, 2],
                         [1, 1, 1, 1], "relu6")
+    # A stem-like conv in pieces (its input is not padded: interior, top
+    # row, left columns) storing its output padded for a depthwise conv,
+    # which fills all of the border itself (pieces write no runs).
+    c = Case("conv_pieces_stored_padded_dw")
+    c.input("x", [1, 3, 96, 96])
+    c.weight("w1", [16, 3, 3, 3], scale=(2.0 / 27) ** 0.5)
+    c.weight("b1", [16], scale=0.1)
+    c.node("Conv", ["x", "w1", "b1"], ["e"], kernel_shape=[3, 3], strides=[2, 2],
+           pads=[1, 1, 1, 1])
+    c.node("Relu", ["e"], ["r"])
+    c.weight("w2", [16, 1, 3, 3], scale=(2.0 / 9) ** 0.5)
+    c.node("Conv", ["r", "w2"], ["y"], kernel_shape=[3, 3], group=16, pads=[1, 1, 1, 1])
+    c.output("y")
+    s.add(c)
     # A one-row map whose 1x1 conv splits the row among its parallel tiles:
     # the runs follow all of them.
     c = Case("conv_pad_runs_long_row")
