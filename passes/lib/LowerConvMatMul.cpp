@@ -325,35 +325,6 @@ static FailureOr<BandedInput> bandedInput(Value buffer, mnn::Conv2DOp conv) {
   return in;
 }
 
-/// Fills the pad columns of a band buffer [1, C, R, WP] (`left` columns,
-/// `w` image columns, `right` columns per row) with `value`. Row r's right
-/// pad and row r + 1's left pad, also across channel planes, which follow
-/// one another, are one run of left + right floats: one short vector store
-/// per row. (A linalg.fill per column became scatters of single floats,
-/// 5-6% of mobilenet_v2's banded 112x112 pair, whose band tasks fill them
-/// once per band.)
-static void fillPadColumns(OpBuilder &b, Location loc, Value band, int64_t left, int64_t w,
-                           int64_t right, Value value) {
-  auto type = cast<MemRefType>(band.getType());
-  int64_t wp = type.getDimSize(3), rows = type.getDimSize(1) * type.getDimSize(2);
-  Value flat = reshapeBuffer(b, loc, band, {rows * wp});
-  auto store = [&](Value at, int64_t n) {
-    Value v = b.create<vector::BroadcastOp>(loc, VectorType::get({n}, value.getType()), value);
-    b.create<vector::TransferWriteOp>(loc, v, flat, ValueRange{at}, ArrayRef<bool>{true});
-  };
-  auto idx = [&](int64_t i) { return b.create<arith::ConstantIndexOp>(loc, i); };
-  if (left > 0)
-    store(idx(0), left);
-  if (left + right > 0 && rows > 1) {
-    auto loop = b.create<scf::ForOp>(loc, idx(left + w), idx((rows - 1) * wp), idx(wp));
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(loop.getBody());
-    store(loop.getInductionVar(), left + right);
-  }
-  if (right > 0)
-    store(idx((rows - 1) * wp + left + w), right);
-}
-
 LogicalResult Lowering::lowerBandedDepthwise(mnn::Conv2DOp pw, mnn::Conv2DOp dw, Value out) {
   Location loc = dw.getLoc();
   FailureOr<BandedInput> in = bandedInput(bufferOf(pw.getInput()), pw);
@@ -382,7 +353,8 @@ LogicalResult Lowering::lowerBandedDepthwise(mnn::Conv2DOp pw, mnn::Conv2DOp dw,
   };
   // The pad columns of a band buffer, which no band writes.
   auto zeroColumns = [&](Value band) {
-    fillPadColumns(b, loc, band, pads[1], w, pads[3], sc.cst(b, loc, 0));
+    fillPadColumns(b, loc, reshapeBuffer(b, loc, band, {c * bufRows * wp}), Value(),
+                   c * bufRows, wp, pads[1], w, pads[3], sc.cst(b, loc, 0));
   };
   int64_t pwBlk = weightBlock(pw);
   Value out6 = cast<MemRefType>(out.getType()).getLayout().isIdentity()
@@ -529,7 +501,8 @@ LogicalResult Lowering::lowerBandedPool(mnn::Conv2DOp conv, mnn::Pool2DOp pool, 
                                     SmallVector<int64_t>(4, 1))
             .getResult());
   };
-  fillPadColumns(b, loc, band, q[1], w, q[3], lowest);
+  fillPadColumns(b, loc, reshapeBuffer(b, loc, band, {c * bufRows * wp}), Value(), c * bufRows,
+                 wp, q[1], w, q[3], lowest);
   DirectConvSpace space = directConvSpace(conv);
   for (int64_t y0 = 0; y0 < oh; y0 += rows) {
     int64_t y1 = std::min(oh, y0 + rows);

@@ -445,6 +445,33 @@ void Lowering::elementwise(Location loc, Value out, ValueRange ins,
                });
 }
 
+void fillPadColumns(OpBuilder &b, Location loc, Value flat, Value start, int64_t rows,
+                    int64_t wp, int64_t left, int64_t w, int64_t right, Value value,
+                    bool firstLeftOnly) {
+  auto idx = [&](int64_t i) -> Value { return b.create<arith::ConstantIndexOp>(loc, i); };
+  auto at = [&](Value offset) -> Value {
+    return start ? b.create<arith::AddIOp>(loc, start, offset).getResult() : offset;
+  };
+  auto store = [&](Value offset, int64_t count) {
+    Value v = b.create<vector::BroadcastOp>(loc, VectorType::get({count}, value.getType()), value);
+    b.create<vector::TransferWriteOp>(loc, v, flat, ValueRange{at(offset)}, ArrayRef<bool>{true});
+  };
+  if (rows <= 0)
+    return;
+  if (left > 0)
+    store(idx(0), left);
+  if (firstLeftOnly)
+    return;
+  if (left + right > 0 && rows > 1) {
+    OpBuilder::InsertionGuard guard(b);
+    auto loop = b.create<scf::ForOp>(loc, idx(left + w), idx((rows - 1) * wp + left + w), idx(wp));
+    b.setInsertionPointToStart(loop.getBody());
+    store(loop.getInductionVar(), left + right);
+  }
+  if (right > 0)
+    store(idx((rows - 1) * wp + left + w), right);
+}
+
 Value Lowering::padded(Operation *op, Value input, ArrayRef<int64_t> pads,
                        Value fill, Location loc,
                        SmallVectorImpl<int64_t> &paddedShape) {
@@ -501,34 +528,17 @@ Value Lowering::padded(Operation *op, Value input, ArrayRef<int64_t> pads,
       fillRow(y);
     for (int64_t y = pads[0] + h; y < pads[0] + h + pads[2]; ++y)
       fillRow(y);
-    // In a plain buffer an image row's right pad and the next row's left
-    // pad are one run: one short vector store per row. (Stores per column
-    // element became scatters of single floats.)
+    // In a plain buffer the column pads are runs (fillPadColumns); only the
+    // first row's left pad where the producer wrote the rest (kPadRunAttr).
     int64_t hp = paddedShape[2], run = pads[1] + pads[3];
     if (run > 0 && h > 0 && isPlainBuffer(scratch)) {
       Value flat = reshapeBuffer(b, loc, scratch, {n * c * hp * wp});
       Value plane = b.create<arith::MulIOp>(
           loc, b.create<arith::AddIOp>(loc, b.create<arith::MulIOp>(loc, ni, idx(c)), ci),
           idx(hp * wp));
-      auto add = [&](Value a, Value c) { return b.create<arith::AddIOp>(loc, a, c); };
-      auto store = [&](Value at, int64_t count) {
-        b.create<vector::TransferWriteOp>(loc, splat(count), flat, ValueRange{at},
-                                          ArrayRef<bool>{true});
-      };
-      int64_t y0 = pads[0], y1 = pads[0] + h, right = pads[1] + w;
-      if (pads[1] > 0)
-        store(add(plane, idx(y0 * wp)), pads[1]);
-      // The rest, if the producer zeroed them after each row (kPadRunAttr).
-      bool producerRuns = stored && padRunBuffers.contains(stored);
-      if (h > 1 && !producerRuns) {
-        OpBuilder::InsertionGuard inner(b);
-        auto rows = b.create<scf::ForOp>(loc, idx(y0 * wp + right), idx((y1 - 1) * wp + right),
-                                         idx(wp));
-        b.setInsertionPointToStart(rows.getBody());
-        store(add(plane, rows.getInductionVar()), run);
-      }
-      if (pads[3] > 0 && !producerRuns)
-        store(add(plane, idx((y1 - 1) * wp + right)), pads[3]);
+      Value firstRow = b.create<arith::AddIOp>(loc, plane, idx(pads[0] * wp));
+      fillPadColumns(b, loc, flat, firstRow, h, wp, pads[1], w, pads[3], fill,
+                     /*firstLeftOnly=*/stored && padRunBuffers.contains(stored));
     } else if (run > 0 && h > 0) {
       auto rows = b.create<scf::ForOp>(loc, idx(pads[0]), idx(pads[0] + h), idx(1));
       b.setInsertionPointToStart(rows.getBody());

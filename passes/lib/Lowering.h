@@ -43,6 +43,17 @@ Value reshapeBuffer(OpBuilder &b, Location loc, Value buf,
 /// reshapeBuffer takes it without a copy) and for no value (an absent
 /// optional operand).
 bool isPlainBuffer(Value buf);
+/// Fills with `value` the pad columns of `rows` consecutive rows of the
+/// 1-D buffer `flat`, `wp` elements apart from element `start` on (null: 0),
+/// each row being `left` pad, `w` image and `right` pad elements. A row's
+/// right pad and the next row's left pad are adjacent (across channel planes
+/// too where the rows run on): one run, one short vector store per row. (A
+/// fill or a store per column element became scatters of single floats.)
+/// With `firstLeftOnly`, only the first row's left pad: the producer wrote
+/// the rest (mnn::kPadRunAttr).
+void fillPadColumns(OpBuilder &b, Location loc, Value flat, Value start, int64_t rows,
+                    int64_t wp, int64_t left, int64_t w, int64_t right, Value value,
+                    bool firstLeftOnly = false);
 /// A strided view of a contiguous static buffer (for conv/pool windows),
 /// starting `offset` elements into it.
 Value stridedView(OpBuilder &b, Location loc, Value buf,

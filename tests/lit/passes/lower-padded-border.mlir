@@ -19,11 +19,11 @@
 // CHECK: vector.transfer_write %[[FULL]], %[[PAD]][%[[N]], %[[C]], %c3{{.*}}, %[[X2]]]
 // CHECK: vector.transfer_write %[[TAIL]], %[[PAD]][%[[N]], %[[C]], %c3{{.*}}, %c96{{.*}}]
 // CHECK: %[[FLAT:.*]] = memref.collapse_shape %[[PAD]] {{.*}} into memref<1224xf32>
-// CHECK: vector.splat %[[NINF]] : vector<1xf32>
-// CHECK: scf.for %[[R:.*]] = %c203 to %c305 step %c102
-// CHECK: %[[PAIR:.*]] = vector.splat %[[NINF]] : vector<2xf32>
+// CHECK: vector.broadcast %[[NINF]] : f32 to vector<1xf32>
+// CHECK: scf.for %[[R:.*]] = %c101 to %c203 step %c102
+// CHECK: %[[PAIR:.*]] = vector.broadcast %[[NINF]] : f32 to vector<2xf32>
 // CHECK: vector.transfer_write %[[PAIR]], %[[FLAT]]
-// CHECK: vector.splat %[[NINF]] : vector<1xf32>
+// CHECK: vector.broadcast %[[NINF]] : f32 to vector<1xf32>
 // CHECK-NOT: memref.store
 // CHECK-NOT: linalg.fill
 // CHECK: linalg.copy ins(%arg0

@@ -15,8 +15,8 @@ func.func @main(%x: tensor<1x2x4x4xf32> {mnn.name = "x"}) -> (tensor<1x4x4x4xf32
   // Only its border is filled, per (n, c) plane in parallel: the top and
   // bottom rows as one vector each; the left and right columns as runs in
   // the plane (6x6): row 1's left pad, then each row's right pad with the
-  // next row's left pad (offsets 11, 17, 23), then row 4's right pad. The
-  // copy writes the interior.
+  // next row's left pad (offsets 11, 17, 23 in the plane: 5, 11, 17 from row
+  // 1), then row 4's right pad. The copy writes the interior.
   // CHECK: %[[PAD:.*]] = memref.view %[[ARENA]]
   // CHECK: scf.parallel (%[[N:.*]], %[[C:.*]]) = {{.*}} to (%c1{{.*}}, %c2{{.*}})
   // CHECK: %[[ROW:.*]] = vector.splat %{{.*}} : vector<6xf32>
@@ -25,12 +25,13 @@ func.func @main(%x: tensor<1x2x4x4xf32> {mnn.name = "x"}) -> (tensor<1x4x4x4xf32
   // CHECK: %[[FLAT:.*]] = memref.collapse_shape %[[PAD]] {{.*}} into memref<72xf32>
   // CHECK: %[[NC:.*]] = arith.addi %{{.*}}, %[[C]]
   // CHECK: %[[PLANE:.*]] = arith.muli %[[NC]], %c36
-  // CHECK: %[[FIRST:.*]] = arith.addi %[[PLANE]], %c6
+  // CHECK: %[[ROW1:.*]] = arith.addi %[[PLANE]], %c6
+  // CHECK: %[[FIRST:.*]] = arith.addi %[[ROW1]], %c0
   // CHECK: vector.transfer_write %{{.*}}, %[[FLAT]][%[[FIRST]]] {in_bounds = [true]} : vector<1xf32>
-  // CHECK: scf.for %[[R:.*]] = %c11 to %c29 step %c6
-  // CHECK: %[[AT:.*]] = arith.addi %[[PLANE]], %[[R]]
+  // CHECK: scf.for %[[R:.*]] = %c5{{.*}} to %c23 step %c6
+  // CHECK: %[[AT:.*]] = arith.addi %[[ROW1]], %[[R]]
   // CHECK: vector.transfer_write %{{.*}}, %[[FLAT]][%[[AT]]] {in_bounds = [true]} : vector<2xf32>
-  // CHECK: %[[LAST:.*]] = arith.addi %[[PLANE]], %c29
+  // CHECK: %[[LAST:.*]] = arith.addi %[[ROW1]], %c23
   // CHECK: vector.transfer_write %{{.*}}, %[[FLAT]][%[[LAST]]] {in_bounds = [true]} : vector<1xf32>
   // CHECK-NOT: linalg.fill
   // CHECK: linalg.copy ins(%[[X]]

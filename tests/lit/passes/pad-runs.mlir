@@ -15,7 +15,8 @@
 // CHECK: vector.transfer_write {{.*}}, %[[PADDED]][%{{.*}}, %{{.*}}, %c0{{.*}}, %c0{{.*}}] {{.*}} : vector<58xf32>
 // CHECK: vector.transfer_write {{.*}}, %[[PADDED]][%{{.*}}, %{{.*}}, %c57, %c0{{.*}}] {{.*}} : vector<58xf32>
 // CHECK: %[[FLAT:.*]] = memref.collapse_shape %[[PADDED]]
-// CHECK: %[[FIRST:.*]] = arith.addi %{{.*}}, %c58
+// CHECK: %[[ROW1:.*]] = arith.addi %{{.*}}, %c58
+// CHECK: %[[FIRST:.*]] = arith.addi %[[ROW1]], %c0
 // CHECK: vector.transfer_write %{{.*}}, %[[FLAT]][%[[FIRST]]] {{.*}} : vector<1xf32>
 // CHECK-NOT: vector<2xf32>
 // CHECK: scf.reduce
