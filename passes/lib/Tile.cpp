@@ -597,8 +597,8 @@ struct TilePass : mnn::impl::TileBase<TilePass> {
       }
       // Row tiles share a B panel one after another (the prefetches split
       // between them, Vectorize.cpp) only in the original order and with
-      // whole reductions.
-      if (!s->interchange.empty() || !s->reductionTiles.empty())
+      // whole reductions, and where the target wants them (spread-prefetch).
+      if (!s->interchange.empty() || !s->reductionTiles.empty() || !spreadPrefetch)
         op->removeAttr("mnn.prefetch_spread");
       SmallVector<int64_t> fullRanges = op.getStaticLoopRanges();
       auto padRun = op->getAttrOfType<IntegerAttr>(mnn::kPadRunAttr);

@@ -164,6 +164,10 @@ def Tile : Pass<"mnn-tile", "mlir::func::FuncOp"> {
            "Bytes of L2 an operand re-read by every parallel tile of a conv "
            "may take and still be re-read from L2 (loop order); 0: not "
            "considered">,
+    Option<"spreadPrefetch", "spread-prefetch", "bool", "true",
+           "Keep mnn.prefetch_spread (row tiles that share a weight panel "
+           "split the next panel's prefetches); false: each tile prefetches "
+           "lines at its own step">,
   ];
   let dependentDialects = ["mlir::scf::SCFDialect", "mlir::affine::AffineDialect"];
 }
