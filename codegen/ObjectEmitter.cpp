@@ -1,5 +1,6 @@
 #include "codegen/ObjectEmitter.h"
 
+#include "codegen/RegisterTiledLoops.h"
 #include "codegen/TargetInfo.h"
 
 #include "llvm/ADT/SmallString.h"
@@ -82,6 +83,10 @@ llvm::Error optimizeModule(llvm::Module &module, const TargetInfo &target,
   if (options.verify)
     if (llvm::Error err = verify(module))
       return err;
+
+  if (options.loopUnrolling)
+    keepRegisterTiledLoopsRolled(module, target.preferredVectorBits(),
+                                 target.numVectorRegisters());
 
   llvm::PipelineTuningOptions tuning;
   tuning.LoopUnrolling = options.loopUnrolling;
