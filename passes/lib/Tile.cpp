@@ -279,7 +279,8 @@ std::optional<KernelSchedule> scheduleKernel(linalg::GenericOp op,
       pixelRows = 16;
     bool pixelLanesFit = ranges[OW] >= vectorWidth && unitStrideAlongOW(op);
     if (kind == "conv" && ranges[OI] % channelLanes == 0 && pixelRows >= minRows &&
-        (!pixelLanesFit || reduction >= kLongReduction || op->hasAttr("mnn.blocked_input"))) {
+        (!pixelLanesFit || reduction >= kLongReduction || op->hasAttr("mnn.blocked_input") ||
+         wideChannelTile)) {
       s.rowsDim = OW;
       s.colsDim = OI;
       s.lanes = channelLanes;

@@ -225,7 +225,9 @@ int64_t wideChannelLaneRows(int64_t ow, int64_t block);
 /// pixel. Single 3x3 convs (--winograd=off), 1 thread, after a cache
 /// flush, AVX-512: 512 channels on 7x7 0.84x the time, 256 on 14x14 0.73x
 /// (AVX2 0.88x), 128 on 28x28 0.75x (AVX2 0.80x), 64 on 56x56 0.87x; a 5x5
-/// 64-channel conv on 28x28 0.65x. 0 otherwise.
+/// 64-channel conv on 28x28 0.65x. With 8-lane blocks also 1x1 convs read
+/// from their NCHW planes over at least 64 input channels (BufferInfo.cpp).
+/// 0 otherwise.
 int64_t wideChannelLaneBlock(mlir::Operation *conv, int64_t block);
 
 /// Output columns of such a conv that its tiles of R =

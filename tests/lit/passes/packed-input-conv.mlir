@@ -80,11 +80,12 @@ func.func @main(%x: tensor<1x256x7x7xf32> {mnn.name = "x"}, %r: tensor<1x32x7x7x
 // -----
 
 // Shorter reductions (128 input channels) on larger maps (28x28) read the
-// NCHW input directly: blocks of 8, no mark, no scratch.
+// NCHW input directly: no mark, no scratch; blocks of two 8-lane vectors
+// for a 16-channel x 6-pixel tile (mnn::wideChannelLaneBlock).
 // PACK-LABEL: func.func @main
 // PACK: mnn.conv2d
 // PACK-NOT: mnn.packed_input_rows
-// PACK-SAME: tensor<4x1x1x128x1x8xf32>
+// PACK-SAME: tensor<2x1x1x128x1x16xf32>
 // CHECK-LABEL: func.func @__mnn_main
 // CHECK-SAME: mnn.arena_bytes = 0
 // CHECK-NOT: mnn.whole_rows

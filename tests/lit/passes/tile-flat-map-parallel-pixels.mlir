@@ -14,9 +14,16 @@
 // CHECK: scf.for %{{.*}} = %c0{{.*}} to %c243{{.*}} step %c9
 // CHECK: linalg.generic
 // CHECK-SAME: mnn.channel_lanes = 16 : i64
+// With 8-lane blocks the tile is two of them (16 channels) by 6 pixels
+// (mnn::wideChannelLaneBlock): 726 pixels in parallel tiles of 66, the
+// last 3 columns a conv of their own (whole rows).
 // AVX2-LABEL: func.func @__mnn_main
-// AVX2: scf.parallel ({{.*}}) = ({{.*}}) to (%c1{{.*}}, %c1{{.*}}, %c1{{.*}}, %c729, %c4, %c8{{.*}}) step (%c1{{.*}}, %c1{{.*}}, %c1{{.*}}, %c243{{.*}}, %c1{{.*}}, %c8{{.*}})
-// AVX2: mnn.channel_lanes = 8 : i64
+// AVX2: scf.parallel ({{.*}}) = ({{.*}}) to (%c1{{.*}}, %c1{{.*}}, %c1{{.*}}, %c726, %c2, %c16{{.*}}) step (%c1{{.*}}, %c1{{.*}}, %c1{{.*}}, %c66{{.*}}, %c1{{.*}}, %c16{{.*}})
+// AVX2: scf.for %{{.*}} = %c0{{.*}} to %c66{{.*}} step %c6
+// AVX2: mnn.channel_lanes = 16 : i64
+// AVX2: scf.parallel ({{.*}}) = ({{.*}}) to (%c1{{.*}}, %c1{{.*}}, %c1{{.*}}, %c2{{.*}}, %c16{{.*}}) step
+// AVX2: mnn.channel_lanes = 16 : i64
+// AVX2-SAME: mnn.whole_rows
 func.func @main(%x: tensor<1x256x27x27xf32> {mnn.name = "x"}) -> (tensor<1x32x27x27xf32> {mnn.name = "y"}) {
   %w = mnn.constant dense<0.5> : tensor<32x256x1x1xf32>
   %y = mnn.conv2d %x, %w {operandSegmentSizes = array<i32: 1, 1, 0, 0>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x256x27x27xf32>, tensor<32x256x1x1xf32>) -> tensor<1x32x27x27xf32>
