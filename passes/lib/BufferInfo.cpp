@@ -434,8 +434,8 @@ int64_t wideChannelLaneBlock(Operation *op, int64_t block) {
     // where 6 rows do not divide Cout. Zen 3 (AVX2), 1 thread, in process:
     // 192 -> 32 on 28x28 0.55x the time alone, mobilenet_v2's 144/192 -> 32
     // projections 0.80-0.82x in the network (the network 0.99-1.00x);
-    // squeezenet1_1 (its squeezes) 0.97-0.98x (0.90-0.91x in one phase),
-    // 2 threads 1.00x. Over 32 channels (mobilenet_v2's 32 -> 16 on
+    // squeezenet1_1 (its squeezes) 0.90-1.02x over five A/B runs, 2
+    // threads 1.00x. Over 32 channels (mobilenet_v2's 32 -> 16 on
     // 112x112) the transposed stores outweighed it: 1.13x.
     constexpr int64_t kMinWidePointwiseReduction = 64;
     return block < 16 && out.getElementType().isF32() && out.getDimSize(1) % wide == 0 &&
