@@ -118,7 +118,8 @@ TEST(RegisterTiledLoops, ZnVer3KeepsTheMarkedTileRolled) {
   std::unique_ptr<llvm::Module> module = parse(context, tileLoop(12, 8));
   ASSERT_TRUE(module);
   prepareModule(*module, *target);
-  ASSERT_FALSE(static_cast<bool>(optimizeModule(*module, *target)));
+  llvm::Error err = optimizeModule(*module, *target);
+  ASSERT_FALSE(static_cast<bool>(err)) << errorText(std::move(err));
   EXPECT_EQ(fmaCalls(*module), 12u);
   EXPECT_TRUE(latchDisablesUnrolling(*module));
 }
