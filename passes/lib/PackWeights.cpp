@@ -105,9 +105,14 @@ int64_t winogradTileCount(mnn::Conv2DOp conv, int64_t m) {
 /// reuse of each transformed weight, which is streamed from memory once per
 /// run. F(4,3) (4x the weights) with at least 32 tiles (ResNet-18's 56x56
 /// and 28x28 maps: 2.9x and 2.8x faster than direct), else F(2,3) (1.78x
-/// the weights) with at least 16 (14x14: as fast as F(4,3) there, with
-/// 2.25x less weight; 7x7: F(4,3) was slower than direct), else direct.
-int64_t winogradTile(mnn::Conv2DOp conv, StringRef mode) {
+/// the weights) with at least 16 (14x14: as fast as F(4,3) there with
+/// 512-bit vectors, with 2.25x less weight; 7x7: F(4,3) was slower than
+/// direct), else direct. With narrower vectors (`block` < 16) the GEMM
+/// outweighs the weights' streaming: F(4,3) from 16 tiles (14x14 and 13x13
+/// maps). Zen 3 (AVX2), 1 thread: ResNet-18's 256 -> 256 conv on 14x14
+/// alone 0.89x the time of F(2,3), resnet18 0.95-0.96x (2 threads
+/// 0.93-0.95x), squeezenet1_1 (its 13x13 expansions) 0.97x.
+int64_t winogradTile(mnn::Conv2DOp conv, StringRef mode, int64_t block) {
   if (mode == "off")
     return 0;
   auto fType = cast<RankedTensorType>(conv.getFilter().getType());
@@ -126,7 +131,8 @@ int64_t winogradTile(mnn::Conv2DOp conv, StringRef mode) {
     return 2;
   if (cin < 16 || cout < 16)
     return 0;
-  return winogradTileCount(conv, 4) >= 32   ? 4
+  int64_t minF4Tiles = block > 0 && block < 16 ? 16 : 32;
+  return winogradTileCount(conv, 4) >= minF4Tiles ? 4
          : winogradTileCount(conv, 2) >= 16 ? 2
                                             : 0;
 }
@@ -340,7 +346,7 @@ struct PackWeightsPass : mnn::impl::PackWeightsBase<PackWeightsPass> {
       if (!matchPattern(filter, m_Constant(&attr)))
         return;
       int64_t group = conv.getGroup();
-      int64_t wino = winogradTile(conv, winograd);
+      int64_t wino = winogradTile(conv, winograd, block);
       // A 1x1 or strided conv over a long reduction reads its input in pixel
       // panels, its weights blocked for that tile (BufferInfo.h).
       mnn::PackedInputTile packedInput =

@@ -50,10 +50,13 @@ func.func @auto_f4_32_tiles(%x: tensor<1x16x32x16xf32>) -> tensor<1x32x32x16xf32
 
 // -----
 
-// auto: 28x16 makes 7 x 4 = 28 tiles of 4x4, too few for F(4,3): F(2,3).
-// AUTO-LABEL: func.func @auto_f2_28_tiles
-// AUTO: mnn.conv2d {{.*}}filter_layout = "winograd2"{{.*}}tensor<16x1x16x16xf32>
-func.func @auto_f2_28_tiles(%x: tensor<1x16x28x16xf32>) -> tensor<1x16x28x16xf32> {
+// auto: 28x16 makes 7 x 4 = 28 tiles of 4x4. With 8-lane blocks (AVX2)
+// F(4,3) from 16 tiles; with 512-bit vectors 28 are too few: F(2,3).
+// AUTO-LABEL: func.func @auto_28_tiles
+// AUTO: mnn.conv2d {{.*}}filter_layout = "winograd4"{{.*}}tensor<36x1x16x16xf32>
+// AVX512-LABEL: func.func @auto_28_tiles
+// AVX512: mnn.conv2d {{.*}}filter_layout = "winograd2"{{.*}}tensor<16x1x16x16xf32>
+func.func @auto_28_tiles(%x: tensor<1x16x28x16xf32>) -> tensor<1x16x28x16xf32> {
   %w = mnn.constant dense<1.0> : tensor<16x16x3x3xf32>
   %y = mnn.conv2d %x, %w {operandSegmentSizes = array<i32: 1, 1, 0, 0>, strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x16x28x16xf32>, tensor<16x16x3x3xf32>) -> tensor<1x16x28x16xf32>
   return %y : tensor<1x16x28x16xf32>
