@@ -112,7 +112,7 @@ LogicalResult Lowering::lowerWinogradConv(mnn::Conv2DOp op, Value out) {
   winograd::Shape s = winograd::shapeOf(op);
   const winograd::Transform *tf = winograd::transformFor(s.m);
   if (!tf || !cast<RankedTensorType>(op.getType()).getElementType().isF32() ||
-      s.cin % winograd::kLanes || s.cout % winograd::kLanes)
+      s.cin % winograd::kLanes || s.cout % winograd::kLanes || s.cm < s.cout)
     return op.emitError("unsupported Winograd conv");
   const int64_t lanes = winograd::kLanes, m = s.m, a = s.a, aa = a * a;
   Type f32 = b.getF32Type();
@@ -130,7 +130,7 @@ LogicalResult Lowering::lowerWinogradConv(mnn::Conv2DOp op, Value out) {
       op, tileLanes ? SmallVector<int64_t>{aa, s.cin, s.tp} : SmallVector<int64_t>{aa, s.tp, s.cin},
       f32, loc, s.gemmInOffset * 4);
   Value gemmOut =
-      scratchBuffer(op, {aa, s.tp, s.cout}, f32, loc, s.gemmOutOffset * 4);
+      scratchBuffer(op, {aa, s.tp, s.cm}, f32, loc, s.gemmOutOffset * 4);
   auto dim = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
   using IT = utils::IteratorType;
 

@@ -149,7 +149,8 @@ bool winogradTilesAsLanes(mnn::Conv2DOp conv, int64_t m, int64_t block) {
 }
 
 /// U[i * a + j][co / S][ci][co % S] = sum_kl G[i][k] W[co][ci][k][l] G[j][l],
-/// f32 [a*a, Cout/S, Cin, S], or null if the constant cannot be read.
+/// f32 [a*a, ceil(Cout/S), Cin, S] (the last panel zero-padded), or null if
+/// the constant cannot be read.
 ElementsAttr winogradFilter(ElementsAttr attr, int64_t m, int64_t strip) {
   auto type = cast<RankedTensorType>(attr.getType());
   auto bytes = mnn::getRawBytes(attr);
@@ -157,8 +158,11 @@ ElementsAttr winogradFilter(ElementsAttr attr, int64_t m, int64_t strip) {
   if (!bytes || !t)
     return nullptr;
   int64_t cout = type.getDimSize(0), cin = type.getDimSize(1), a = t->a;
+  // Panels of `strip` channels; the last one zero-padded where strip does
+  // not divide Cout (tiles-as-lanes panels, Winograd.h's kRowPanel).
+  int64_t panels = (cout + strip - 1) / strip;
   const float *w = reinterpret_cast<const float *>(bytes->data());
-  std::vector<float> u(a * a * cin * cout);
+  std::vector<float> u(a * a * cin * panels * strip, 0.0f);
   for (int64_t co = 0; co < cout; ++co)
     for (int64_t ci = 0; ci < cin; ++ci) {
       const float *g = w + (co * cin + ci) * 9;
@@ -174,11 +178,11 @@ ElementsAttr winogradFilter(ElementsAttr attr, int64_t m, int64_t strip) {
           double v = 0;
           for (int64_t l = 0; l < 3; ++l)
             v += gg[i][l] * t->g[j * 3 + l];
-          u[(((i * a + j) * (cout / strip) + co / strip) * cin + ci) * strip +
-            co % strip] = static_cast<float>(v);
+          u[(((i * a + j) * panels + co / strip) * cin + ci) * strip + co % strip] =
+              static_cast<float>(v);
         }
     }
-  auto uType = RankedTensorType::get({a * a, cout / strip, cin, strip},
+  auto uType = RankedTensorType::get({a * a, panels, cin, strip},
                                      type.getElementType());
   std::vector<char> raw(u.size() * sizeof(float));
   std::memcpy(raw.data(), u.data(), raw.size());

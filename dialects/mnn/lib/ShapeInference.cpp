@@ -130,7 +130,11 @@ MNN_INFER_SIGNATURE(Conv2DOp) {
                adaptor.getFilterLayout() == "winograd2t") &&
               fs.size() == 4 && fs[0] == 16)) {
     // [(m+2)^2, Cout/S, Cin, S]: a transformed 3x3 filter (mnn-pack-weights).
+    // Tiles as lanes, the last panel of S <= 8 channels may be padded with
+    // zero channels: Cout is the multiple of 8 just below the panels'.
     cout = fs[1] * fs[3];
+    if (adaptor.getFilterLayout().ends_with("t") && fs[3] <= 8)
+      cout = cout / 8 * 8;
     kh = kw = 3;
   } else {
     return emitOptionalError(loc, "conv2d filter of shape ", shapeStr(fs),

@@ -214,6 +214,29 @@ func.func @main(%x: tensor<1x16x7x7xf32> {mnn.name = "x"}) -> (tensor<1x16x7x7xf
 
 // -----
 
+// Tiles as lanes with U in panels of 6 channels, the last padded ([16, 3,
+// 16, 6]: 18 channels for 16): M has the panels' 18 channels per tile
+// ([16, 16, 18], 18432 bytes, V after it), the GEMM's output view splits
+// them as 3 x 6, the output transform reads the 16 that exist. The
+// microkernel: 6 rows x 16 lanes, 6 FMAs per step.
+// CHECK-LABEL: func.func @__mnn_main(%arg0: memref<1x16x7x7xf32>
+// CHECK-DAG: %[[V:.*]] = memref.view %{{.*}}[%c18432][] : memref<34816xi8> to memref<16x16x16xf32>
+// CHECK-DAG: %[[M:.*]] = memref.view %{{.*}}[%c0][] : memref<34816xi8> to memref<16x16x18xf32>
+// CHECK: linalg.generic {{.*}} ins(%[[V]], %{{.*}} : memref<16x16x16xf32>, memref<16x3x16x6xf32>) outs(%{{.*}} : memref<16x16x3x6xf32>)
+// CHECK: vector.load %[[M]][%c0, %{{.*}}, %{{.*}}] : memref<16x16x18xf32>, vector<8xf32>
+// VEC-LABEL: func.func @__mnn_main(%arg0: memref<1x16x7x7xf32>
+// VEC: scf.parallel (%{{.*}}, %{{.*}}) = (%c0, %c0) to (%c16, %c3) step (%c1, %c1)
+// VEC: scf.for {{.*}} = %c0 to %c16 step %c1 iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// VEC-COUNT-6: vector.fma {{.*}} : vector<16xf32>
+// VEC: scf.yield
+func.func @main(%x: tensor<1x16x7x7xf32> {mnn.name = "x"}) -> (tensor<1x16x7x7xf32> {mnn.name = "y"}) {
+  %u = mnn.constant dense<0.5> : tensor<16x3x16x6xf32>
+  %y = mnn.conv2d %x, %u {operandSegmentSizes = array<i32: 1, 1, 0, 0>, strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1 : i64, filter_layout = "winograd2t"} : (tensor<1x16x7x7xf32>, tensor<16x3x16x6xf32>) -> tensor<1x16x7x7xf32>
+  return %y : tensor<1x16x7x7xf32>
+}
+
+// -----
+
 // With mnn.winograd_output_lanes = 16 (mnn-pack-weights, 512-bit vectors)
 // the output transform takes 16-channel vectors: F(4,3) 32 -> 32 on 8x8
 // (2 x 2 tiles), (tile row, channel vector) = 2 x 2 in parallel, 36 loads

@@ -66,12 +66,13 @@ func.func @auto_28_tiles(%x: tensor<1x16x28x16xf32>) -> tensor<1x16x28x16xf32> {
 
 // auto: 7x7 makes 4 tiles of 4x4 and 16 of 2x2: F(2,3). 16 tiles fill the
 // 16 lanes of the GEMM's register tile, so the tiles are the lanes and U is
-// stored in panels of 4 output channels (the tile's rows): [16, 32/4, 32, 4],
-// "winograd2t". With 512-bit vectors (32 lanes) they do not fill them: lane
+// stored in panels of 6 output channels (the tile's rows), the last one
+// padded with 4 zero channels: [16, 6, 32, 6], "winograd2t" (the conv still
+// has 32 channels). With 512-bit vectors (32 lanes) they do not fill them: lane
 // panels of 32 channels. (32 tiles with 32 lanes, above, keep lane panels
 // too: more than 16 tiles reuse each panel across row tiles.)
 // AUTO-LABEL: func.func @auto_f2_7x7
-// AUTO: mnn.conv2d {{.*}}filter_layout = "winograd2t"{{.*}}tensor<16x8x32x4xf32>
+// AUTO: mnn.conv2d {{.*}}filter_layout = "winograd2t"{{.*}}(tensor<1x32x7x7xf32>, tensor<16x6x32x6xf32>) -> tensor<1x32x7x7xf32>
 // AVX512-LABEL: func.func @auto_f2_7x7
 // AVX512: mnn.conv2d {{.*}}filter_layout = "winograd2"{{.*}}tensor<16x1x32x32xf32>
 func.func @auto_f2_7x7(%x: tensor<1x32x7x7xf32>) -> tensor<1x32x7x7xf32> {
@@ -85,7 +86,7 @@ func.func @auto_f2_7x7(%x: tensor<1x32x7x7xf32>) -> tensor<1x32x7x7xf32> {
 // One filter, two convs: on 7x7 (16 tiles, tiles as lanes) and on 9x9 (25
 // tiles, lane panels). Each gets its own packed constant.
 // AUTO-LABEL: func.func @shared_filter_two_layouts
-// AUTO-DAG: %[[T:.*]] = mnn.constant {{.*}} : tensor<16x4x16x4xf32>
+// AUTO-DAG: %[[T:.*]] = mnn.constant {{.*}} : tensor<16x3x16x6xf32>
 // AUTO-DAG: %[[L:.*]] = mnn.constant {{.*}} : tensor<16x1x16x16xf32>
 // AUTO-DAG: mnn.conv2d %arg0, %[[T]] {{.*}}filter_layout = "winograd2t"
 // AUTO-DAG: mnn.conv2d %arg1, %[[L]] {{.*}}filter_layout = "winograd2"
@@ -168,4 +169,21 @@ func.func @shared(%x: tensor<1x16x8x8xf32>, %z: tensor<1x16x8x8xf32>) -> (tensor
   %y = mnn.conv2d %x, %w {operandSegmentSizes = array<i32: 1, 1, 0, 0>, strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x16x8x8xf32>, tensor<16x16x3x3xf32>) -> tensor<1x16x8x8xf32>
   %v = mnn.conv2d %z, %w {operandSegmentSizes = array<i32: 1, 1, 0, 0>, strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x16x8x8xf32>, tensor<16x16x3x3xf32>) -> tensor<1x16x8x8xf32>
   return %y, %v : tensor<1x16x8x8xf32>, tensor<1x16x8x8xf32>
+}
+
+// -----
+
+// The padded panel's values: all-ones 16 -> 16 on 7x7 (tiles as lanes),
+// three panels of 6 channels. Point e = 0 (u_0 u_0 = 1): two panels of 16
+// input channels x 6 ones, the third 16 x (4 ones, 2 zeros); point 1
+// (u_0 u_1 = 1.5) follows.
+// AUTO-LABEL: func.func @padded_row_panel
+// AUTO: %[[U:.*]] = mnn.constant dense_resource<[[BLOB:.*]]> : tensor<16x3x16x6xf32>
+// AUTO: mnn.conv2d %arg0, %[[U]] {{.*}}filter_layout = "winograd2t"
+// AUTO-SAME: -> tensor<1x16x7x7xf32>
+// AUTO: [[BLOB]]: "0x40000000{{(0000803F){192}((0000803F){4}(00000000){2}){16}(0000C03F){192}((0000C03F){4}(00000000){2}){16}0000003F}}
+func.func @padded_row_panel(%x: tensor<1x16x7x7xf32>) -> tensor<1x16x7x7xf32> {
+  %w = mnn.constant dense<1.0> : tensor<16x16x3x3xf32>
+  %y = mnn.conv2d %x, %w {operandSegmentSizes = array<i32: 1, 1, 0, 0>, strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x16x7x7xf32>, tensor<16x16x3x3xf32>) -> tensor<1x16x7x7xf32>
+  return %y : tensor<1x16x7x7xf32>
 }
