@@ -97,7 +97,8 @@ struct Microkernel {
   /// past its current element where B is the per-row operand.
   int64_t prefetchDistance = 0;
   /// mnn.input_prefetch_distance: elements past the lane operand's current
-  /// vector (A, along the lanes) to prefetch each reduction step.
+  /// vector (A, along the lanes) to prefetch each reduction step; in a
+  /// channel-lane tile (A per row), past row 0's element.
   int64_t inputPrefetch = 0;
   /// The even-odd-lane-block option (8 on x86 with 256-bit vectors).
   int64_t evenOddBlock = 0;
@@ -656,6 +657,13 @@ struct Microkernel {
     if (inputPrefetch && mapUses(maps[0], colsDim) && !aRows)
       linePrefetches(a, maps[0], dims, reductionDims.back(), steps, inputPrefetch,
                      /*locality=*/3);
+    // A channel-lane tile's per-row input (its pixels): row 0's element
+    // that distance on, once per step.
+    if (inputPrefetch && aRows && !mapUses(maps[0], colsDim)) {
+      Value ahead = flatView(a, maps[0], dims, inputPrefetch, 1);
+      b.create<memref::PrefetchOp>(loc, ahead, ValueRange{cst(0)}, /*isWrite=*/false,
+                                   /*localityHint=*/3, /*isDataCache=*/true);
+    }
     if (prefetchDistance && mapUses(maps[1], colsDim)) {
       // This row tile's share of the next panel (mnn.prefetch_spread), or
       // else the next panel's copy of the rows this step reads.
