@@ -249,8 +249,8 @@ Value sliceRows(OpBuilder &b, Value v, int64_t first, int64_t count) {
 /// divide takes half-vector tiles (choosePackedInputTile), at half the FMA
 /// width: SqueezeNet's 1000-class conv ran at 45 GFLOP/s where 992
 /// channels run at 85. With narrower vectors, one whose Cout two vectors
-/// do not divide takes a one-vector tile. Such a conv (N = 1, group 1, constant weights)
-/// becomes a conv over the whole vectors and one over the rest,
+/// do not divide takes a one-vector tile. Such a conv (N = 1, group 1,
+/// constant weights) becomes a conv over the whole tiles and one over the rest,
 /// concatenated along the channels. Both write their slices of the concat's
 /// buffer in place (mnn::concatSlice): the only extra work is the second
 /// conv's copy of its input panels (and a copy of the output where it is
@@ -272,9 +272,8 @@ void splitChannelRemainder(mnn::Conv2DOp conv, int64_t block) {
   // input panels. Zen 3 (AVX2), 1 thread: SqueezeNet's 512 -> 1000 on
   // 13x13 as 992 + 8 0.82x the time alone, the network 0.93-0.94x;
   // mobilenet_v3_small's 240 -> 40 on 14x14 as 32 + 8 1.03-1.08x.
-  if (block < 16 && cout < 16 * rest)
-    return;
-  if (block <= 0 || !tile.rows || tile.lanes >= wide || cout < 2 * wide ||
+  bool restTooLarge = block < 16 && cout < 16 * rest;
+  if (block <= 0 || restTooLarge || !tile.rows || tile.lanes >= wide || cout < 2 * wide ||
       conv.getGroup() != 1 || conv.getFilterLayout() != "oihw" ||
       outType.getDimSize(0) != 1 || (conv.getResidual() && conv.getActivation() != "none"))
     return;

@@ -220,6 +220,15 @@ struct Microkernel {
         ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
   }
 
+  /// Prefetches (for reading, at cache level `locality`) the element of
+  /// `mem` `distance` elements past the one `map` gives for `dims`.
+  void prefetchAhead(Value mem, AffineMap map, SmallVector<Value> dims, int64_t distance,
+                     int32_t locality) {
+    Value ahead = flatView(mem, map, std::move(dims), distance, 1);
+    b.create<memref::PrefetchOp>(loc, ahead, ValueRange{cst(0)}, /*isWrite=*/false, locality,
+                                 /*isDataCache=*/true);
+  }
+
   /// Prefetches every cache line of the `vw` elements of `mem` (through
   /// `map`) that this iteration's `steps` steps of reduction dim `k` read,
   /// `distance` elements further on, at cache level `locality`.
@@ -230,9 +239,7 @@ struct Microkernel {
         SmallVector<Value> at(dims);
         if (u)
           at[k] = b.create<arith::AddIOp>(loc, dims[k], cst(u));
-        Value ahead = flatView(mem, map, at, distance + kLineFloats * line, 1);
-        b.create<memref::PrefetchOp>(loc, ahead, ValueRange{cst(0)}, /*isWrite=*/false,
-                                     locality, /*isDataCache=*/true);
+        prefetchAhead(mem, map, at, distance + kLineFloats * line, locality);
       }
   }
 
@@ -659,11 +666,8 @@ struct Microkernel {
                      /*locality=*/3);
     // A channel-lane tile's per-row input (its pixels): row 0's element
     // that distance on, once per step.
-    if (inputPrefetch && aRows && !mapUses(maps[0], colsDim)) {
-      Value ahead = flatView(a, maps[0], dims, inputPrefetch, 1);
-      b.create<memref::PrefetchOp>(loc, ahead, ValueRange{cst(0)}, /*isWrite=*/false,
-                                   /*localityHint=*/3, /*isDataCache=*/true);
-    }
+    if (inputPrefetch && aRows && !mapUses(maps[0], colsDim))
+      prefetchAhead(a, maps[0], dims, inputPrefetch, /*locality=*/3);
     if (prefetchDistance && mapUses(maps[1], colsDim)) {
       // This row tile's share of the next panel (mnn.prefetch_spread), or
       // else the next panel's copy of the rows this step reads.
@@ -674,9 +678,7 @@ struct Microkernel {
       // A per-row B operand streamed along the reduction (the tiles-as-lanes
       // Winograd GEMM's U panel, a few floats per step): one prefetch per
       // step, the distance past row 0's element.
-      Value ahead = flatView(bb, maps[1], dims, prefetchDistance, 1);
-      b.create<memref::PrefetchOp>(loc, ahead, ValueRange{cst(0)}, /*isWrite=*/false,
-                                   /*localityHint=*/kPrefetchLocality, /*isDataCache=*/true);
+      prefetchAhead(bb, maps[1], dims, prefetchDistance, kPrefetchLocality);
     }
     if (perRow == PerRowLoads::Scalar) {
       Value aShared, bShared;

@@ -133,7 +133,9 @@ MNN_INFER_SIGNATURE(Conv2DOp) {
     // Tiles as lanes, the last panel of S <= 8 channels may be padded with
     // zero channels: Cout is the multiple of 8 just below the panels'.
     cout = fs[1] * fs[3];
-    if (adaptor.getFilterLayout().ends_with("t") && fs[3] <= 8)
+    bool tilesAsLanes = adaptor.getFilterLayout() == "winograd4t" ||
+                        adaptor.getFilterLayout() == "winograd2t";
+    if (tilesAsLanes && fs[3] <= 8)
       cout = cout / 8 * 8;
     kh = kw = 3;
   } else {
